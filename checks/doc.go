@@ -1,0 +1,15 @@
+// Package checks holds the properties ftcheck judges executions by. A
+// check looks at one transition (the state before, the event, the state
+// after) and states a violation as a concrete fact about it. Checks know
+// no protocol: what the code is meant to do comes in as an Intent, which
+// a protocol derives from all versions of its text.
+//
+//   - torn-pair: a control transfer to an address that is no instruction
+//     boundary of any version of the code, or an indirect jump (jalr)
+//     whose target is not one of the targets the code intends from that
+//     site in any version — the mark of a pair of instructions executed
+//     from two different versions (the high bits of the address from one
+//     auipc, the low bits from another jalr), and of a task resumed in
+//     the middle of a sequence that was rewritten under it. Executing a
+//     word that is no instruction (a fault) is reported by it too.
+package checks

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func ftcheck(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestExploreRISCVPairFindsTornPair(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--progress=false")
+	if code != exitViolation {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{"VIOLATION of torn-pair", "minimal counterexample (13 steps", "jalr t0,640(t0)", "v1 of v0..v1", "v0 (boot)", "2 harts + patcher"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExploreRISCVPairPreemptedRetargetIsThe2023Panic(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--op", "change", "--progress=false")
+	if code != exitViolation {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	// ra holds tracer_a's high part (auipc before preemption), the jalr
+	// carries tracer_b's low part: 0x3388 - 1864 = 0x2c40.
+	for _, want := range []string{"ra = 0x3388", "task preempted", "jalr ra,-1864(ra)", "jump 0x2c40"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExploreRISCVJalrIsSafeAndComplete(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--progress=false")
+	if code != exitSafe {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"no violation", "search complete", "states", "transitions", "2 harts + patcher", "preemption"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestIncompleteSearchNeverSaysSafe(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--max-states", "50", "--progress=false")
+	if code != exitIncomplete || !strings.Contains(out, "INCOMPLETE") || strings.Contains(out, "no violation") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	code, out, _ = ftcheck("explore", "--protocol", "riscv-jalr", "--max-depth", "5", "--progress=false")
+	if code != exitIncomplete || !strings.Contains(out, "depth bound 5") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInputExitsTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"explore", "--protocol", "nope"},
+		{"explore"},
+		{"explore", "--protocol", "riscv-jalr", "--bogus"},
+		{"explore", "--protocol", "riscv-jalr", "--harts", "0"},
+		{"explore", "--protocol", "riscv-jalr", "--op", "swap"},
+		{"explore", "--protocol", "riscv-jalr", "extra"},
+		{"frobnicate"},
+		{},
+		{"replay"},
+		{"list", "x"},
+	} {
+		code, _, errOut := ftcheck(args...)
+		if code != exitUsage || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	_, _, errOut := ftcheck("explore", "--protocol", "nope")
+	if !strings.Contains(errOut, "riscv-jalr") || !strings.Contains(errOut, "riscv-pair") {
+		t.Errorf("unknown protocol must name the known ones: %q", errOut)
+	}
+}
+
+func TestListNamesEverything(t *testing.T) {
+	code, out, _ := ftcheck("list")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"riscv-pair", "riscv-jalr", "torn-pair", "sc "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestJSONReplayConfirmsAndRefutes(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--variant", "nostop", "--json", "--progress=false")
+	if code != exitViolation {
+		t.Fatal(code)
+	}
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Trace) != 4 {
+		t.Fatalf("bad JSON (%v): %s", err, out)
+	}
+	good := filepath.Join(dir, "good.json")
+	os.WriteFile(good, []byte(out), 0o644)
+	if code, out, _ := ftcheck("replay", good); code != exitViolation || !strings.Contains(out, "confirmed: torn-pair") {
+		t.Fatalf("replay: exit %d\n%s", code, out)
+	}
+
+	// Drop the patcher's store: the trace still runs but nothing tears.
+	rep.Trace = append(rep.Trace[:2:2], rep.Trace[3])
+	b, _ := json.Marshal(rep)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, b, 0o644)
+	if code, out, _ := ftcheck("replay", bad); code != exitSafe || !strings.Contains(out, "refuted") {
+		t.Fatalf("replay of a tampered trace: exit %d\n%s", code, out)
+	}
+
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte("{\n  \"protocol\": \"riscv-pair\",\n  \"options\": 7\n}"), 0o644)
+	code, _, errOut := ftcheck("replay", broken)
+	if code != exitUsage || !strings.Contains(errOut, "broken.json:3:") {
+		t.Fatalf("malformed report: exit %d, %q", code, errOut)
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto"
+)
+
+// cmdReplay re-executes the trace of a JSON report step by step on a
+// freshly built model and says whether the violation happens again.
+func cmdReplay(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ftcheck replay FILE   (a report written by ftcheck explore --json)")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitSafe
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	file := fs.Arg(0)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "ftcheck replay: %v\n", err)
+		return exitUsage
+	}
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		fmt.Fprintf(stderr, "%s\n", jsonError(file, data, err))
+		return exitUsage
+	}
+	p, err := patchproto.Lookup(rep.Protocol)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: protocol: %v\n", file, err)
+		return exitUsage
+	}
+	sys, _, err := p.Build(rep.Options)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: options: %v\n", file, err)
+		return exitUsage
+	}
+	if len(rep.Trace) == 0 {
+		fmt.Fprintf(stderr, "%s: the report has no trace to replay (outcome %s)\n", file, rep.Outcome)
+		return exitUsage
+	}
+	labels := make([]model.Label, len(rep.Trace))
+	for i, e := range rep.Trace {
+		labels[i] = e.Label
+	}
+	events, viol, err := model.Replay(sys, labels)
+	fmt.Fprintf(stdout, "replaying %d steps of %s (variant %s) from %s\n", len(labels), rep.Protocol, rep.Options.Variant, file)
+	writeTrace(stdout, events, sys)
+	if err != nil {
+		fmt.Fprintf(stdout, "refuted: the trace cannot be executed: %v\n", err)
+		return exitSafe
+	}
+	if viol == nil {
+		fmt.Fprintln(stdout, "refuted: the trace executes, but no check fails on it")
+		return exitSafe
+	}
+	if rep.Violation != nil && rep.Violation.Check != viol.Check {
+		fmt.Fprintf(stdout, "refuted: the trace violates %s, not %s as the report says\n", viol.Check, rep.Violation.Check)
+		return exitSafe
+	}
+	fmt.Fprintf(stdout, "confirmed: %s: %s\n", viol.Check, viol.Message)
+	return exitViolation
+}
+
+// jsonError turns a decoding error into file:line:col: message.
+func jsonError(file string, data []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return fmt.Sprintf("%s:1:1: %v", file, err)
+	}
+	line, col := 1, 1
+	for _, c := range data[:min(int(off), len(data))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("%s:%d:%d: %v", file, line, col, err)
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto"
+)
+
+// Report is what `explore --json` writes and `replay` reads: enough to
+// rebuild the configuration and re-execute the trace.
+type Report struct {
+	Tool     string             `json:"tool"`
+	Protocol string             `json:"protocol"`
+	Options  patchproto.Options `json:"options"`
+	model.Result
+}
+
+func writeJSON(w io.Writer, r Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func describeBounds(r Report) string {
+	o := r.Options
+	pre := "off"
+	if o.Preempt > 0 {
+		pre = fmt.Sprintf("<= %d per task", o.Preempt)
+	}
+	lim := func(n int) string {
+		if n == 0 {
+			return "none"
+		}
+		return fmt.Sprint(n)
+	}
+	to := "none"
+	if r.Bounds.Timeout > 0 {
+		to = r.Bounds.Timeout.String()
+	}
+	return fmt.Sprintf("%d harts + patcher, preemption %s, %d call(s) per hart, op %s, memory %s; max-states %s, max-depth %s, timeout %s",
+		o.Harts, pre, o.Calls, o.Op, o.Memory, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
+}
+
+func writeText(w io.Writer, r Report, sys *model.System) {
+	o := r.Options
+	fmt.Fprintf(w, "protocol: %s (variant %s)\n", r.Protocol, o.Variant)
+	fmt.Fprintf(w, "bounds:   %s\n", describeBounds(r))
+	if o.Preempt > 0 && !sys.PreemptionMatters() {
+		fmt.Fprintln(w, "          (no stop_machine here: a preempted task is a task not yet scheduled, which the interleavings cover)")
+	}
+	if r.Reduced {
+		fmt.Fprintln(w, "          (partial-order reduction on: counts are of the reduced state graph; --no-reduce for all interleavings)")
+	}
+	st := r.Stats
+	counts := fmt.Sprintf("%d states, %d transitions, depth %d, %s", st.States, st.Transitions, st.Depth, st.Elapsed.Round(time.Millisecond))
+	switch r.Outcome {
+	case model.Safe:
+		fmt.Fprintf(w, "result:   no violation — search complete (no bound hit): %s\n", counts)
+	case model.Incomplete:
+		fmt.Fprintf(w, "result:   INCOMPLETE — %s; NOT a proof of safety: %s explored, %d states queued\n", r.Why, counts, st.Queue)
+	case model.Violated:
+		fmt.Fprintf(w, "result:   VIOLATION of %s after %s\n", r.Violation.Check, counts)
+		fmt.Fprintf(w, "          %s\n\n", r.Violation.Message)
+		fmt.Fprintf(w, "minimal counterexample (%d steps; no violating execution within the bounds is shorter):\n", len(r.Trace))
+		writeTrace(w, r.Trace, sys)
+	}
+}
+
+// writeTrace prints the interleaving table: step, CPU, PC, instruction
+// word, which version of the text it was fetched from, its disassembly
+// and its effect.
+func writeTrace(w io.Writer, trace []model.Event, sys *model.System) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "step\tcpu\tpc\tword\ttext\tinstruction\teffect")
+	for i, e := range trace {
+		pc, word, ver, dis := "", "", "", ""
+		if e.HasPC || e.Exec != nil {
+			pc = fmt.Sprintf("%s (%#x)", sys.Symbols.Name(e.PC), e.PC)
+		}
+		if x := e.Exec; x != nil {
+			if x.Word != 0 || x.Disasm != "" {
+				word = fmt.Sprintf("%08x", x.Word)
+			}
+			dis = x.Disasm
+		}
+		for _, f := range e.Fetches {
+			if f.Versions > 1 {
+				ver = fmt.Sprintf("v%d of v0..v%d", f.Version, f.Versions-1)
+			} else {
+				ver = "v0 (boot)"
+			}
+		}
+		eff := e.Describe()
+		if e.Why != "" {
+			eff += "   [" + e.Why + "]"
+		}
+		if e.Violation != nil {
+			eff += "   <-- " + e.Violation.Check
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, e.Actor, pc, word, ver, dis, strings.TrimSpace(eff))
+	}
+	tw.Flush()
+}

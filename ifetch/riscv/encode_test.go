@@ -1,0 +1,93 @@
+package riscv
+
+import (
+	"testing"
+
+	"golang.org/x/arch/riscv64/riscv64asm"
+	"pgregory.net/rapid"
+)
+
+// Every encoder is checked against x/arch's decoder: the decoded opcode,
+// registers and immediate must be exactly what was encoded.
+func TestEncodersRoundTripThroughXArch(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		rd := rapid.IntRange(0, 31).Draw(t, "rd")
+		rs1 := rapid.IntRange(0, 31).Draw(t, "rs1")
+		rs2 := rapid.IntRange(0, 31).Draw(t, "rs2")
+		imm12 := rapid.Int64Range(-2048, 2047).Draw(t, "imm12")
+		imm20 := rapid.Int64Range(-(1<<19), 1<<19-1).Draw(t, "imm20")
+		boff := rapid.Int64Range(-2048, 2047).Draw(t, "boff") * 2
+		joff := rapid.Int64Range(-(1<<19), 1<<19-1).Draw(t, "joff") * 2
+		x := func(r int) riscv64asm.Reg { return riscv64asm.X0 + riscv64asm.Reg(r) }
+		mem := func(r int, off int64) riscv64asm.RegOffset {
+			return riscv64asm.RegOffset{OfsReg: x(r), Ofs: riscv64asm.Simm{Imm: int32(off), Decimal: true, Width: 12}}
+		}
+		cases := []struct {
+			word uint32
+			op   riscv64asm.Op
+			args []riscv64asm.Arg
+		}{
+			{Addi(rd, rs1, imm12), riscv64asm.ADDI, []riscv64asm.Arg{x(rd), x(rs1), riscv64asm.Simm{Imm: int32(imm12), Decimal: true, Width: 12}}},
+			{Ori(rd, rs1, imm12), riscv64asm.ORI, []riscv64asm.Arg{x(rd), x(rs1), riscv64asm.Simm{Imm: int32(imm12), Decimal: true, Width: 12}}},
+			{Add(rd, rs1, rs2), riscv64asm.ADD, []riscv64asm.Arg{x(rd), x(rs1), x(rs2)}},
+			{Jalr(rd, rs1, imm12), riscv64asm.JALR, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
+			{Ld(rd, rs1, imm12), riscv64asm.LD, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
+			{Lw(rd, rs1, imm12), riscv64asm.LW, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
+			{Sd(rs2, rs1, imm12), riscv64asm.SD, []riscv64asm.Arg{x(rs2), mem(rs1, imm12)}},
+			{Sw(rs2, rs1, imm12), riscv64asm.SW, []riscv64asm.Arg{x(rs2), mem(rs1, imm12)}},
+			{Beq(rs1, rs2, boff), riscv64asm.BEQ, []riscv64asm.Arg{x(rs1), x(rs2), riscv64asm.Simm{Imm: int32(boff), Decimal: true, Width: 13}}},
+			{Bne(rs1, rs2, boff), riscv64asm.BNE, []riscv64asm.Arg{x(rs1), x(rs2), riscv64asm.Simm{Imm: int32(boff), Decimal: true, Width: 13}}},
+			{Auipc(rd, imm20), riscv64asm.AUIPC, []riscv64asm.Arg{x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}}},
+			{Lui(rd, imm20), riscv64asm.LUI, []riscv64asm.Arg{x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}}},
+			{Jal(rd, joff), riscv64asm.JAL, []riscv64asm.Arg{x(rd), riscv64asm.Simm{Imm: int32(joff), Decimal: true, Width: 21}}},
+		}
+		for _, c := range cases {
+			inst, err := decode(c.word)
+			if err != nil {
+				t.Fatalf("%08x (%v): %v", c.word, c.op, err)
+			}
+			if inst.Op != c.op {
+				t.Fatalf("%08x decodes as %v, want %v", c.word, inst.Op, c.op)
+			}
+			for i, want := range c.args {
+				if inst.Args[i] != want {
+					t.Fatalf("%v %08x arg %d = %#v, want %#v", c.op, c.word, i, inst.Args[i], want)
+				}
+			}
+		}
+	})
+}
+
+func TestFixedWordsDecode(t *testing.T) {
+	for word, want := range map[uint32]string{
+		Nop:              "nop",
+		Ebreak:           "ebreak",
+		FenceI:           "fence.i",
+		Fence(3, 3):      "fence rw,rw",
+		Fence(1, 1):      "fence w,w",
+		Fence(2, 2):      "fence r,r",
+		Fence(1, 4):      "fence w,o",
+		Jalr(0, RA, 0):   "ret",
+		Jalr(T0, T0, 16): "jalr t0,16(t0)",
+		Auipc(T0, 1):     "auipc t0,0x1",
+		0x000282e7:       "jalr t0,0(t0)", // JALR_T0 from arch/riscv/include/asm/ftrace.h
+		0x00000297:       "auipc t0,0x0",  // AUIPC_T0
+	} {
+		got, err := Disasm(word)
+		if err != nil || got != want {
+			t.Errorf("%08x: %q, %v; want %q", word, got, err, want)
+		}
+	}
+}
+
+// HiLo must agree with the kernel's to_auipc_t0/to_jalr_t0: auipc adds
+// hi<<12, jalr adds the sign-extended low 12 bits.
+func TestHiLoMatchesAuipcJalrArithmetic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		off := rapid.Int64Range(-(1<<31), 1<<31-2049).Draw(t, "off")
+		hi, lo := HiLo(off)
+		if lo < -2048 || lo > 2047 || hi<<12+lo != off {
+			t.Fatalf("HiLo(%d) = %d, %d", off, hi, lo)
+		}
+	})
+}

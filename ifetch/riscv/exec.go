@@ -1,0 +1,251 @@
+package riscv
+
+import (
+	"encoding/binary"
+	"fmt"
+	"regexp"
+	"strconv"
+	"sync"
+
+	"golang.org/x/arch/riscv64/riscv64asm"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// ISA is RV64 for model.Machine.
+type ISA struct{}
+
+func (ISA) Name() string { return "riscv64" }
+
+var abiNames = [32]string{"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+	"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+	"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"}
+
+// RegName is the ABI name of register i.
+func (ISA) RegName(i int) string { return abiNames[i] }
+
+var xreg = regexp.MustCompile(`\bx([0-9]+)\b`)
+
+// Disasm decodes one word with x/arch and renders it in GNU syntax with
+// ABI register names (t0, ra), as kernel sources write them.
+func Disasm(word uint32) (string, error) {
+	inst, err := decode(word)
+	if err != nil {
+		return "", err
+	}
+	return abiSyntax(inst), nil
+}
+
+func abiSyntax(inst riscv64asm.Inst) string {
+	s := riscv64asm.GNUSyntax(inst)
+	return xreg.ReplaceAllStringFunc(s, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		if n < 32 {
+			return abiNames[n]
+		}
+		return m
+	})
+}
+
+// decoded caches x/arch's decoding: a search executes the same few words
+// millions of times.
+var decoded sync.Map // uint32 -> decodeResult
+
+type decodeResult struct {
+	inst riscv64asm.Inst
+	err  error
+}
+
+func decode(word uint32) (riscv64asm.Inst, error) {
+	if r, ok := decoded.Load(word); ok {
+		d := r.(decodeResult)
+		return d.inst, d.err
+	}
+	inst, err := decodeUncached(word)
+	decoded.Store(word, decodeResult{inst, err})
+	return inst, err
+}
+
+func decodeUncached(word uint32) (riscv64asm.Inst, error) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], word)
+	inst, err := riscv64asm.Decode(b[:])
+	if err == nil && inst.Len != 4 {
+		err = fmt.Errorf("compressed instruction")
+	}
+	return inst, err
+}
+
+// Step fetches the word at the PC, decodes it and executes it.
+func (ISA) Step(cpu model.CPU) model.Exec {
+	pc := cpu.PC()
+	word, ok := cpu.FetchWord(pc)
+	if !ok {
+		return model.Exec{Fault: fmt.Sprintf("fetch fault: no instruction at %#x", pc)}
+	}
+	inst, err := decode(word)
+	if err != nil {
+		return model.Exec{Word: word, Disasm: "(illegal)", Fault: fmt.Sprintf("illegal instruction %#08x at %#x", word, pc)}
+	}
+	x := model.Exec{Word: word, NextPC: pc + 4}
+	e := executor{cpu: cpu, x: &x, tracing: cpu.Tracing()}
+	if e.tracing {
+		x.Disasm = abiSyntax(inst)
+	}
+	e.run(inst, pc)
+	return x
+}
+
+type executor struct {
+	cpu     model.CPU
+	x       *model.Exec
+	tracing bool // build the words of the effect (only for traces)
+}
+
+func reg(a riscv64asm.Arg) int { return int(a.(riscv64asm.Reg) - riscv64asm.X0) }
+
+func (e *executor) set(rd int, v uint64) {
+	if rd == 0 {
+		return
+	}
+	e.cpu.SetReg(rd, v)
+	if e.tracing {
+		e.note(fmt.Sprintf("%s = %#x", abiNames[rd], v))
+	}
+}
+
+func (e *executor) note(s string) {
+	if !e.tracing {
+		return
+	}
+	if e.x.Effect != "" {
+		e.x.Effect += "; "
+	}
+	e.x.Effect += s
+}
+
+func (e *executor) jump(target uint64) {
+	e.x.NextPC = target
+	e.x.Jump = true
+	if e.tracing {
+		e.note(fmt.Sprintf("jump %#x", target))
+	}
+}
+
+func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
+	a := inst.Args
+	r := func(i int) uint64 { return e.cpu.Reg(reg(a[i])) }
+	switch inst.Op {
+	case riscv64asm.ADDI:
+		e.set(reg(a[0]), r(1)+uint64(int64(a[2].(riscv64asm.Simm).Imm)))
+	case riscv64asm.ORI:
+		e.set(reg(a[0]), r(1)|uint64(int64(a[2].(riscv64asm.Simm).Imm)))
+	case riscv64asm.ADD:
+		e.set(reg(a[0]), r(1)+r(2))
+	case riscv64asm.LUI:
+		e.set(reg(a[0]), uint64(int64(int32(a[1].(riscv64asm.Uimm).Imm<<12))))
+	case riscv64asm.AUIPC:
+		e.set(reg(a[0]), pc+uint64(int64(int32(a[1].(riscv64asm.Uimm).Imm<<12))))
+	case riscv64asm.JAL:
+		target := pc + uint64(int64(a[1].(riscv64asm.Simm).Imm))
+		e.set(reg(a[0]), pc+4)
+		e.jump(target)
+	case riscv64asm.JALR:
+		ro := a[1].(riscv64asm.RegOffset)
+		target := (e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))) &^ 1
+		e.set(reg(a[0]), pc+4)
+		e.jump(target)
+	case riscv64asm.BEQ, riscv64asm.BNE:
+		eq := r(0) == r(1)
+		if eq == (inst.Op == riscv64asm.BEQ) {
+			e.jump(pc + uint64(int64(a[2].(riscv64asm.Simm).Imm)))
+		} else {
+			e.note("not taken")
+		}
+	case riscv64asm.LD, riscv64asm.LW:
+		size := 8
+		if inst.Op == riscv64asm.LW {
+			size = 4
+		}
+		ro := a[1].(riscv64asm.RegOffset)
+		addr := e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+		v := e.cpu.Load(addr, size)
+		if size == 4 {
+			v = uint64(int64(int32(v)))
+		}
+		if e.tracing {
+			e.note(fmt.Sprintf("load%d [%#x]", size*8, addr))
+		}
+		e.set(reg(a[0]), v)
+	case riscv64asm.SD, riscv64asm.SW:
+		size := 8
+		if inst.Op == riscv64asm.SW {
+			size = 4
+		}
+		ro := a[1].(riscv64asm.RegOffset)
+		addr := e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+		v := r(0)
+		if size == 4 {
+			v &= 0xffffffff
+		}
+		e.cpu.Store(addr, size, v)
+		if e.tracing {
+			e.note(fmt.Sprintf("store%d [%#x] = %#x", size*8, addr, v))
+		}
+	case riscv64asm.FENCE:
+		k := model.FenceKind{Pred: fenceSet(a[0]), Succ: fenceSet(a[1])}
+		if inst.Enc>>28 == 8 { // fm=1000: fence.tso
+			k.TSO = true
+		}
+		e.cpu.Fence(k)
+		if e.tracing {
+			e.note(k.String())
+		}
+	case riscv64asm.FENCE_I:
+		e.cpu.SyncFetch()
+		e.note("instruction fetch synchronised")
+	case riscv64asm.EBREAK:
+		e.x.Halt = true
+		e.note("task finished")
+	default:
+		e.x.Fault = fmt.Sprintf("%s is outside the modelled RV64 subset", inst.Op)
+	}
+}
+
+// fenceSet maps riscv64asm's i,o,r,w bits to model's.
+func fenceSet(a riscv64asm.Arg) uint8 {
+	m := uint8(a.(riscv64asm.MemOrder))
+	var s uint8
+	if m&8 != 0 {
+		s |= model.FenceI
+	}
+	if m&4 != 0 {
+		s |= model.FenceO
+	}
+	if m&2 != 0 {
+		s |= model.FenceR
+	}
+	if m&1 != 0 {
+		s |= model.FenceW
+	}
+	return s
+}
+
+// Local reports whether executing word touches only the hart's own state
+// (registers, PC, whether its task has ended): no memory access, no
+// fence, no fetch barrier.
+// Such a step commutes with every step of every other CPU, which is what
+// the search's partial-order reduction relies on.
+func (ISA) Local(word uint32) bool {
+	inst, err := decode(word)
+	if err != nil {
+		return false
+	}
+	switch inst.Op {
+	case riscv64asm.ADDI, riscv64asm.ORI, riscv64asm.ADD, riscv64asm.LUI, riscv64asm.AUIPC,
+		riscv64asm.JAL, riscv64asm.JALR, riscv64asm.BEQ, riscv64asm.BNE,
+		riscv64asm.EBREAK: // ends the task: only this hart's own steps depend on that
+		return true
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package ifetch
+
+import (
+	"encoding/binary"
+	"slices"
+	"sort"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// Words is a text region fetched in aligned 4-byte units, each hart with
+// its own possibly stale view.
+//
+// Only units that were ever written carry per-state data; every other unit
+// is its boot value for every hart in every state, so the boot text is
+// shared by all states and a clone copies just the written units.
+type Words struct {
+	base    uint64
+	harts   int
+	boot    []uint32 // shared, never modified
+	written []unit   // sorted by idx
+}
+
+// unit is a written fetch unit: its history and each hart's view of it.
+type unit struct {
+	idx  int
+	hist []uint32 // every value the unit has held, oldest first (append-only, shared)
+	view []uint8  // view[h]: oldest version hart h may still fetch
+}
+
+// NewWords makes the text at base from its boot-time words, as seen by
+// the given number of harts (all synchronised with it).
+func NewWords(base uint64, text []uint32, harts int) *Words {
+	return &Words{base: base, harts: harts, boot: slices.Clone(text)}
+}
+
+func (w *Words) Clone() model.FetchState {
+	c := &Words{base: w.base, harts: w.harts, boot: w.boot, written: slices.Clone(w.written)}
+	for i := range c.written {
+		c.written[i].view = slices.Clone(c.written[i].view)
+	}
+	return c
+}
+
+// AppendKey encodes the written units; the others are the same in every state.
+func (w *Words) AppendKey(b []byte) []byte {
+	for _, u := range w.written {
+		b = binary.AppendUvarint(b, uint64(u.idx))
+		b = binary.AppendUvarint(b, uint64(len(u.hist)))
+		for _, v := range u.hist[1:] {
+			b = binary.LittleEndian.AppendUint32(b, v)
+		}
+		b = append(b, u.view...)
+	}
+	return b
+}
+
+func (w *Words) index(addr uint64) (int, bool) {
+	if addr < w.base || addr&3 != 0 {
+		return 0, false
+	}
+	i := (addr - w.base) / 4
+	return int(i), i < uint64(len(w.boot))
+}
+
+func (w *Words) find(idx int) (*unit, int) {
+	i := sort.Search(len(w.written), func(i int) bool { return w.written[i].idx >= idx })
+	if i < len(w.written) && w.written[i].idx == idx {
+		return &w.written[i], i
+	}
+	return nil, i
+}
+
+// Contains reports whether any byte at addr belongs to the text.
+func (w *Words) Contains(addr uint64) bool {
+	return addr >= w.base && addr < w.base+4*uint64(len(w.boot))
+}
+
+func (w *Words) Choices(h int, addr uint64) int {
+	i, ok := w.index(addr)
+	if !ok {
+		return 0
+	}
+	if u, _ := w.find(i); u != nil {
+		return len(u.hist) - int(u.view[h])
+	}
+	return 1
+}
+
+func (w *Words) Fetch(h int, addr uint64, choice int) (uint32, int) {
+	i, _ := w.index(addr)
+	u, _ := w.find(i)
+	if u == nil {
+		return w.boot[i], 0
+	}
+	v := int(u.view[h]) + choice
+	u.view[h] = uint8(v)
+	return u.hist[v], v
+}
+
+func (w *Words) Versions(addr uint64) int {
+	i, ok := w.index(addr)
+	if !ok {
+		return 0
+	}
+	if u, _ := w.find(i); u != nil {
+		return len(u.hist)
+	}
+	return 1
+}
+
+// Commit adds a version to every unit the store touches whose value it
+// changes (a store of the same bytes cannot be told apart by any fetch).
+func (w *Words) Commit(c model.Commit) {
+	for a := c.Addr &^ 3; a < c.Addr+uint64(c.Size); a += 4 {
+		i, ok := w.index(a)
+		if !ok {
+			continue
+		}
+		u, at := w.find(i)
+		old := w.boot[i]
+		if u != nil {
+			old = u.hist[len(u.hist)-1]
+		}
+		nw := old
+		for b := uint64(0); b < 4; b++ {
+			if a+b >= c.Addr && a+b < c.Addr+uint64(c.Size) {
+				by := uint32(byte(c.Val >> (8 * (a + b - c.Addr))))
+				nw = nw&^(0xff<<(8*b)) | by<<(8*b)
+			}
+		}
+		if nw == old {
+			continue
+		}
+		if u == nil {
+			w.written = slices.Insert(w.written, at, unit{idx: i, hist: []uint32{old}, view: make([]uint8, w.harts)})
+			u = &w.written[at]
+		}
+		if len(u.hist) >= 255 {
+			panic("ifetch: more than 255 versions of one text word")
+		}
+		u.hist = append(slices.Clip(u.hist), nw)
+	}
+}
+
+// Sync is fence.i on hart h: every unit's newest version becomes the
+// oldest it may fetch.
+func (w *Words) Sync(h int) {
+	for i := range w.written {
+		w.written[i].view[h] = uint8(len(w.written[i].hist) - 1)
+	}
+}
+
+// Latest returns the newest value of the unit at addr.
+func (w *Words) Latest(addr uint64) uint32 {
+	i, _ := w.index(addr)
+	if u, _ := w.find(i); u != nil {
+		return u.hist[len(u.hist)-1]
+	}
+	return w.boot[i]
+}

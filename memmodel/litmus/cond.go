@@ -1,0 +1,368 @@
+package litmus
+
+import "strings"
+
+// Quantifier is the kind of a final condition.
+type Quantifier uint8
+
+const (
+	Exists    Quantifier = iota // exists p: some final state satisfies p
+	NotExists                   // ~exists p: no final state satisfies p
+	Forall                      // forall p: every final state satisfies p
+)
+
+func (q Quantifier) String() string {
+	return [...]string{"exists", "~exists", "forall"}[q]
+}
+
+// Condition is the final condition of a test.
+type Condition struct {
+	Quant Quantifier
+	Prop  Prop
+	Text  string // the proposition as written
+}
+
+type propOp uint8
+
+const (
+	propTrue propOp = iota
+	propAtom
+	propNot
+	propAnd
+	propOr
+	propImplies
+)
+
+// Prop is a proposition over final register and memory values.
+type Prop struct {
+	op   propOp
+	kids []Prop
+	atom atom
+}
+
+// atom compares one final value with a constant.
+type atom struct {
+	thread int   // -1 for a memory location
+	reg    int   // register slot when thread >= 0
+	addr   int64 // location address when thread < 0
+	value  int64
+}
+
+// finalState is what a condition is evaluated against.
+type finalState struct {
+	regs [][]int64 // per thread, per register slot
+	mem  func(addr int64) int64
+}
+
+func (p Prop) eval(s *finalState) bool {
+	switch p.op {
+	case propTrue:
+		return true
+	case propAtom:
+		a := p.atom
+		if a.thread >= 0 {
+			regs := s.regs[a.thread]
+			v := int64(0)
+			if a.reg < len(regs) {
+				v = regs[a.reg]
+			}
+			return v == a.value
+		}
+		return s.mem(a.addr) == a.value
+	case propNot:
+		return !p.kids[0].eval(s)
+	case propAnd:
+		for _, k := range p.kids {
+			if !k.eval(s) {
+				return false
+			}
+		}
+		return true
+	case propOr:
+		for _, k := range p.kids {
+			if k.eval(s) {
+				return true
+			}
+		}
+		return false
+	case propImplies:
+		return !p.kids[0].eval(s) || p.kids[1].eval(s)
+	}
+	return false
+}
+
+// condLexer splits the condition section into tokens with offsets.
+type condLexer struct {
+	p    *parser
+	toks []string
+	offs []int
+	i    int
+	end  int
+}
+
+func (p *parser) lexCondition(start, end int) *condLexer {
+	lx := &condLexer{p: p, end: end}
+	text := p.s.text
+	for off := start; off < end; {
+		c := text[off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			off++
+			continue
+		case strings.HasPrefix(text[off:], "/\\") || strings.HasPrefix(text[off:], "\\/") ||
+			strings.HasPrefix(text[off:], "==") || strings.HasPrefix(text[off:], "!=") ||
+			strings.HasPrefix(text[off:], "=>") || strings.HasPrefix(text[off:], "<<"):
+			lx.push(text[off:off+2], off)
+			off += 2
+			continue
+		case strings.ContainsRune("~()[]=;", rune(c)):
+			lx.push(text[off:off+1], off)
+			off++
+			continue
+		}
+		w := off
+		for w < end && isWordByte(text[w]) {
+			w++
+		}
+		if w == off {
+			w++
+		}
+		lx.push(text[off:w], off)
+		off = w
+	}
+	return lx
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == ':' || c == '.' || c == '$' || c == '&' || c == '-' || c == '+' ||
+		c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (lx *condLexer) push(tok string, off int) {
+	lx.toks = append(lx.toks, tok)
+	lx.offs = append(lx.offs, off)
+}
+
+func (lx *condLexer) peek() string {
+	if lx.i < len(lx.toks) {
+		return lx.toks[lx.i]
+	}
+	return ""
+}
+
+func (lx *condLexer) off() int {
+	if lx.i < len(lx.offs) {
+		return lx.offs[lx.i]
+	}
+	return lx.end
+}
+
+func (lx *condLexer) next() string {
+	t := lx.peek()
+	lx.i++
+	return t
+}
+
+func (lx *condLexer) expect(tok string) error {
+	if lx.peek() != tok {
+		return lx.errorf("expected %q, found %s", tok, lx.describe())
+	}
+	lx.i++
+	return nil
+}
+
+func (lx *condLexer) describe() string {
+	if lx.peek() == "" {
+		return "end of file"
+	}
+	return sprintf("%q", lx.peek())
+}
+
+func (lx *condLexer) errorf(format string, args ...any) error {
+	return lx.p.s.errorf(lx.off(), format, args...)
+}
+
+// condition parses `[locations [...]] [filter p] (exists|~exists|forall|final) p`.
+func (p *parser) condition(start int) error {
+	end := len(p.s.text)
+	lx := p.lexCondition(start, end)
+	p.t.Cond = Condition{Quant: Forall, Prop: Prop{op: propTrue}}
+	if strings.EqualFold(lx.peek(), "locations") {
+		lx.next()
+		if err := lx.expect("["); err != nil {
+			return err
+		}
+		for lx.peek() != "]" {
+			if lx.peek() == "" {
+				return lx.errorf("unclosed `locations [`")
+			}
+			lx.next()
+		}
+		lx.next()
+	}
+	if strings.EqualFold(lx.peek(), "filter") {
+		lx.next()
+		f, err := p.prop(lx)
+		if err != nil {
+			return err
+		}
+		p.t.Filter = &f
+	}
+	switch tok := strings.ToLower(lx.peek()); tok {
+	case "", "<<":
+		return nil // no condition: herd's default `forall true`
+	case "exists", "final":
+		lx.next()
+		p.t.Cond.Quant = Exists
+	case "~":
+		lx.next()
+		if !strings.EqualFold(lx.peek(), "exists") {
+			return lx.errorf("expected `exists` after `~`, found %s", lx.describe())
+		}
+		lx.next()
+		p.t.Cond.Quant = NotExists
+	case "forall":
+		lx.next()
+		p.t.Cond.Quant = Forall
+	case "(":
+		p.t.Cond.Quant = Exists
+	default:
+		return lx.errorf("expected exists, ~exists, forall or final, found %s", lx.describe())
+	}
+	propStart := lx.off()
+	prop, err := p.prop(lx)
+	if err != nil {
+		return err
+	}
+	p.t.Cond.Prop = prop
+	p.t.Cond.Text = strings.TrimSpace(p.s.text[propStart:lx.off()])
+	switch strings.ToLower(lx.peek()) {
+	case "", ";", "with", "<<":
+		return nil // herd ignores per-model kinds after `with`
+	}
+	return lx.errorf("unexpected %s after the condition", lx.describe())
+}
+
+func (p *parser) prop(lx *condLexer) (Prop, error) {
+	left, err := p.disjunction(lx)
+	if err != nil {
+		return left, err
+	}
+	if lx.peek() == "=>" {
+		lx.next()
+		right, err := p.prop(lx)
+		if err != nil {
+			return right, err
+		}
+		return Prop{op: propImplies, kids: []Prop{left, right}}, nil
+	}
+	return left, nil
+}
+
+func (p *parser) disjunction(lx *condLexer) (Prop, error) {
+	first, err := p.conjunction(lx)
+	if err != nil || lx.peek() != "\\/" {
+		return first, err
+	}
+	or := Prop{op: propOr, kids: []Prop{first}}
+	for lx.peek() == "\\/" {
+		lx.next()
+		k, err := p.conjunction(lx)
+		if err != nil {
+			return k, err
+		}
+		or.kids = append(or.kids, k)
+	}
+	return or, nil
+}
+
+func (p *parser) conjunction(lx *condLexer) (Prop, error) {
+	first, err := p.unary(lx)
+	if err != nil || lx.peek() != "/\\" {
+		return first, err
+	}
+	and := Prop{op: propAnd, kids: []Prop{first}}
+	for lx.peek() == "/\\" {
+		lx.next()
+		k, err := p.unary(lx)
+		if err != nil {
+			return k, err
+		}
+		and.kids = append(and.kids, k)
+	}
+	return and, nil
+}
+
+func (p *parser) unary(lx *condLexer) (Prop, error) {
+	switch tok := lx.peek(); {
+	case tok == "~" || strings.EqualFold(tok, "not"):
+		lx.next()
+		k, err := p.unary(lx)
+		return Prop{op: propNot, kids: []Prop{k}}, err
+	case tok == "(":
+		lx.next()
+		k, err := p.prop(lx)
+		if err != nil {
+			return k, err
+		}
+		return k, lx.expect(")")
+	case strings.EqualFold(tok, "true"):
+		lx.next()
+		return Prop{op: propTrue}, nil
+	case strings.EqualFold(tok, "false"):
+		lx.next()
+		return Prop{op: propNot, kids: []Prop{{op: propTrue}}}, nil
+	}
+	return p.atom(lx)
+}
+
+func (p *parser) atom(lx *condLexer) (Prop, error) {
+	var a atom
+	a.thread = -1
+	locOff := lx.off()
+	tok := lx.next()
+	switch {
+	case tok == "[":
+		name := lx.next()
+		if !isIdent(name) {
+			return Prop{}, p.s.errorf(locOff, "expected a location name inside `[...]`")
+		}
+		a.addr = p.t.location(name)
+		if err := lx.expect("]"); err != nil {
+			return Prop{}, err
+		}
+	case strings.Contains(tok, ":"):
+		th, reg, _, err := p.splitRegister(tok, locOff)
+		if err != nil {
+			return Prop{}, err
+		}
+		a.thread, a.reg = th.ID, th.reg(reg)
+	case isIdent(tok):
+		a.addr = p.t.location(tok)
+	default:
+		if tok == "" {
+			return Prop{}, p.s.errorf(locOff, "unexpected end of file in the condition")
+		}
+		return Prop{}, p.s.errorf(locOff, "expected a register or location, found %q", tok)
+	}
+	neg := false
+	switch lx.peek() {
+	case "=", "==":
+	case "!=":
+		neg = true
+	default:
+		return Prop{}, lx.errorf("expected `=` after %q, found %s", tok, lx.describe())
+	}
+	lx.next()
+	valOff := lx.off()
+	v, err := p.value(lx.next(), valOff)
+	if err != nil {
+		return Prop{}, err
+	}
+	a.value = v
+	pr := Prop{op: propAtom, atom: a}
+	if neg {
+		pr = Prop{op: propNot, kids: []Prop{pr}}
+	}
+	return pr, nil
+}

@@ -1,0 +1,162 @@
+package litmus
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// sharedLitmus is the conformance material, beside the repository.
+const sharedLitmus = "../../../shared/litmus"
+
+// conformanceSample is a fixed sample of the shared suites chosen to cover
+// every instruction class the front ends decode (AMOs with each annotation,
+// LR/SC, every fence, acquire/release, branches, dependencies, filters and
+// every quantifier; AArch64 exclusives, SWP, DMB/ISB, CBZ/CBNZ/B.cond;
+// x86 XCHG, MFENCE and the old `final` syntax).
+var conformanceSample = []string{
+	"RISCV/2+2W+po+poarar+NEW.litmus",
+	"RISCV/2+2W+po+poarp+NEW.litmus",
+	"RISCV/LB+po+poaqp+NEW.litmus",
+	"RISCV/LB+po+poarar+NEW.litmus",
+	"RISCV/C-Will02+HEAD.litmus",
+	"RISCV/C-Will02.litmus",
+	"RISCV/2+2W+fence.rw.rws+fence.rw.rwspx.litmus",
+	"RISCV/2+2W+fence.rw.rws+fence.rw.rwsxp.litmus",
+	"RISCV/2+2W+fence.tso+fence.tsoxp.litmus",
+	"RISCV/2+2W+fence.tsopx+fence.tsoxx.litmus",
+	"RISCV/2+2W+[rf-ctrlfencei-fr]+fence.rw.rw.litmus",
+	"RISCV/2+2W+[rf-ctrlfencei-fr]+fence.rw.w.litmus",
+	"RISCV/2+2W+[rfpaq-poaqp-fr]+fence.rw.rw.litmus",
+	"RISCV/2+2W+[rfpaq-poaqp-fr]+fence.rw.w.litmus",
+	"RISCV/2+2W+[rf-addr-fr]+poprl.litmus",
+	"RISCV/2+2W+[rf-ctrlfencei-fr]+poprl.litmus",
+	"RISCV/SB+poscscs.litmus",
+	"RISCV/PPOCA.litmus",
+	"RISCV/2+2W+fence.rw.rw+poprl-rfirlp-ctrlfencei.litmus",
+	"RISCV/2+2W+fence.rw.rw+rfi-ctrl.litmus",
+	"RISCV/2+2W+[rf-addr-fr]+fence.rw.rw.litmus",
+	"RISCV/2+2W+[rf-addr-fr]+fence.w.w.litmus",
+	"RISCV/C-Will03.litmus",
+	"RISCV/ISA-2+2W-SUCCESS.litmus",
+	"RISCV/ISA-DEP-WW-DATA.litmus",
+	"RISCV/ISA-MP-DEP-SUCCESS-SUCCESS.litmus",
+	"RISCV/ISA03+SB01.litmus",
+	"RISCV/ISA03+SB02.litmus",
+	"RISCV/2+2W+fence.w.w+fence.tso.litmus",
+	"RISCV/ISA-S-DEP-DATA-SUCCESS.litmus",
+	"RISCV/CO-SBI.litmus",
+	"RISCV/ISA01.litmus",
+	"RISCV/ISA03+SIMPLE+BIS.litmus",
+	"RISCV/ISA03+SIMPLE.litmus",
+	"RISCV/2+2W+[rf-fence.r.rw-fr]+fence.rw.rw.litmus",
+	"RISCV/2+2W+[rf-fence.r.rw-fr]+fence.w.w.litmus",
+	"RISCV/2+2W+fence.i+fence.w.w.litmus",
+	"RISCV/2+2W+fence.w.w+fence.rw.rw.litmus",
+	"RISCV/2+2W+[rf-fence.rw.rw-fr]+fence.rw.w.litmus",
+	"RISCV/2+2W+fence.r.rw+fence.rw.w.litmus",
+	"RISCV/2+2W+[rf-fence.r.rw-fr]+poprl.litmus",
+	"RISCV/2+2W+fence.r.rw+fence.rw.rw.litmus",
+	"AARCH64/EXTRA/ARMARM00.litmus",
+	"AARCH64/EXTRA/ARMARM04+BIS.litmus",
+	"AARCH64/EXTRA/ARMARM02.litmus",
+	"AARCH64/EXTRA/ARMARM03.litmus",
+	"AARCH64/ATOM/2+2W+poxxs.litmus",
+	"AARCH64/ATOM/3.2W+poxxs.litmus",
+	"AARCH64/ATOM/3.LB+poxxs.litmus",
+	"AARCH64/ATOM/3.SB+poxxs.litmus",
+	"AARCH64/dart/ATOM06-02.litmus",
+	"AARCH64/Fence2/2+2W+dmb.ld+dmb.st.litmus",
+	"AARCH64/Fence2/2+2W+dmb.ld+dmb.sy.litmus",
+	"AARCH64/Fence2/2+2W+dmb.sts.litmus",
+	"AARCH64/Fence2/LB+dmb.ld+dmb.st.litmus",
+	"AARCH64/CO/2+2W+dmb.sys+pos.litmus",
+	"AARCH64/CO/2+2W+dmb.syss.litmus",
+	"AARCH64/HAND/WRC+realdata+realctrlisb.litmus",
+	"AARCH64/HAND2/MP+dmb.sy+data-rfi-fri-rfi-ctrlisb.litmus",
+	"AARCH64/ATOM/ISA2+poxxs.litmus",
+	"AARCH64/ATOM/LB+poxxs.litmus",
+	"AARCH64/dart/ATOM00-02.litmus",
+	"AARCH64/dart/ATOM03-02.litmus",
+	"AARCH64/EXTRA/ARMARM04.litmus",
+	"AARCH64/HAND/ARMARM00.litmus",
+	"AARCH64/HAND/ARMARM02.litmus",
+	"AARCH64/HAND/ARMARM04+BIS.litmus",
+	"AARCH64/HAND/ARMARM04.litmus",
+	"AARCH64/HAND/ISA2+popl+poap+addr.litmus",
+	"AARCH64/CO/CO-SBI.litmus",
+	"AARCH64/EXTRA/ARMARM04+TER.litmus",
+	"AARCH64/EXTRA/ARMARM06+AP+AA.litmus",
+	"X86/2+2W+mfence-rmw+po-rmw.litmus",
+	"X86/2+2W+po+mfence-rmw.litmus",
+	"X86/2+2W+mfence-po+rfi-po.litmus",
+	"X86/3.SB+mfence+mfence+po.litmus",
+	"X86/2+2W+po+po-rmw.litmus",
+	"X86/2+2W+po-rmws.litmus",
+	"X86/amd10.litmus",
+	"X86/amd5.litmus",
+	"X86/SB+FENCE.litmus",
+	"X86/amd6.litmus",
+	"X86/4.2W.litmus",
+	"X86/4.LB.litmus",
+	"X86/amd3bis.litmus",
+	"X86/frmap.litmus",
+}
+
+func TestConformanceSample(t *testing.T) {
+	if _, err := os.Stat(sharedLitmus); err != nil {
+		t.Skipf("shared litmus suites not found at %s (they live beside the repository as ../shared/litmus)", sharedLitmus)
+	}
+	expected := map[string]map[string]Expectation{}
+	for _, suite := range []string{"RISCV", "AARCH64", "X86"} {
+		e, err := LoadExpectations(filepath.Join(sharedLitmus, suite+"-expected.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		expected[suite] = e
+	}
+	check := func(path string, exp map[string]Expectation) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		test, err := Parse(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, ok := LookupExpectation(exp, path)
+		if !ok {
+			t.Fatalf("%s: no expectation", path)
+		}
+		r := Run(test, Options{Timeout: 20 * time.Second})
+		if r.Unsupported != "" || r.TimedOut {
+			t.Errorf("%s: unsupported=%q timedOut=%v", path, r.Unsupported, r.TimedOut)
+			return
+		}
+		if !want.Agrees(r) {
+			t.Errorf("%s: got %v %v, herd says %v", path, r.Verdict, r.Kind, want)
+		}
+	}
+	for _, rel := range conformanceSample {
+		suite := filepath.Dir(rel)
+		for filepath.Dir(suite) != "." {
+			suite = filepath.Dir(suite)
+		}
+		check(filepath.Join(sharedLitmus, rel), expected[suite])
+	}
+	kinds, err := LoadExpectations(filepath.Join(sharedLitmus, "x86_64-herd-kinds.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Discover([]string{filepath.Join(sharedLitmus, "x86_64-herd", "@all")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 28 {
+		t.Errorf("@all lists %d tests, want 28", len(files))
+	}
+	for _, f := range files {
+		check(f, kinds)
+	}
+}

@@ -1,0 +1,115 @@
+package litmus
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseErrorsArePositioned(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+	}{
+		{"empty", "", "e.litmus:1:1: empty file"},
+		{"arch", "PPC MP\n{}\n", "e.litmus:1:1: unsupported architecture"},
+		{"no init", "RISCV MP\n P0 ;\n", "e.litmus:1:9: expected `{`"},
+		{"bad thread", "RISCV MP\n{ 3:x5=x; }\n P0 ;\n sw x1,0(x5) ;\nexists (x=1)\n",
+			"e.litmus:2:3: thread 3 does not exist"},
+		{"bad register", "RISCV MP\n{ 0:q5=x; }\n P0 ;\n sw x1,0(x5) ;\nexists (x=1)\n",
+			"e.litmus:2:5: unknown register"},
+		{"header", "RISCV MP\n{}\n P0 | Q1 ;\n", "e.litmus:3:7: expected thread name P1"},
+		{"row", "RISCV MP\n{}\n P0 ;\n sw x1,0(x5)\nexists (x=1)\n", "e.litmus:4:13: expected `;`"},
+		{"operands", "RISCV MP\n{}\n P0 ;\n sw x1 ;\nexists (x=1)\n", "e.litmus:4:2: sw x1: expected"},
+		{"label", "RISCV MP\n{}\n P0 ;\n bne x1,x0,L9 ;\nexists (x=1)\n", "e.litmus:4:2: undefined label"},
+		{"condition", "RISCV MP\n{}\n P0 ;\n sw x1,0(x5) ;\nexists (x=1 /\\ )\n", "e.litmus:5:16: expected a register or location"},
+		{"equals", "RISCV MP\n{}\n P0 ;\n sw x1,0(x5) ;\nexists (x 1)\n", "e.litmus:5:11: expected `=`"},
+		{"comment", "RISCV MP\n(* oops\n{}\n", "e.litmus:2:1: comment `(*` is never closed"},
+		{"trailing", "RISCV MP\n{}\n P0 ;\n sw x1,0(x5) ;\nexists (x=1) junk\n", "e.litmus:5:14: unexpected"},
+		{"aarch64", "AArch64 MP\n{}\n P0 ;\n LDR W0,X1 ;\nexists (x=1)\n", "e.litmus:4:2: LDR W0,X1: bad address"},
+	}
+	for _, c := range cases {
+		_, err := Parse("e.litmus", []byte(c.src))
+		var perr *Error
+		if !errors.As(err, &perr) {
+			t.Errorf("%s: got %v, want *Error", c.name, err)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %q, want prefix %q", c.name, err.Error(), c.want)
+		}
+	}
+}
+
+func TestParseSyntaxVariants(t *testing.T) {
+	srcs := map[string]string{
+		"riscv abi names, types, pointers, comments": `RISCV T
+"doc line"
+Key=value
+(* comment (* nested *) *)
+{
+int64_t x; int z; int *p = &z;
+0:s0=x; 0:s1=p; 1:s0=x;
+}
+ P0          | P1           ;
+ li t1,1     | ld a0,0(s0)  ;
+ sd t1,0(s0) |              ;
+locations [x;]
+~exists (1:a0=1 /\ not (x=1))
+`,
+		"old x86": `X86 iwp/2 (name) "title"
+{x = 0; y = 0};
+   P0        |  P1          ;
+ mov [x], 1  |  mov EAX, [x] ;
+
+final (P1:EAX = 1);
+with
+tso: exists;
+
+<<
+show 1
+>>
+`,
+		"x86_64 att": `X86_64 SB
+{
+}
+ P0            | P1            ;
+ movl $1,(x)   | movl $1,(y)   ;
+ movl (y),%eax | movl (x),%eax ;
+exists (0:rax=0 /\ 1:rax=0)
+`,
+		"aarch64 labels": `AArch64 T
+{ 0:X1=x; uint64_t 0:X3; }
+ P0            ;
+ LDR W0,[X1]   ;
+ CBNZ W0,LC00  ;
+ LC00:         ;
+ LDR W2,[X1,#0] ;
+forall (0:X0=0)
+`,
+	}
+	for name, src := range srcs {
+		test, err := Parse("v.litmus", []byte(src))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if test.Unsupported != "" {
+			t.Errorf("%s: unsupported: %s", name, test.Unsupported)
+			continue
+		}
+		if r := Run(test, Options{}); r.Verdict != Ok {
+			t.Errorf("%s: got %v (%d executions)", name, r.Verdict, r.Executions)
+		}
+	}
+}
+
+func TestUnsupportedInstructionGetsNoVerdict(t *testing.T) {
+	test, err := Parse("u.litmus", []byte("RISCV U\n{}\n P0 ;\n csrrw x1,x2,x3 ;\nexists (x=1)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Run(test, Options{})
+	if r.Unsupported == "" || !strings.Contains(r.Unsupported, "csrrw") {
+		t.Fatalf("got %+v", r)
+	}
+}

@@ -1,0 +1,85 @@
+package litmus
+
+import "fmt"
+
+// Error is a syntax error in a litmus file, positioned at line and column
+// (both 1-based).
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// Test is one parsed litmus test.
+type Test struct {
+	Arch string // as written in the header: RISCV, AArch64, X86, X86_64
+	Name string
+	File string
+
+	// Locations maps each shared-memory name to its address. Addresses are
+	// symbolic handles spaced locationStride apart so byte offsets stay
+	// inside their location.
+	Locations map[string]int64
+	locOrder  []string
+	MemInit   map[string]int64 // initial values (absent means 0)
+	Threads   []*Thread
+	Cond      Condition
+	// Filter, when set, discards executions whose final state fails it
+	// before the condition is considered (herd's `filter`).
+	Filter *Prop
+
+	// Unsupported is non-empty when the test uses an instruction or
+	// construct this checker does not model; such tests get no verdict.
+	Unsupported string
+}
+
+// Thread is the code of one litmus thread.
+type Thread struct {
+	ID      int
+	Code    []inst
+	regs    map[string]int // register name -> slot
+	regName []string
+	RegInit map[int]int64 // slot -> initial value
+}
+
+// locationStride separates location addresses; offsets within a location
+// (e.g. AArch64 [X1,#4]) stay below it.
+const locationStride = 1 << 12
+
+// location returns the address of name, declaring it if needed.
+func (t *Test) location(name string) int64 {
+	if a, ok := t.Locations[name]; ok {
+		return a
+	}
+	a := int64(len(t.locOrder)+1) * locationStride
+	t.Locations[name] = a
+	t.locOrder = append(t.locOrder, name)
+	return a
+}
+
+// locationAt returns the location name holding address a.
+func (t *Test) locationAt(a int64) (string, bool) {
+	i := a/locationStride - 1
+	if a < locationStride || i >= int64(len(t.locOrder)) || a%locationStride != 0 {
+		return "", false
+	}
+	return t.locOrder[i], true
+}
+
+// reg returns the slot of a register of thread th, allocating one. Slot 0
+// is the hard-wired zero register.
+func (th *Thread) reg(name string) int {
+	if s, ok := th.regs[name]; ok {
+		return s
+	}
+	s := len(th.regName)
+	th.regs[name] = s
+	th.regName = append(th.regName, name)
+	return s
+}
+
+func newThread(id int) *Thread {
+	return &Thread{ID: id, regs: map[string]int{"#zero": 0}, regName: []string{"#zero"}, RegInit: map[int]int64{}}
+}

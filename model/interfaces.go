@@ -1,0 +1,150 @@
+package model
+
+// FenceKind names a memory barrier by what it orders. The bits follow the
+// RISC-V FENCE predecessor/successor sets (I, O, R, W); other ISAs map
+// their barriers onto them (arm64 DMB ISH = RW,RW; x86 MFENCE = RW,RW).
+type FenceKind struct {
+	Pred, Succ uint8 // sets of FenceI|FenceO|FenceR|FenceW
+	TSO        bool  // fence.tso
+}
+
+// Access sets used in FenceKind.
+const (
+	FenceW uint8 = 1 << iota
+	FenceR
+	FenceO
+	FenceI
+)
+
+// Common fences.
+var (
+	FenceRWRW = FenceKind{Pred: FenceR | FenceW, Succ: FenceR | FenceW} // smp_mb()
+	FenceWW   = FenceKind{Pred: FenceW, Succ: FenceW}                   // smp_wmb()
+	FenceRR   = FenceKind{Pred: FenceR, Succ: FenceR}                   // smp_rmb()
+	FenceWO   = FenceKind{Pred: FenceW, Succ: FenceO}                   // before an MMIO IPI write
+)
+
+func (f FenceKind) String() string {
+	if f.TSO {
+		return "fence.tso"
+	}
+	set := func(b uint8) string {
+		s := ""
+		for _, c := range []struct {
+			bit uint8
+			ch  string
+		}{{FenceI, "i"}, {FenceO, "o"}, {FenceR, "r"}, {FenceW, "w"}} {
+			if b&c.bit != 0 {
+				s += c.ch
+			}
+		}
+		return s
+	}
+	return "fence " + set(f.Pred) + "," + set(f.Succ)
+}
+
+// A Commit is a store that has become visible to all agents (coherence
+// point reached). Memory models return commits so that the machine can
+// give text stores to the fetch model.
+type Commit struct {
+	Addr uint64
+	Size int
+	Val  uint64
+}
+
+// DataMemory is a memory model's state: what loads may read, what stores
+// and fences do. Agents are numbered 0..harts-1 for the harts and harts
+// for the patcher. Implementations live in package memmodel; SC needs none
+// of the internal steps, store-buffer and view-based models use them.
+//
+// A method may be called only on a value returned by Clone (or the
+// initial value): the search mutates clones in place.
+type DataMemory interface {
+	Name() string
+	Clone() DataMemory
+	AppendKey(b []byte) []byte
+	// Init sets a location's initial value (before the search starts).
+	Init(addr uint64, size int, val uint64)
+	// Loads reports how many different values agent may read at addr.
+	Loads(agent int, addr uint64, size int) int
+	// Load performs the load, choosing the choice-th possibility.
+	Load(agent int, addr uint64, size int, choice int) uint64
+	// Store performs a store; it returns the stores that became visible.
+	Store(agent int, addr uint64, size int, val uint64) []Commit
+	// Fence performs a barrier on agent.
+	Fence(agent int, k FenceKind) []Commit
+	// FenceIsLocal reports whether the barrier changes nothing that any
+	// other agent can observe or be enabled by (true for every fence
+	// under SC).
+	FenceIsLocal(agent int, k FenceKind) bool
+	// Internal reports the model's own enabled steps (store-buffer drains,
+	// propagation); DoInternal performs the i-th and describes it.
+	Internal() int
+	DoInternal(i int) (desc string, commits []Commit)
+}
+
+// FetchState is an instruction-fetch model's state: for each hart, which
+// versions of each fetch unit of the text it may still fetch.
+type FetchState interface {
+	Clone() FetchState
+	AppendKey(b []byte) []byte
+	// Contains reports whether addr is text this model fetches from.
+	Contains(addr uint64) bool
+	// Choices reports how many versions of the unit at addr hart h may
+	// fetch now (0 if addr is not fetchable).
+	Choices(h int, addr uint64) int
+	// Fetch returns the choice-th fetchable version: its value and its
+	// version number (0 = initial text, counting every write to the unit).
+	Fetch(h int, addr uint64, choice int) (word uint32, version int)
+	// Commit records a store that became visible.
+	Commit(c Commit)
+	// Sync makes every visible store visible to hart h's fetch (RISC-V
+	// fence.i, arm64 IC IVAU+ISB, x86 serialising instruction).
+	Sync(h int)
+	// Versions returns how many versions of the unit at addr exist.
+	Versions(addr uint64) int
+}
+
+// CPU is the hart an ISA executes an instruction on. Every method that can
+// have several outcomes (a fetch of stale text, a load under a weak memory
+// model) branches the search; the ISA code does not see that.
+type CPU interface {
+	Hart() int
+	PC() uint64
+	Reg(i int) uint64
+	SetReg(i int, v uint64)
+	// FetchWord fetches the 4-byte unit at addr; ok is false if there is
+	// no text there.
+	FetchWord(addr uint64) (word uint32, ok bool)
+	Load(addr uint64, size int) uint64
+	Store(addr uint64, size int, val uint64)
+	Fence(k FenceKind)
+	// SyncFetch is a local instruction-fetch barrier (fence.i).
+	SyncFetch()
+	// Tracing reports whether the step is being recorded for a trace: only
+	// then are Exec.Disasm and Exec.Effect needed.
+	Tracing() bool
+}
+
+// Exec is what an ISA reports about one executed instruction.
+type Exec struct {
+	Word   uint32 // the instruction word as fetched
+	Disasm string // its disassembly (from golang.org/x/arch)
+	Effect string // registers written, stores, jump target, in words
+	NextPC uint64
+	Jump   bool // a control transfer (jal, jalr, taken branch)
+	Halt   bool // the task ended (it returned to the scheduler)
+	Fault  string
+}
+
+// ISA executes instructions.
+type ISA interface {
+	Name() string
+	// Step fetches, decodes and executes the instruction at cpu.PC().
+	Step(cpu CPU) Exec
+	// RegName names register i in the ISA's usual syntax.
+	RegName(i int) string
+	// Local reports whether executing word reads and writes nothing but
+	// the hart's own registers and PC.
+	Local(word uint32) bool
+}

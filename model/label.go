@@ -1,0 +1,99 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Action is the kind of a transition.
+type Action uint8
+
+const (
+	ActExec    Action = iota // a hart fetches, decodes and executes one instruction
+	ActIPI                   // a hart takes a pending IPI
+	ActPreempt               // the task on a hart is switched out
+	ActResume                // the task is switched back in
+	ActPark                  // the CPU parks in stop_machine
+	ActUnpark                // the CPU leaves stop_machine
+	ActPatch                 // the patcher performs its next step
+	ActMemory                // the memory model's own step (drain, propagate)
+)
+
+var actionNames = [...]string{"exec", "ipi", "preempt", "resume", "park", "unpark", "patch", "memory"}
+
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return fmt.Sprintf("action(%d)", a)
+}
+
+// MarshalText writes the action's name.
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText reads an action's name.
+func (a *Action) UnmarshalText(b []byte) error {
+	for i, n := range actionNames {
+		if n == string(b) {
+			*a = Action(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown action %q", b)
+}
+
+// Label names a transition so that it can be replayed: who acts, what it
+// does, and which outcome each nondeterministic choice took (the fetched
+// version of each text unit, the value each load read).
+type Label struct {
+	Actor   int     `json:"actor"` // harts 0..n-1, the patcher n, memory n+1
+	Action  Action  `json:"action"`
+	Index   int     `json:"index,omitempty"`
+	Choices []uint8 `json:"choices,omitempty"`
+}
+
+// Equal compares two labels.
+func (l Label) Equal(o Label) bool {
+	return l.Actor == o.Actor && l.Action == o.Action && l.Index == o.Index &&
+		slices.Equal(l.Choices, o.Choices)
+}
+
+func (l Label) String() string {
+	return fmt.Sprintf("%d:%s:%d:%v", l.Actor, l.Action, l.Index, l.Choices)
+}
+
+// MarshalJSON keeps choices as a list of numbers, not base64.
+func (l Label) MarshalJSON() ([]byte, error) {
+	ch := make([]int, len(l.Choices))
+	for i, c := range l.Choices {
+		ch[i] = int(c)
+	}
+	return json.Marshal(struct {
+		Actor   int    `json:"actor"`
+		Action  Action `json:"action"`
+		Index   int    `json:"index,omitempty"`
+		Choices []int  `json:"choices,omitempty"`
+	}{l.Actor, l.Action, l.Index, ch})
+}
+
+// UnmarshalJSON is the inverse of MarshalJSON.
+func (l *Label) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Actor   int    `json:"actor"`
+		Action  Action `json:"action"`
+		Index   int    `json:"index"`
+		Choices []int  `json:"choices"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*l = Label{Actor: v.Actor, Action: v.Action, Index: v.Index}
+	for _, c := range v.Choices {
+		if c < 0 || c > 255 {
+			return fmt.Errorf("choice %d out of range", c)
+		}
+		l.Choices = append(l.Choices, uint8(c))
+	}
+	return nil
+}

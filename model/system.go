@@ -1,0 +1,530 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Config is everything about a configuration that does not change during
+// a search: the protocol's patcher steps, the ISA, the bounds that shape
+// transitions, the checks, and the initial state.
+type Config struct {
+	Name     string
+	ISA      ISA
+	Initial  *Machine
+	Patch    []PatchOp
+	Handlers []Handler
+	// MaxPreempt bounds how often each task may be preempted (0: a
+	// non-preemptible kernel).
+	MaxPreempt int
+	// SchedPoints are the PCs where a task that was not preempted may
+	// still give up the CPU (a cond_resched, the return to the scheduler):
+	// a CPU parks in stop_machine only there, or when its task is off-CPU.
+	SchedPoints map[uint64]bool
+	// ParkExitSync: a CPU leaving stop_machine runs a local fetch barrier
+	// (RISC-V v6.9-v6.15 multi-CPU callback: local_flush_icache_all()).
+	ParkExitSync bool
+	Checks       []Check
+	Symbols      Symbols
+}
+
+// Check judges one transition. Checks are independent of protocols.
+type Check interface {
+	Name() string
+	Inspect(t *Transition) *Violation
+}
+
+// Violation is a check's verdict on one transition, in words.
+type Violation struct {
+	Check   string `json:"check"`
+	Message string `json:"message"`
+}
+
+// System is a Config ready to be explored.
+type System struct {
+	Config
+	// preempt is the preemption bound that matters: without stop_machine
+	// a preempted task is just a task not scheduled yet, which the
+	// interleavings already cover, so preemption steps are not generated.
+	preempt int
+	// patchWrites are the text units the patcher stores to; only steps at
+	// other units can be local (see localExec).
+	patchWrites map[uint64]bool
+}
+
+// NewSystem validates the configuration.
+func NewSystem(c Config) (*System, error) {
+	if c.Initial == nil || c.ISA == nil {
+		return nil, fmt.Errorf("model: configuration %q has no initial state or ISA", c.Name)
+	}
+	if len(c.Handlers) > 16 {
+		return nil, fmt.Errorf("model: at most 16 IPI handlers")
+	}
+	s := &System{Config: c, patchWrites: map[uint64]bool{}}
+	for _, op := range c.Patch {
+		switch op.Kind {
+		case PatchStopMachine:
+			s.preempt = c.MaxPreempt
+		case PatchStore:
+			for a := op.Addr &^ 3; a < op.Addr+uint64(op.Size); a += 4 {
+				s.patchWrites[a] = true
+			}
+		}
+	}
+	return s, nil
+}
+
+// PreemptionMatters reports whether preemption changes what can happen
+// (it does only where CPUs park in stop_machine).
+func (s *System) PreemptionMatters() bool { return s.preempt > 0 }
+
+// Transition is one step from Before to After.
+type Transition struct {
+	Label  Label
+	Before *Machine
+	After  *Machine
+	Event  Event
+	Sys    *System
+}
+
+var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActUnpark}
+
+// Successors calls yield for every transition enabled in m, in a fixed
+// order (the order is part of what makes traces replayable and BFS
+// deterministic), with full events for traces. yield returns false to
+// stop early.
+func (s *System) Successors(m *Machine, yield func(*Transition) bool) {
+	s.successors(m, true, false, yield)
+}
+
+// Steps is Successors without the readable parts of events (disassembly,
+// effects): the same transitions, faster.
+func (s *System) Steps(m *Machine, yield func(*Transition) bool) {
+	s.successors(m, false, false, yield)
+}
+
+// successors generates the transitions of m. With reduce, it generates
+// only an ample set when one exists: all enabled steps of one CPU when
+// every one of them is local (commutes with every step of every other
+// actor), or one local patcher step. trace asks for readable events.
+func (s *System) successors(m *Machine, trace, reduce bool, yield func(*Transition) bool) {
+	n := len(m.Harts)
+	if reduce {
+		for h := 0; h < n; h++ {
+			if acts, ok := s.localActions(m, h); ok {
+				for _, a := range acts {
+					if !s.branch(m, Label{Actor: h, Action: a}, trace, yield) {
+						return
+					}
+				}
+				return
+			}
+		}
+		if s.patchEnabled(m) && s.patchLocal(m) {
+			s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
+			return
+		}
+	}
+	for h := 0; h < n; h++ {
+		for _, a := range hartActions {
+			if !s.enabled(m, h, a) {
+				continue
+			}
+			if !s.branch(m, Label{Actor: h, Action: a}, trace, yield) {
+				return
+			}
+		}
+	}
+	if s.patchEnabled(m) {
+		if !s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield) {
+			return
+		}
+	}
+	for i := 0; i < m.Mem.Internal(); i++ {
+		if !s.branch(m, Label{Actor: n + 1, Action: ActMemory, Index: i}, trace, yield) {
+			return
+		}
+	}
+}
+
+// localActions returns hart h's enabled actions if there is at least one
+// and all are local: executing a word the patcher never writes that
+// touches only registers, or being preempted or resumed.
+func (s *System) localActions(m *Machine, h int) ([]Action, bool) {
+	var acts []Action
+	for _, a := range hartActions {
+		if !s.enabled(m, h, a) {
+			continue
+		}
+		switch a {
+		case ActExec:
+			if !s.localExec(m, h) {
+				return nil, false
+			}
+		case ActPreempt, ActResume:
+		default:
+			return nil, false
+		}
+		acts = append(acts, a)
+	}
+	return acts, len(acts) > 0
+}
+
+func (s *System) localExec(m *Machine, h int) bool {
+	pc := m.Harts[h].PC
+	if s.patchWrites[pc&^3] || m.Fetch.Choices(h, pc) != 1 {
+		return false
+	}
+	w, _ := m.Fetch.Fetch(h, pc, 0) // the only choice: no change to m
+	return s.ISA.Local(w)
+}
+
+// patchLocal: the patcher's next step changes nothing another actor can
+// see or be enabled by. Waits are local once enabled, because only the
+// patcher itself can disable them again.
+func (s *System) patchLocal(m *Machine) bool {
+	op := &s.Patch[m.Patcher.PC]
+	switch op.Kind {
+	case PatchSyncFetch, PatchWaitIPI, PatchWaitParked:
+		return true
+	case PatchFence:
+		return m.Mem.FenceIsLocal(len(m.Harts), op.Fence)
+	}
+	return false
+}
+
+// branch runs one action once per combination of nondeterministic
+// choices (fetch versions, load values) it meets.
+func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition) bool) bool {
+	var ch chooser
+	for {
+		ch.pos = 0
+		after := m.Clone()
+		ev := s.perform(after, l.Actor, l.Action, l.Index, &ch, trace)
+		lab := l
+		lab.Choices = slices.Clone(ch.vec)
+		ev.Label = lab
+		t := &Transition{Label: lab, Before: m, After: after, Event: ev, Sys: s}
+		if !yield(t) {
+			return false
+		}
+		if !ch.next() {
+			return true
+		}
+	}
+}
+
+// Apply performs exactly the transition l from m, or reports that it is
+// not enabled.
+func (s *System) Apply(m *Machine, l Label) (*Transition, error) {
+	var found *Transition
+	s.Successors(m, func(t *Transition) bool {
+		if t.Label.Equal(l) {
+			found = t
+			return false
+		}
+		return true
+	})
+	if found == nil {
+		return nil, fmt.Errorf("step %s is not enabled here", l)
+	}
+	return found, nil
+}
+
+// Inspect runs every check on t and returns the first violation.
+func (s *System) Inspect(t *Transition) *Violation {
+	for _, c := range s.Checks {
+		if v := c.Inspect(t); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *System) enabled(m *Machine, actor int, a Action) bool {
+	if actor == len(m.Harts) {
+		return s.patchEnabled(m)
+	}
+	h := &m.Harts[actor]
+	switch a {
+	case ActExec:
+		return h.Task == TaskRunning && !h.Parked
+	case ActIPI:
+		return h.Pending != 0 && !h.Parked
+	case ActPreempt:
+		return h.Task == TaskRunning && !h.Parked && int(h.Preempts) < s.preempt
+	case ActResume:
+		return h.Task == TaskPreempted && !h.Parked
+	case ActPark:
+		return m.Stop.Requested && !m.Stop.Released && !h.Parked &&
+			(h.Task != TaskRunning || s.SchedPoints[h.PC])
+	case ActUnpark:
+		return h.Parked && m.Stop.Released
+	}
+	return false
+}
+
+func (s *System) patchEnabled(m *Machine) bool {
+	if m.Patcher.PC >= len(s.Patch) {
+		return false
+	}
+	op := &s.Patch[m.Patcher.PC]
+	switch op.Kind {
+	case PatchWaitIPI:
+		for i := range m.Harts {
+			if m.Harts[i].Pending&(1<<op.Handler) != 0 {
+				return false
+			}
+		}
+	case PatchWaitParked:
+		for i := range m.Harts {
+			if !m.Harts[i].Parked {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// PatcherDone reports whether the patcher has run its whole protocol.
+func (s *System) PatcherDone(m *Machine) bool { return m.Patcher.PC >= len(s.Patch) }
+
+func (s *System) commit(m *Machine, cs []Commit) {
+	for _, c := range cs {
+		if m.Fetch.Contains(c.Addr) {
+			m.Fetch.Commit(c)
+		}
+	}
+}
+
+func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser, trace bool) Event {
+	n := len(m.Harts)
+	switch {
+	case a == ActMemory:
+		desc, cs := m.Mem.DoInternal(index)
+		s.commit(m, cs)
+		return Event{Actor: "memory", Text: desc}
+	case actor == n:
+		return s.performPatch(m, trace)
+	}
+	h := &m.Harts[actor]
+	ev := Event{PC: h.PC, HasPC: true}
+	if trace {
+		ev.Actor = fmt.Sprintf("hart%d", actor)
+	}
+	switch a {
+	case ActExec:
+		cpu := &cpuCtx{sys: s, m: m, hart: actor, ch: ch, trace: trace}
+		x := s.ISA.Step(cpu)
+		ev.Exec = &x
+		ev.Fetches = cpu.fetches
+		switch {
+		case x.Fault != "":
+			h.Task = TaskFaulted
+		case x.Halt:
+			h.Task = TaskDone
+		default:
+			h.PC = x.NextPC
+		}
+	case ActIPI:
+		for i := range s.Handlers {
+			if h.Pending&(1<<i) == 0 {
+				continue
+			}
+			h.Pending &^= 1 << i
+			hd := s.Handlers[i]
+			if hd.Fence != nil {
+				s.commit(m, m.Mem.Fence(actor, *hd.Fence))
+			}
+			if hd.SyncFetch {
+				m.Fetch.Sync(actor)
+			}
+			if trace {
+				ev.Text = "take IPI " + hd.String()
+			}
+			break
+		}
+	case ActPreempt:
+		h.Task = TaskPreempted
+		h.Preempts++
+		ev.Text = "task preempted (switched out; registers saved)"
+	case ActResume:
+		h.Task = TaskRunning
+		ev.Text = "task resumed"
+	case ActPark:
+		h.Parked = true
+		ev.Text = "park in stop_machine (IRQs off)"
+	case ActUnpark:
+		h.Parked = false
+		ev.Text = "leave stop_machine"
+		if s.ParkExitSync {
+			m.Fetch.Sync(actor)
+			ev.Text += "; local fence.i"
+		}
+	}
+	return ev
+}
+
+func (s *System) performPatch(m *Machine, trace bool) Event {
+	op := s.Patch[m.Patcher.PC]
+	m.Patcher.PC++
+	ev := Event{Actor: "patcher", Why: op.Why}
+	if !trace {
+		s.doPatch(m, op)
+		return ev
+	}
+	switch op.Kind {
+	case PatchStore:
+		ev.Text = fmt.Sprintf("store%d [%s] = %#x", op.Size*8, s.Symbols.Name(op.Addr), op.Val)
+		ev.Store = &Commit{Addr: op.Addr, Size: op.Size, Val: op.Val}
+	case PatchFence:
+		ev.Text = op.Fence.String()
+	case PatchSyncFetch:
+		ev.Text = "fence.i (local)"
+	case PatchSendIPI:
+		ev.Text = "send IPI " + s.Handlers[op.Handler].String()
+	case PatchWaitIPI:
+		ev.Text = "every hart took IPI " + s.Handlers[op.Handler].Name
+	case PatchStopMachine:
+		ev.Text = "stop_machine: ask every CPU to park"
+	case PatchWaitParked:
+		ev.Text = "stop_machine: every CPU parked"
+	case PatchRelease:
+		ev.Text = "stop_machine: release CPUs"
+	}
+	s.doPatch(m, op)
+	return ev
+}
+
+// doPatch performs a patcher step's effect on m.
+func (s *System) doPatch(m *Machine, op PatchOp) {
+	n := len(m.Harts)
+	switch op.Kind {
+	case PatchStore:
+		s.commit(m, m.Mem.Store(n, op.Addr, op.Size, op.Val))
+	case PatchFence:
+		s.commit(m, m.Mem.Fence(n, op.Fence))
+	case PatchSendIPI:
+		for i := range m.Harts {
+			m.Harts[i].Pending |= 1 << op.Handler
+		}
+		if hd := s.Handlers[op.Handler]; op.ToSelf && hd.Fence != nil {
+			s.commit(m, m.Mem.Fence(n, *hd.Fence))
+		}
+	case PatchStopMachine:
+		m.Stop = StopMachine{Requested: true}
+	case PatchRelease:
+		m.Stop.Released = true
+	}
+}
+
+// cpuCtx is the CPU an ISA sees during one ActExec transition.
+type cpuCtx struct {
+	sys     *System
+	m       *Machine
+	hart    int
+	ch      *chooser
+	trace   bool
+	fetches []Fetched
+}
+
+func (c *cpuCtx) Tracing() bool { return c.trace }
+
+func (c *cpuCtx) Hart() int              { return c.hart }
+func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
+func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
+func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Harts[c.hart].Regs[i] = v }
+func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
+	n := c.m.Fetch.Choices(c.hart, addr)
+	if n == 0 {
+		return 0, false
+	}
+	w, v := c.m.Fetch.Fetch(c.hart, addr, c.ch.choose(n))
+	if !c.trace {
+		return w, true
+	}
+	c.fetches = append(c.fetches, Fetched{Addr: addr, Version: v, Versions: c.m.Fetch.Versions(addr), Stale: v+1 < c.m.Fetch.Versions(addr)})
+	return w, true
+}
+func (c *cpuCtx) Load(addr uint64, size int) uint64 {
+	n := c.m.Mem.Loads(c.hart, addr, size)
+	return c.m.Mem.Load(c.hart, addr, size, c.ch.choose(n))
+}
+func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
+	c.sys.commit(c.m, c.m.Mem.Store(c.hart, addr, size, val))
+}
+func (c *cpuCtx) Fence(k FenceKind) { c.sys.commit(c.m, c.m.Mem.Fence(c.hart, k)) }
+func (c *cpuCtx) SyncFetch()        { c.m.Fetch.Sync(c.hart) }
+
+// chooser enumerates choice vectors like an odometer: each call to choose
+// with n > 1 outcomes is one digit.
+type chooser struct {
+	vec []uint8
+	ns  []uint8
+	pos int
+}
+
+func (c *chooser) choose(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	if n > 255 {
+		panic("model: more than 255 outcomes for one choice")
+	}
+	if c.pos == len(c.vec) {
+		c.vec = append(c.vec, 0)
+		c.ns = append(c.ns, uint8(n))
+	}
+	c.ns[c.pos] = uint8(n)
+	v := c.vec[c.pos]
+	c.pos++
+	return int(v)
+}
+
+// next advances to the next vector; false when all were tried.
+func (c *chooser) next() bool {
+	c.vec, c.ns = c.vec[:c.pos], c.ns[:c.pos]
+	for i := len(c.vec) - 1; i >= 0; i-- {
+		if c.vec[i]+1 < c.ns[i] {
+			c.vec[i]++
+			c.vec, c.ns = c.vec[:i+1], c.ns[:i+1]
+			return true
+		}
+	}
+	return false
+}
+
+// Fetched records one fetch unit a step read and which version it was.
+type Fetched struct {
+	Addr     uint64 `json:"addr"`
+	Version  int    `json:"version"`
+	Versions int    `json:"versions"`
+	Stale    bool   `json:"stale"` // a newer version had already been written
+}
+
+// Event is the readable record of one transition.
+type Event struct {
+	Label   Label     `json:"label"`
+	Actor   string    `json:"actor"`
+	PC      uint64    `json:"pc,omitempty"`
+	HasPC   bool      `json:"-"`
+	Exec    *Exec     `json:"exec,omitempty"`
+	Fetches []Fetched `json:"fetches,omitempty"`
+	Store   *Commit   `json:"store,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	Why     string    `json:"why,omitempty"`
+	// Violation is set on the step where a check failed (by Replay).
+	Violation *Violation `json:"violation,omitempty"`
+}
+
+// Describe renders the event's effect in words.
+func (e *Event) Describe() string {
+	if e.Exec != nil {
+		if e.Exec.Fault != "" {
+			return e.Exec.Fault
+		}
+		return e.Exec.Effect
+	}
+	return strings.TrimSpace(e.Text)
+}

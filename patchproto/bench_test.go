@@ -1,0 +1,37 @@
+package patchproto
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// BenchmarkRISCVJalr explores riscv-jalr exhaustively (enable, SC) with
+// 2, 3 and 4 harts and reports states, transitions, states/s and the
+// peak heap of the search.
+func BenchmarkRISCVJalr(b *testing.B) {
+	for _, harts := range []int{2, 3, 4} {
+		b.Run(fmt.Sprintf("harts=%d", harts), func(b *testing.B) {
+			p, _ := Lookup("riscv-jalr")
+			s, _, err := p.Build(Options{Harts: harts})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var r model.Result
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				r = model.Explore(context.Background(), s, model.Options{})
+				if r.Outcome != model.Safe {
+					b.Fatalf("%v %v", r.Outcome, r.Violation)
+				}
+			}
+			b.ReportMetric(float64(r.Stats.States), "states")
+			b.ReportMetric(float64(r.Stats.Transitions), "transitions")
+			b.ReportMetric(float64(r.Stats.States)/r.Stats.Elapsed.Seconds(), "states/s")
+			b.ReportMetric(float64(r.Stats.PeakHeap)/(1<<20), "peak-MiB")
+		})
+	}
+}
