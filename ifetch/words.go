@@ -159,3 +159,23 @@ func (w *Words) Latest(addr uint64) uint32 {
 	}
 	return w.boot[i]
 }
+
+// AppendHartKey encodes hart h's views of the written units.
+func (w *Words) AppendHartKey(h int, b []byte) []byte {
+	for _, u := range w.written {
+		b = append(b, u.view[h])
+	}
+	return b
+}
+
+// PermuteHarts renumbers the harts' views: hart i becomes perm[i].
+func (w *Words) PermuteHarts(perm []int) {
+	for i := range w.written {
+		old := w.written[i].view
+		nv := make([]uint8, len(old))
+		for h, v := range old {
+			nv[perm[h]] = v
+		}
+		w.written[i].view = nv
+	}
+}

@@ -50,6 +50,12 @@ func (m *SC) Store(agent int, addr uint64, size int, val uint64) []model.Commit 
 // Fence orders nothing further: under SC every access is already in order.
 func (m *SC) Fence(agent int, k model.FenceKind) []model.Commit { return nil }
 
+// AppendAgentKey: SC memory holds nothing per agent.
+func (m *SC) AppendAgentKey(a int, b []byte) []byte { return b }
+
+// PermuteAgents: nothing to renumber.
+func (m *SC) PermuteAgents(perm []int) {}
+
 // FenceIsLocal is true: an SC fence has nothing to order.
 func (m *SC) FenceIsLocal(agent int, k model.FenceKind) bool { return true }
 

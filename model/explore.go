@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 )
 
@@ -57,8 +58,11 @@ type Result struct {
 	Violation *Violation `json:"violation,omitempty"`
 	Trace     []Event    `json:"trace,omitempty"`
 	Why       string     `json:"why,omitempty"` // why the search is incomplete
-	// Reduced says the state counts are of the reduced state graph.
-	Reduced bool `json:"reduced"`
+	// Reduced says the state counts are of the reduced state graph
+	// (partial-order reduction); Symmetric, that states equal up to
+	// renumbering of the harts were merged.
+	Reduced   bool `json:"reduced"`
+	Symmetric bool `json:"symmetric"`
 	// Minimize counts the unreduced search, bounded by the length of the
 	// reduced search's trace, that found the minimal counterexample.
 	Minimize *Stats `json:"minimize,omitempty"`
@@ -67,6 +71,8 @@ type Result struct {
 // Options steer Explore.
 type Options struct {
 	Bounds
+	// NoSymmetry turns off symmetry reduction (harts renumbered).
+	NoSymmetry bool
 	// NoReduce turns off partial-order reduction (ample sets of local
 	// steps); the verdict is the same, the search is larger.
 	NoReduce bool
@@ -85,6 +91,12 @@ type Options struct {
 // reduction, bounded by the reduced trace's length, so that the trace
 // reported is minimal over all interleavings.
 func Explore(ctx context.Context, s *System, opt Options) Result {
+	r := explore(ctx, s, opt)
+	r.Symmetric = !opt.NoSymmetry
+	return r
+}
+
+func explore(ctx context.Context, s *System, opt Options) Result {
 	if opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
@@ -126,30 +138,57 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 		visited = map[string]int32{}
 		parent  []int32
 		via     []Label
+		perms   []packedPerm // how each state's harts were renumbered into its representative
 		key     []byte
 		st      Stats
 		peak    uint64
 	)
-	add := func(m *Machine, from int32, l Label) (int32, bool) {
+	// add canonicalises m (symmetry) and records it if new; it returns
+	// the representative to expand.
+	add := func(m *Machine, from int32, l Label) (int32, *Machine, bool) {
+		var perm []int
+		if !opt.NoSymmetry {
+			m, perm = s.canonical(m)
+		}
 		key = m.AppendKey(key[:0])
 		if _, ok := visited[string(key)]; ok {
-			return 0, false
+			return 0, nil, false
 		}
 		id := int32(len(parent))
 		visited[string(key)] = id
 		parent = append(parent, from)
 		via = append(via, l)
-		return id, true
+		perms = append(perms, pack(perm))
+		return id, m, true
 	}
+	// pathTo rebuilds the concrete labels of the path to state id and
+	// then last: labels were recorded on representatives, so each is
+	// mapped back through the renumberings along the path.
 	pathTo := func(id int32, last Label) []Label {
-		var ls []Label
-		ls = append(ls, last)
+		var ids []int32
 		for ; id > 0; id = parent[id] {
-			ls = append(ls, via[id])
+			ids = append(ids, id)
 		}
-		for i, j := 0, len(ls)-1; i < j; i, j = i+1, j-1 {
-			ls[i], ls[j] = ls[j], ls[i]
+		slices.Reverse(ids)
+		n := len(s.Initial.Harts)
+		sigma := perms[0].inverse(n) // representative hart j is concrete hart sigma[j]
+		var ls []Label
+		step := func(l Label, p packedPerm) {
+			if l.Actor < n {
+				l.Actor = sigma[l.Actor]
+			}
+			ls = append(ls, l)
+			inv := p.inverse(n)
+			next := make([]int, n)
+			for j := range next {
+				next[j] = sigma[inv[j]]
+			}
+			sigma = next
 		}
+		for _, i := range ids {
+			step(via[i], perms[i])
+		}
+		step(last, identityPerm)
 		return ls
 	}
 	finish := func(r Result) Result {
@@ -170,8 +209,7 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 		id int32
 		m  *Machine
 	}
-	root := s.Initial
-	add(root, -1, Label{})
+	_, root, _ := add(s.Initial, -1, Label{})
 	level := []item{{0, root}}
 	for depth := 0; len(level) > 0; depth++ {
 		st.Depth = depth
@@ -213,8 +251,8 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 					full = true
 					break
 				}
-				if id, fresh := add(t.After, it.id, t.Label); fresh {
-					next = append(next, item{id, t.After})
+				if id, rep, fresh := add(t.After, it.id, t.Label); fresh {
+					next = append(next, item{id, rep})
 				}
 			}
 			if viol != nil {
@@ -242,26 +280,21 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 // the patcher's position, preemption counts, fetch versions), so no cycle
 // consists of reduced states only, and no step is postponed forever.
 func expand(s *System, m *Machine, reduce bool) []*Transition {
-	var ts []*Transition
-	collect := func(t *Transition) bool { ts = append(ts, t); return true }
-	if reduce {
-		s.successors(m, false, true, collect)
-		ok := len(ts) > 0
-		for _, t := range ts {
-			if t.Label.Action == ActExec {
-				h := t.Label.Actor
-				if t.After.Harts[h].PC <= m.Harts[h].PC {
-					ok = false
-				}
+	var all []*Transition
+	s.successors(m, false, false, func(t *Transition) bool { all = append(all, t); return true })
+	if !reduce {
+		return all
+	}
+	amp := s.ample(m, all)
+	for _, t := range amp {
+		if t.Label.Action == ActExec {
+			h := t.Label.Actor
+			if t.After.Harts[h].PC <= m.Harts[h].PC {
+				return all
 			}
 		}
-		if ok {
-			return ts
-		}
-		ts = ts[:0]
 	}
-	s.successors(m, false, false, collect)
-	return ts
+	return amp
 }
 
 // Replay re-executes labels from the initial state, runs the checks on

@@ -103,6 +103,22 @@ type FetchState interface {
 	Sync(h int)
 	// Versions returns how many versions of the unit at addr exist.
 	Versions(addr uint64) int
+	// AppendHartKey encodes hart h's view alone (for symmetry reduction).
+	AppendHartKey(h int, b []byte) []byte
+	// PermuteHarts renumbers the harts: hart i becomes hart perm[i].
+	PermuteHarts(perm []int)
+}
+
+// AgentPermuter is implemented by memory models whose state can be
+// renumbered when harts are (symmetry reduction). A model without it
+// turns symmetry reduction off. The patcher's agent (the last) keeps its
+// number.
+type AgentPermuter interface {
+	// AppendAgentKey encodes what the model holds for agent a alone.
+	AppendAgentKey(a int, b []byte) []byte
+	// PermuteAgents renumbers agents: agent i becomes perm[i] (len(perm)
+	// is the number of harts).
+	PermuteAgents(perm []int)
 }
 
 // CPU is the hart an ISA executes an instruction on. Every method that can
@@ -144,7 +160,4 @@ type ISA interface {
 	Step(cpu CPU) Exec
 	// RegName names register i in the ISA's usual syntax.
 	RegName(i int) string
-	// Local reports whether executing word reads and writes nothing but
-	// the hart's own registers and PC.
-	Local(word uint32) bool
 }

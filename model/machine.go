@@ -69,29 +69,32 @@ func (m *Machine) AppendKey(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(m.Patcher.PC))
 	b = append(b, boolByte(m.Stop.Requested)|boolByte(m.Stop.Released)<<1)
 	for i := range m.Harts {
-		h := &m.Harts[i]
-		b = binary.AppendUvarint(b, h.PC)
-		b = append(b, byte(h.Task), h.Preempts, boolByte(h.Parked))
-		b = binary.AppendUvarint(b, uint64(h.Pending))
-		// Registers are mostly zero: encode a bitmap of the non-zero ones.
-		var nz uint32
-		for r, v := range h.Regs {
-			if v != 0 {
-				nz |= 1 << r
-			}
-		}
-		b = binary.AppendUvarint(b, uint64(nz))
-		for r, v := range h.Regs {
-			if v != 0 {
-				_ = r
-				b = binary.AppendUvarint(b, v)
-			}
-		}
+		b = m.Harts[i].appendKey(b)
 	}
 	b = append(b, 0xff)
 	b = m.Mem.AppendKey(b)
 	b = append(b, 0xfe)
 	return m.Fetch.AppendKey(b)
+}
+
+func (h *Hart) appendKey(b []byte) []byte {
+	b = binary.AppendUvarint(b, h.PC)
+	b = append(b, byte(h.Task), h.Preempts, boolByte(h.Parked))
+	b = binary.AppendUvarint(b, uint64(h.Pending))
+	// Registers are mostly zero: encode a bitmap of the non-zero ones.
+	var nz uint32
+	for r, v := range h.Regs {
+		if v != 0 {
+			nz |= 1 << r
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(nz))
+	for _, v := range h.Regs {
+		if v != 0 {
+			b = binary.AppendUvarint(b, v)
+		}
+	}
+	return b
 }
 
 func boolByte(v bool) byte {

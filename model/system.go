@@ -22,6 +22,10 @@ type Config struct {
 	// still give up the CPU (a cond_resched, the return to the scheduler):
 	// a CPU parks in stop_machine only there, or when its task is off-CPU.
 	SchedPoints map[uint64]bool
+	// HartsStore says the harts' code may store to memory. When false (no
+	// protocol's traced code stores), a hart's load of a location no
+	// remaining patcher step writes is local; a hart store then panics.
+	HartsStore bool
 	// ParkExitSync: a CPU leaving stop_machine runs a local fetch barrier
 	// (RISC-V v6.9-v6.15 multi-CPU callback: local_flush_icache_all()).
 	ParkExitSync bool
@@ -48,9 +52,8 @@ type System struct {
 	// a preempted task is just a task not scheduled yet, which the
 	// interleavings already cover, so preemption steps are not generated.
 	preempt int
-	// patchWrites are the text units the patcher stores to; only steps at
-	// other units can be local (see localExec).
-	patchWrites map[uint64]bool
+	// storesFrom[pc] are the spans the patcher stores to from step pc on.
+	storesFrom [][]span
 }
 
 // NewSystem validates the configuration.
@@ -61,15 +64,16 @@ func NewSystem(c Config) (*System, error) {
 	if len(c.Handlers) > 16 {
 		return nil, fmt.Errorf("model: at most 16 IPI handlers")
 	}
-	s := &System{Config: c, patchWrites: map[uint64]bool{}}
-	for _, op := range c.Patch {
+	s := &System{Config: c}
+	s.storesFrom = make([][]span, len(c.Patch)+1)
+	for pc := len(c.Patch) - 1; pc >= 0; pc-- {
+		op := c.Patch[pc]
+		s.storesFrom[pc] = s.storesFrom[pc+1]
 		switch op.Kind {
 		case PatchStopMachine:
 			s.preempt = c.MaxPreempt
 		case PatchStore:
-			for a := op.Addr &^ 3; a < op.Addr+uint64(op.Size); a += 4 {
-				s.patchWrites[a] = true
-			}
+			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
 		}
 	}
 	return s, nil
@@ -86,6 +90,7 @@ type Transition struct {
 	After  *Machine
 	Event  Event
 	Sys    *System
+	fp     footprint // what the step touched, for the reduction
 }
 
 var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActUnpark}
@@ -105,27 +110,20 @@ func (s *System) Steps(m *Machine, yield func(*Transition) bool) {
 }
 
 // successors generates the transitions of m. With reduce, it generates
-// only an ample set when one exists: all enabled steps of one CPU when
-// every one of them is local (commutes with every step of every other
-// actor), or one local patcher step. trace asks for readable events.
+// only an ample set when one exists (see reduce.go). trace asks for
+// readable events.
 func (s *System) successors(m *Machine, trace, reduce bool, yield func(*Transition) bool) {
-	n := len(m.Harts)
 	if reduce {
-		for h := 0; h < n; h++ {
-			if acts, ok := s.localActions(m, h); ok {
-				for _, a := range acts {
-					if !s.branch(m, Label{Actor: h, Action: a}, trace, yield) {
-						return
-					}
-				}
+		var all []*Transition
+		s.successors(m, trace, false, func(t *Transition) bool { all = append(all, t); return true })
+		for _, t := range s.ample(m, all) {
+			if !yield(t) {
 				return
 			}
 		}
-		if s.patchEnabled(m) && s.patchLocal(m) {
-			s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
-			return
-		}
+		return
 	}
+	n := len(m.Harts)
 	for h := 0; h < n; h++ {
 		for _, a := range hartActions {
 			if !s.enabled(m, h, a) {
@@ -148,52 +146,6 @@ func (s *System) successors(m *Machine, trace, reduce bool, yield func(*Transiti
 	}
 }
 
-// localActions returns hart h's enabled actions if there is at least one
-// and all are local: executing a word the patcher never writes that
-// touches only registers, or being preempted or resumed.
-func (s *System) localActions(m *Machine, h int) ([]Action, bool) {
-	var acts []Action
-	for _, a := range hartActions {
-		if !s.enabled(m, h, a) {
-			continue
-		}
-		switch a {
-		case ActExec:
-			if !s.localExec(m, h) {
-				return nil, false
-			}
-		case ActPreempt, ActResume:
-		default:
-			return nil, false
-		}
-		acts = append(acts, a)
-	}
-	return acts, len(acts) > 0
-}
-
-func (s *System) localExec(m *Machine, h int) bool {
-	pc := m.Harts[h].PC
-	if s.patchWrites[pc&^3] || m.Fetch.Choices(h, pc) != 1 {
-		return false
-	}
-	w, _ := m.Fetch.Fetch(h, pc, 0) // the only choice: no change to m
-	return s.ISA.Local(w)
-}
-
-// patchLocal: the patcher's next step changes nothing another actor can
-// see or be enabled by. Waits are local once enabled, because only the
-// patcher itself can disable them again.
-func (s *System) patchLocal(m *Machine) bool {
-	op := &s.Patch[m.Patcher.PC]
-	switch op.Kind {
-	case PatchSyncFetch, PatchWaitIPI, PatchWaitParked:
-		return true
-	case PatchFence:
-		return m.Mem.FenceIsLocal(len(m.Harts), op.Fence)
-	}
-	return false
-}
-
 // branch runs one action once per combination of nondeterministic
 // choices (fetch versions, load values) it meets.
 func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition) bool) bool {
@@ -201,11 +153,13 @@ func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition)
 	for {
 		ch.pos = 0
 		after := m.Clone()
-		ev := s.perform(after, l.Actor, l.Action, l.Index, &ch, trace)
+		var fp footprint
+		ev := s.perform(after, l.Actor, l.Action, l.Index, &ch, trace, &fp)
 		lab := l
 		lab.Choices = slices.Clone(ch.vec)
 		ev.Label = lab
-		t := &Transition{Label: lab, Before: m, After: after, Event: ev, Sys: s}
+		fp.multi = len(ch.vec) > 0
+		t := &Transition{Label: lab, Before: m, After: after, Event: ev, Sys: s, fp: fp}
 		if !yield(t) {
 			return false
 		}
@@ -298,7 +252,7 @@ func (s *System) commit(m *Machine, cs []Commit) {
 	}
 }
 
-func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser, trace bool) Event {
+func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser, trace bool, fp *footprint) Event {
 	n := len(m.Harts)
 	switch {
 	case a == ActMemory:
@@ -315,7 +269,7 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 	}
 	switch a {
 	case ActExec:
-		cpu := &cpuCtx{sys: s, m: m, hart: actor, ch: ch, trace: trace}
+		cpu := &cpuCtx{sys: s, m: m, hart: actor, ch: ch, trace: trace, fp: fp}
 		x := s.ISA.Step(cpu)
 		ev.Exec = &x
 		ev.Fetches = cpu.fetches
@@ -426,6 +380,7 @@ type cpuCtx struct {
 	hart    int
 	ch      *chooser
 	trace   bool
+	fp      *footprint
 	fetches []Fetched
 }
 
@@ -440,6 +395,7 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	if n == 0 {
 		return 0, false
 	}
+	c.fp.fetches = append(c.fp.fetches, span{addr, 4})
 	w, v := c.m.Fetch.Fetch(c.hart, addr, c.ch.choose(n))
 	if !c.trace {
 		return w, true
@@ -449,13 +405,26 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 }
 func (c *cpuCtx) Load(addr uint64, size int) uint64 {
 	n := c.m.Mem.Loads(c.hart, addr, size)
+	c.fp.loads = append(c.fp.loads, span{addr, uint64(size)})
 	return c.m.Mem.Load(c.hart, addr, size, c.ch.choose(n))
 }
 func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
+	if !c.sys.HartsStore {
+		panic("model: a hart stored to memory but the configuration says harts never store (Config.HartsStore); the reduction would be unsound")
+	}
+	c.fp.stores = true
 	c.sys.commit(c.m, c.m.Mem.Store(c.hart, addr, size, val))
 }
-func (c *cpuCtx) Fence(k FenceKind) { c.sys.commit(c.m, c.m.Mem.Fence(c.hart, k)) }
-func (c *cpuCtx) SyncFetch()        { c.m.Fetch.Sync(c.hart) }
+func (c *cpuCtx) Fence(k FenceKind) {
+	if !c.m.Mem.FenceIsLocal(c.hart, k) {
+		c.fp.fence = true
+	}
+	c.sys.commit(c.m, c.m.Mem.Fence(c.hart, k))
+}
+func (c *cpuCtx) SyncFetch() {
+	c.fp.syncFetch = true
+	c.m.Fetch.Sync(c.hart)
+}
 
 // chooser enumerates choice vectors like an odometer: each call to choose
 // with n > 1 outcomes is one digit.

@@ -69,7 +69,10 @@ func TestReportedTracesReplayAndAreMinimal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := model.Explore(context.Background(), s, model.Options{NoReduce: rapid.Bool().Draw(t, "noreduce")})
+		r := model.Explore(context.Background(), s, model.Options{
+			NoReduce:   rapid.Bool().Draw(t, "noreduce"),
+			NoSymmetry: rapid.Bool().Draw(t, "nosymmetry"),
+		})
 		switch r.Outcome {
 		case model.Violated:
 			labels := make([]model.Label, len(r.Trace))

@@ -25,6 +25,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		b        model.Bounds
 		asJSON   = fs.Bool("json", false, "write the result and its trace as JSON on stdout")
 		noReduce = fs.Bool("no-reduce", false, "explore every interleaving (no partial-order reduction)")
+		noSym    = fs.Bool("no-symmetry", false, "keep states that differ only by hart numbering apart")
 		progress = fs.Bool("progress", true, "show progress on stderr for runs over two seconds")
 	)
 	fs.StringVar(&opt.Variant, "variant", "", "protocol variant (default: the protocol's first)")
@@ -77,7 +78,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	mo := model.Options{Bounds: b, NoReduce: *noReduce}
+	mo := model.Options{Bounds: b, NoReduce: *noReduce, NoSymmetry: *noSym}
 	if *progress {
 		start := time.Now()
 		mo.Progress = func(s model.Stats) {

@@ -54,8 +54,13 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 	if o.Preempt > 0 && !sys.PreemptionMatters() {
 		fmt.Fprintln(w, "          (no stop_machine here: a preempted task is a task not yet scheduled, which the interleavings cover)")
 	}
-	if r.Reduced {
+	switch {
+	case r.Reduced && r.Symmetric:
+		fmt.Fprintln(w, "          (partial-order and symmetry reduction on: counts are of the reduced state graph; --no-reduce --no-symmetry for all)")
+	case r.Reduced:
 		fmt.Fprintln(w, "          (partial-order reduction on: counts are of the reduced state graph; --no-reduce for all interleavings)")
+	case r.Symmetric:
+		fmt.Fprintln(w, "          (symmetry reduction on: states equal up to hart numbering merged; --no-symmetry to keep them apart)")
 	}
 	st := r.Stats
 	counts := fmt.Sprintf("%d states, %d transitions, depth %d, %s", st.States, st.Transitions, st.Depth, st.Elapsed.Round(time.Millisecond))

@@ -230,22 +230,3 @@ func fenceSet(a riscv64asm.Arg) uint8 {
 	}
 	return s
 }
-
-// Local reports whether executing word touches only the hart's own state
-// (registers, PC, whether its task has ended): no memory access, no
-// fence, no fetch barrier.
-// Such a step commutes with every step of every other CPU, which is what
-// the search's partial-order reduction relies on.
-func (ISA) Local(word uint32) bool {
-	inst, err := decode(word)
-	if err != nil {
-		return false
-	}
-	switch inst.Op {
-	case riscv64asm.ADDI, riscv64asm.ORI, riscv64asm.ADD, riscv64asm.LUI, riscv64asm.AUIPC,
-		riscv64asm.JAL, riscv64asm.JALR, riscv64asm.BEQ, riscv64asm.BNE,
-		riscv64asm.EBREAK: // ends the task: only this hart's own steps depend on that
-		return true
-	}
-	return false
-}

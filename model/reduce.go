@@ -1,0 +1,133 @@
+package model
+
+// Partial-order reduction by ample sets. In a state where every enabled
+// step of one actor is local — it commutes with every step any other
+// actor can take from here on — exploring only that actor's steps loses
+// no execution: every execution is a reordering of an explored one with
+// the same steps, each seeing the same values. Checks judge a step by
+// the state its own actor sees, so verdicts are kept; explore.go keeps a
+// backward jump out of ample sets so no step is postponed around a cycle,
+// and re-runs an unreduced search to make counterexamples minimal.
+
+// span is a range of addresses [addr, addr+size).
+type span struct{ addr, size uint64 }
+
+func (a span) overlaps(b span) bool { return a.addr < b.addr+b.size && b.addr < a.addr+a.size }
+
+// footprint is what one step touched.
+type footprint struct {
+	fetches   []span
+	loads     []span
+	stores    bool
+	fence     bool // a fence that is not local under the memory model
+	syncFetch bool // fence.i
+	multi     bool // some fetch or load had several outcomes
+}
+
+// ample picks, from all transitions of m, the steps of the first actor
+// (harts in order, then the patcher) whose steps are all local; if none,
+// it returns all.
+func (s *System) ample(m *Machine, all []*Transition) []*Transition {
+	n := len(m.Harts)
+	for actor := 0; actor <= n; actor++ {
+		lo, hi := -1, -1
+		for i, t := range all {
+			if t.Label.Actor == actor {
+				if lo < 0 {
+					lo = i
+				}
+				hi = i + 1
+			}
+		}
+		if lo < 0 {
+			continue
+		}
+		local := true
+		for _, t := range all[lo:hi] {
+			if !s.local(m, t) {
+				local = false
+				break
+			}
+		}
+		if local {
+			return all[lo:hi]
+		}
+	}
+	return all
+}
+
+// local decides whether t commutes with every step other actors can take
+// from m on.
+func (s *System) local(m *Machine, t *Transition) bool {
+	later := s.storesFrom[m.Patcher.PC] // the only writers besides t's actor
+	untouched := func(spans []span) bool {
+		for _, a := range spans {
+			for _, w := range later {
+				if a.overlaps(w) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	textStoresLeft := func() bool {
+		for _, w := range later {
+			if m.Fetch.Contains(w.addr) {
+				return true
+			}
+		}
+		return false
+	}
+	switch t.Label.Action {
+	case ActPreempt, ActResume:
+		return true
+	case ActExec:
+		fp := &t.fp
+		return !fp.stores && !fp.fence && !fp.multi && !s.HartsStore &&
+			(!fp.syncFetch || !textStoresLeft()) && untouched(fp.fetches) && untouched(fp.loads)
+	case ActIPI:
+		h := &m.Harts[t.Label.Actor]
+		for i, hd := range s.Handlers {
+			if h.Pending&(1<<i) == 0 {
+				continue
+			}
+			// The step takes handler i (the lowest pending).
+			if hd.Fence != nil && !m.Mem.FenceIsLocal(t.Label.Actor, *hd.Fence) {
+				return false
+			}
+			if hd.SyncFetch && textStoresLeft() {
+				return false
+			}
+			// No second send of i can come before this take: the patcher
+			// waits for it first.
+			for pc := m.Patcher.PC; pc < len(s.Patch); pc++ {
+				op := &s.Patch[pc]
+				if op.Handler == i && op.Kind == PatchWaitIPI {
+					break
+				}
+				if op.Handler == i && op.Kind == PatchSendIPI {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	case ActPatch:
+		return s.patchLocal(m)
+	}
+	return false
+}
+
+// patchLocal: the patcher's next step changes nothing another actor can
+// see or be enabled by. Waits are local once enabled, because only the
+// patcher itself can disable them again.
+func (s *System) patchLocal(m *Machine) bool {
+	op := &s.Patch[m.Patcher.PC]
+	switch op.Kind {
+	case PatchSyncFetch, PatchWaitIPI, PatchWaitParked:
+		return true
+	case PatchFence:
+		return m.Mem.FenceIsLocal(len(m.Harts), op.Fence)
+	}
+	return false
+}

@@ -1,0 +1,90 @@
+package model
+
+import (
+	"bytes"
+	"slices"
+)
+
+// Symmetry reduction. Nothing in the machine depends on a hart's number:
+// every hart runs whatever its own PC points at, IPIs go to every hart,
+// stop_machine waits for all. So two states that differ only by a
+// renumbering of the harts have the same futures up to that renumbering,
+// and the search keeps one representative: the harts sorted by their own
+// state (registers, PC, scheduling, fetch view, memory-model view).
+// Path lengths are preserved, so BFS still finds minimal traces; a trace
+// is mapped back to concrete hart numbers before it is replayed.
+
+// canonical returns m's representative and perm (hart i of m is hart
+// perm[i] of the representative), or m itself and nil when m is already
+// canonical or the memory model cannot be renumbered.
+func (s *System) canonical(m *Machine) (*Machine, []int) {
+	n := len(m.Harts)
+	mp, ok := m.Mem.(AgentPermuter)
+	if !ok || n < 2 {
+		return m, nil
+	}
+	keys := make([][]byte, n)
+	for h := range m.Harts {
+		k := m.Harts[h].appendKey(nil)
+		k = m.Fetch.AppendHartKey(h, k)
+		keys[h] = mp.AppendAgentKey(h, k)
+	}
+	order := make([]int, n) // order[j]: the hart that becomes hart j
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+	identity := true
+	for j, h := range order {
+		if j != h {
+			identity = false
+			break
+		}
+	}
+	if identity {
+		return m, nil
+	}
+	perm := make([]int, n)
+	for j, h := range order {
+		perm[h] = j
+	}
+	c := m.Clone()
+	for h := range m.Harts {
+		c.Harts[perm[h]] = m.Harts[h]
+	}
+	c.Fetch.PermuteHarts(perm)
+	c.Mem.(AgentPermuter).PermuteAgents(perm)
+	return c, perm
+}
+
+// packedPerm holds a renumbering of up to 8 harts in 4 bits each; the
+// identity is stored as identityPerm, so most states cost 4 bytes.
+type packedPerm uint32
+
+const identityPerm packedPerm = 0xffffffff
+
+func pack(perm []int) packedPerm {
+	if perm == nil {
+		return identityPerm
+	}
+	var p packedPerm
+	for i, v := range perm {
+		p |= packedPerm(v) << (4 * i)
+	}
+	return p
+}
+
+// inverse returns inv with inv[perm[i]] = i, for n harts.
+func (p packedPerm) inverse(n int) []int {
+	inv := make([]int, n)
+	for i := range inv {
+		inv[i] = i
+	}
+	if p == identityPerm {
+		return inv
+	}
+	for i := 0; i < n; i++ {
+		inv[int(p>>(4*i))&0xf] = i
+	}
+	return inv
+}
