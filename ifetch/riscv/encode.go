@@ -15,6 +15,7 @@ const (
 	A0   = 10
 	A1   = 11
 	A2   = 12
+	A3   = 13
 )
 
 // golang.org/x/arch only decodes. These encoders build the few RV64

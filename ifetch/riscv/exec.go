@@ -163,12 +163,7 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 			e.note("not taken")
 		}
 	case riscv64asm.LD, riscv64asm.LW:
-		size := 8
-		if inst.Op == riscv64asm.LW {
-			size = 4
-		}
-		ro := a[1].(riscv64asm.RegOffset)
-		addr := e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+		addr, size := e.memOperand(a[1], inst.Op == riscv64asm.LW)
 		v := e.cpu.Load(addr, size)
 		if size == 4 {
 			v = uint64(int64(int32(v)))
@@ -178,12 +173,7 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 		}
 		e.set(reg(a[0]), v)
 	case riscv64asm.SD, riscv64asm.SW:
-		size := 8
-		if inst.Op == riscv64asm.SW {
-			size = 4
-		}
-		ro := a[1].(riscv64asm.RegOffset)
-		addr := e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+		addr, size := e.memOperand(a[1], inst.Op == riscv64asm.SW)
 		v := r(0)
 		if size == 4 {
 			v &= 0xffffffff
@@ -210,6 +200,17 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 	default:
 		e.x.Fault = fmt.Sprintf("%s is outside the modelled RV64 subset", inst.Op)
 	}
+}
+
+// memOperand computes the address of an offset(reg) operand and the
+// access size (4 for lw/sw, 8 for ld/sd).
+func (e *executor) memOperand(arg riscv64asm.Arg, word bool) (addr uint64, size int) {
+	ro := arg.(riscv64asm.RegOffset)
+	addr = e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+	if word {
+		return addr, 4
+	}
+	return addr, 8
 }
 
 // fenceSet maps riscv64asm's i,o,r,w bits to model's.

@@ -1,0 +1,106 @@
+package riscv
+
+import (
+	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// fakeCPU runs one program in flat memory, recording fences and syncs.
+type fakeCPU struct {
+	pc     uint64
+	regs   [32]uint64
+	text   map[uint64]uint32
+	mem    map[uint64]uint64
+	fences []model.FenceKind
+	synced bool
+}
+
+func (c *fakeCPU) Hart() int              { return 0 }
+func (c *fakeCPU) PC() uint64             { return c.pc }
+func (c *fakeCPU) Reg(i int) uint64       { return c.regs[i] }
+func (c *fakeCPU) SetReg(i int, v uint64) { c.regs[i] = v }
+func (c *fakeCPU) FetchWord(a uint64) (uint32, bool) {
+	w, ok := c.text[a]
+	return w, ok
+}
+func (c *fakeCPU) Load(a uint64, size int) uint64 {
+	v := c.mem[a]
+	if size == 4 {
+		v &= 0xffffffff
+	}
+	return v
+}
+func (c *fakeCPU) Store(a uint64, size int, v uint64) { c.mem[a] = v }
+func (c *fakeCPU) Fence(k model.FenceKind)            { c.fences = append(c.fences, k) }
+func (c *fakeCPU) SyncFetch()                         { c.synced = true }
+func (c *fakeCPU) Tracing() bool                      { return true }
+
+func run(t *testing.T, words ...uint32) (*fakeCPU, []model.Exec) {
+	c := &fakeCPU{pc: 0x100, text: map[uint64]uint32{}, mem: map[uint64]uint64{0x800: 0xffffffff_80000001}}
+	for i, w := range words {
+		c.text[0x100+4*uint64(i)] = w
+	}
+	var xs []model.Exec
+	for steps := 0; steps < 50; steps++ {
+		x := ISA{}.Step(c)
+		xs = append(xs, x)
+		if x.Halt || x.Fault != "" {
+			return c, xs
+		}
+		c.pc = x.NextPC
+	}
+	t.Fatal("program did not end")
+	return nil, nil
+}
+
+func TestExecutesTheSubset(t *testing.T) {
+	c, xs := run(t,
+		Lui(T0, 0x1),        // t0 = 0x1000
+		Ori(T0, T0, 0x23),   // t0 = 0x1023
+		Addi(A0, Zero, -16), // a0 = -16
+		Add(A1, T0, A0),     // a1 = 0x1013
+		Addi(GP, Zero, 0x7f0),
+		Ld(A2, GP, 0x10), // a2 = mem[0x800] (8 bytes)
+		Lw(A3, GP, 0x10), // a3 = sign-extended low word
+		Sd(A1, GP, 0x18), // mem[0x808] = a1
+		Sw(A1, GP, 0x20), // mem[0x810] = low word of a1
+		Fence(1, 1),      // fence w,w
+		FenceI,           // fence.i
+		Beq(A0, A1, 8),   // not taken
+		Bne(A0, A1, 8),   // taken: skip the next word
+		Jal(Zero, 0x100), // skipped
+		Auipc(T1, 0),     // t1 = pc
+		Jalr(RA, T1, 12), // ra = pc+4, jump over the next word to the ebreak
+		Nop,              // skipped
+		Ebreak)
+	want := map[int]uint64{T0: 0x1023, A0: ^uint64(15), A1: 0x1013, A2: 0xffffffff_80000001, A3: 0xffffffff_80000001, T1: 0x138, RA: 0x140}
+	for r, v := range want {
+		if c.regs[r] != v {
+			t.Errorf("%s = %#x, want %#x", abiNames[r], c.regs[r], v)
+		}
+	}
+	if c.mem[0x808] != 0x1013 || c.mem[0x810] != 0x1013 {
+		t.Errorf("stores: %#x %#x", c.mem[0x808], c.mem[0x810])
+	}
+	if len(c.fences) != 1 || c.fences[0] != model.FenceWW || !c.synced {
+		t.Errorf("fences %v, fence.i %v", c.fences, c.synced)
+	}
+	if last := xs[len(xs)-1]; !last.Halt || last.Disasm != "ebreak" {
+		t.Errorf("last step %+v", last)
+	}
+	if len(xs) != 16 {
+		t.Errorf("%d steps, want 16 (two words skipped)", len(xs))
+	}
+}
+
+func TestFaults(t *testing.T) {
+	_, xs := run(t, 0xffffffff) // not an instruction
+	if xs[0].Fault == "" {
+		t.Error("an illegal word must fault")
+	}
+	_, xs = run(t, Jal(Zero, 0x400)) // jump out of the text
+	if xs[len(xs)-1].Fault == "" {
+		t.Error("fetching outside the text must fault")
+	}
+}
