@@ -37,6 +37,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&b.MaxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	fs.IntVar(&b.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
 	fs.DurationVar(&b.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
+	views := registerViewFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ftcheck explore --protocol NAME [options]")
 		fs.PrintDefaults()
@@ -63,6 +64,10 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	}
 	if b.MaxStates < 0 || b.MaxDepth < 0 || b.Timeout < 0 {
 		fmt.Fprintln(stderr, "ftcheck explore: bounds must not be negative")
+		return exitUsage
+	}
+	if err := views.check(*asJSON); err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
 	p, err := patchproto.Lookup(*proto)
@@ -97,8 +102,15 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 			return exitUsage
 		}
-	} else {
+	} else if done, err := views.writeStdout(stdout, rep, sys); err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
+		return exitUsage
+	} else if !done {
 		writeText(stdout, rep, sys)
+	}
+	if err := views.writeFiles(rep, sys); err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
+		return exitUsage
 	}
 	return exitCode(res.Outcome)
 }

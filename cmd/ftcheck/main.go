@@ -34,6 +34,7 @@ explore options (ftcheck explore --help for all):
   --calls N         calls per hart            --memory M   memory model (sc)
   --max-states N  --max-depth N  --timeout D  bounds of the search
   --json            write the result, with its trace, as JSON on stdout
+  --html FILE  --dot FILE  --svg FILE  --format text|email   other views of the trace
 
 exit status: 0 safe, 1 violation, 2 bad input, 3 incomplete search
 `
