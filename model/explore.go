@@ -3,8 +3,6 @@ package model
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"slices"
 	"time"
 )
 
@@ -71,6 +69,18 @@ type Result struct {
 // Options steer Explore.
 type Options struct {
 	Bounds
+	// Workers expand each BFS level in parallel (0 or 1: one). The result
+	// is the same for any number of workers: successors are merged in the
+	// order one worker would have produced them.
+	Workers int
+	// MaxMemory stops the search (Incomplete) when the Go heap exceeds it
+	// (bytes; 0: no bound).
+	MaxMemory uint64
+	// Shard, if N > 0, explores slice K (1-based) of N: every shard runs
+	// the same search until a level holds enough states, then keeps the
+	// states whose hash is K-1 mod N. The union of the N shards' searches
+	// covers the whole state graph (see Merge).
+	Shard Shard
 	// NoSymmetry turns off symmetry reduction (harts renumbered).
 	NoSymmetry bool
 	// NoReduce turns off partial-order reduction (ample sets of local
@@ -124,154 +134,6 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 	// replayed counterexample, only perhaps not the shortest.
 	r.Why = "counterexample may not be minimal: " + m.Why
 	return r
-}
-
-func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
-	start := time.Now()
-	every := opt.ProgressEvery
-	if every == 0 {
-		every = time.Second
-	}
-	lastProgress := start
-
-	var (
-		visited = map[string]int32{}
-		parent  []int32
-		via     []Label
-		perms   []packedPerm // how each state's harts were renumbered into its representative
-		key     []byte
-		st      Stats
-		peak    uint64
-	)
-	// add canonicalises m (symmetry) and records it if new; it returns
-	// the representative to expand.
-	add := func(m *Machine, from int32, l Label) (int32, *Machine, bool) {
-		var perm []int
-		if !opt.NoSymmetry {
-			m, perm = s.canonical(m)
-		}
-		key = m.AppendKey(key[:0])
-		if _, ok := visited[string(key)]; ok {
-			return 0, nil, false
-		}
-		id := int32(len(parent))
-		visited[string(key)] = id
-		parent = append(parent, from)
-		via = append(via, l)
-		perms = append(perms, pack(perm))
-		return id, m, true
-	}
-	// pathTo rebuilds the concrete labels of the path to state id and
-	// then last: labels were recorded on representatives, so each is
-	// mapped back through the renumberings along the path.
-	pathTo := func(id int32, last Label) []Label {
-		var ids []int32
-		for ; id > 0; id = parent[id] {
-			ids = append(ids, id)
-		}
-		slices.Reverse(ids)
-		n := len(s.Initial.Harts)
-		sigma := perms[0].inverse(n) // representative hart j is concrete hart sigma[j]
-		var ls []Label
-		step := func(l Label, p packedPerm) {
-			if l.Actor < n {
-				l.Actor = sigma[l.Actor]
-			}
-			ls = append(ls, l)
-			inv := p.inverse(n)
-			next := make([]int, n)
-			for j := range next {
-				next[j] = sigma[inv[j]]
-			}
-			sigma = next
-		}
-		for _, i := range ids {
-			step(via[i], perms[i])
-		}
-		step(last, identityPerm)
-		return ls
-	}
-	finish := func(r Result) Result {
-		st.States = len(parent)
-		st.Elapsed = time.Since(start)
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		if ms.HeapAlloc > peak {
-			peak = ms.HeapAlloc
-		}
-		st.PeakHeap = peak
-		r.Stats = st
-		r.Bounds = opt.Bounds
-		return r
-	}
-
-	type item struct {
-		id int32
-		m  *Machine
-	}
-	_, root, _ := add(s.Initial, -1, Label{})
-	level := []item{{0, root}}
-	for depth := 0; len(level) > 0; depth++ {
-		st.Depth = depth
-		if opt.MaxDepth > 0 && depth >= opt.MaxDepth {
-			st.Queue = len(level)
-			return finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", opt.MaxDepth, len(level))})
-		}
-		var next []item
-		for qi, it := range level {
-			if st.Transitions&255 == 0 {
-				if err := ctx.Err(); err != nil {
-					st.Queue = len(level) - qi + len(next)
-					why := "interrupted"
-					if err == context.DeadlineExceeded {
-						why = fmt.Sprintf("timeout %s reached", opt.Timeout)
-					}
-					return finish(Result{Outcome: Incomplete, Why: why})
-				}
-				if opt.Progress != nil && time.Since(lastProgress) >= every {
-					lastProgress = time.Now()
-					var ms runtime.MemStats
-					runtime.ReadMemStats(&ms)
-					peak = max(peak, ms.HeapAlloc)
-					st.States, st.Queue, st.Elapsed, st.PeakHeap = len(parent), len(level)-qi+len(next), time.Since(start), peak
-					opt.Progress(st)
-				}
-			}
-			var viol *Violation
-			var bad Label
-			var full bool
-			succ := expand(s, it.m, reduce)
-			for _, t := range succ {
-				st.Transitions++
-				if v := s.Inspect(t); v != nil {
-					viol, bad = v, t.Label
-					break
-				}
-				if opt.MaxStates > 0 && len(parent) >= opt.MaxStates {
-					full = true
-					break
-				}
-				if id, rep, fresh := add(t.After, it.id, t.Label); fresh {
-					next = append(next, item{id, rep})
-				}
-			}
-			if viol != nil {
-				r := finish(Result{Outcome: Violated, Violation: viol})
-				trace, v, err := Replay(s, pathTo(it.id, bad))
-				if err != nil || v == nil {
-					panic(fmt.Sprintf("model: a trace found by the search does not replay to its violation: %v", err))
-				}
-				r.Trace, r.Violation = trace, v // v carries the readable message
-				return r
-			}
-			if full {
-				st.Queue = len(level) - qi + len(next)
-				return finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", opt.MaxStates)})
-			}
-		}
-		level = next
-	}
-	return finish(Result{Outcome: Safe})
 }
 
 // expand lists the transitions to follow from m. A reduced (ample) set is

@@ -1,0 +1,263 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Shard names one slice of a search split over N machines.
+type Shard struct {
+	K int `json:"k"` // 1..N
+	N int `json:"n"`
+}
+
+
+// shardMinLevel is how many states a BFS level must hold before a
+// sharded search splits it: enough that slices are balanced.
+const shardMinLevel = 64
+
+// searcher is one breadth-first search: the visited set and, per state,
+// how it was reached (its parent, the label of the step, and how its
+// harts were renumbered into the representative).
+type searcher struct {
+	s      *System
+	opt    Options
+	reduce bool
+	start  time.Time
+
+	visited map[string]int32
+	parent  []int32
+	via     []Label
+	perms   []packedPerm
+	st      Stats
+	peak    uint64
+}
+
+type item struct {
+	id int32
+	m  *Machine
+}
+
+// succ is one successor as a worker prepares it: everything the merge
+// needs, computed in parallel.
+type succ struct {
+	label Label
+	rep   *Machine
+	perm  packedPerm
+	key   string
+	viol  *Violation
+}
+
+func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
+	w := &searcher{s: s, opt: opt, reduce: reduce, start: time.Now(), visited: map[string]int32{}}
+	return w.run(ctx)
+}
+
+// canon returns the representative of m, its renumbering and its key.
+func (w *searcher) canon(m *Machine) (*Machine, packedPerm, string) {
+	var perm []int
+	if !w.opt.NoSymmetry {
+		m, perm = w.s.canonical(m)
+	}
+	return m, pack(perm), string(m.AppendKey(nil))
+}
+
+// successors computes item it's successors (the expensive part, done by
+// the workers).
+func (w *searcher) successors(it item) []succ {
+	ts := expand(w.s, it.m, w.reduce)
+	out := make([]succ, 0, len(ts))
+	for _, t := range ts {
+		if v := w.s.Inspect(t); v != nil {
+			out = append(out, succ{label: t.Label, viol: v})
+			break // nothing after a violation is looked at
+		}
+		rep, perm, key := w.canon(t.After)
+		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key})
+	}
+	return out
+}
+
+func (w *searcher) add(key string, from int32, l Label, perm packedPerm) (int32, bool) {
+	if _, ok := w.visited[key]; ok {
+		return 0, false
+	}
+	id := int32(len(w.parent))
+	w.visited[key] = id
+	w.parent = append(w.parent, from)
+	w.via = append(w.via, l)
+	w.perms = append(w.perms, perm)
+	return id, true
+}
+
+func (w *searcher) finish(r Result) Result {
+	w.st.States = len(w.parent)
+	w.st.Elapsed = time.Since(w.start)
+	w.sampleHeap()
+	w.st.PeakHeap = w.peak
+	r.Stats = w.st
+	r.Bounds = w.opt.Bounds
+	return r
+}
+
+func (w *searcher) sampleHeap() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w.peak = max(w.peak, ms.HeapAlloc)
+	return ms.HeapAlloc
+}
+
+// window is how many states of a level are expanded between merges: it
+// bounds the memory held by prepared successors and how often the
+// bounds, the context and progress are checked.
+const window = 2048
+
+func (w *searcher) run(ctx context.Context) Result {
+	root, perm, key := w.canon(w.s.Initial)
+	w.add(key, -1, Label{}, perm)
+	level := []item{{0, root}}
+	workers := max(w.opt.Workers, 1)
+	split := w.opt.Shard.N <= 1
+	every := w.opt.ProgressEvery
+	if every == 0 {
+		every = time.Second
+	}
+	lastProgress := w.start
+	for depth := 0; len(level) > 0; depth++ {
+		w.st.Depth = depth
+		if !split && len(level) >= shardMinLevel {
+			level, split = w.slice(level), true
+		}
+		if w.opt.MaxDepth > 0 && depth >= w.opt.MaxDepth {
+			w.st.Queue = len(level)
+			return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, len(level))})
+		}
+		var next []item
+		for lo := 0; lo < len(level); lo += window {
+			hi := min(lo+window, len(level))
+			w.st.Queue = len(level) - lo + len(next)
+			if err := ctx.Err(); err != nil {
+				why := "interrupted"
+				if err == context.DeadlineExceeded {
+					why = fmt.Sprintf("timeout %s reached", w.opt.Timeout)
+				}
+				return w.finish(Result{Outcome: Incomplete, Why: why})
+			}
+			if w.opt.MaxMemory > 0 && w.sampleHeap() > w.opt.MaxMemory {
+				return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20)})
+			}
+			if w.opt.Progress != nil && time.Since(lastProgress) >= every {
+				lastProgress = time.Now()
+				w.sampleHeap()
+				w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
+				w.opt.Progress(w.st)
+			}
+			prepared := w.prepare(level[lo:hi], workers)
+			for i, it := range level[lo:hi] {
+				for _, sc := range prepared[i] {
+					w.st.Transitions++
+					if sc.viol != nil {
+						return w.violation(it.id, sc)
+					}
+					if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
+						w.st.Queue = len(level) - lo - i + len(next)
+						return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+					}
+					if id, fresh := w.add(sc.key, it.id, sc.label, sc.perm); fresh {
+						next = append(next, item{id, sc.rep})
+					}
+				}
+			}
+		}
+		level = next
+	}
+	return w.finish(Result{Outcome: Safe})
+}
+
+// prepare computes the successors of items, in parallel when asked; the
+// result is indexed like items, so merging in that order gives exactly
+// what one worker would.
+func (w *searcher) prepare(items []item, workers int) [][]succ {
+	out := make([][]succ, len(items))
+	if workers <= 1 || len(items) < 2*workers {
+		for i, it := range items {
+			out[i] = w.successors(it)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	chunk := (len(items) + workers - 1) / workers
+	for lo := 0; lo < len(items); lo += chunk {
+		hi := min(lo+chunk, len(items))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = w.successors(items[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// slice keeps this shard's part of a level.
+func (w *searcher) slice(level []item) []item {
+	var mine []item
+	for _, it := range level {
+		// FNV is fixed across processes, so every machine of a split
+		// search assigns the same states to the same shard.
+		h := fnv.New64a()
+		h.Write(it.m.AppendKey(nil))
+		if int(h.Sum64()%uint64(w.opt.Shard.N)) == w.opt.Shard.K-1 {
+			mine = append(mine, it)
+		}
+	}
+	return mine
+}
+
+func (w *searcher) violation(from int32, sc succ) Result {
+	r := w.finish(Result{Outcome: Violated, Violation: sc.viol})
+	trace, v, err := Replay(w.s, w.pathTo(from, sc.label))
+	if err != nil || v == nil {
+		panic(fmt.Sprintf("model: a trace found by the search does not replay to its violation: %v", err))
+	}
+	r.Trace, r.Violation = trace, v // v carries the readable message
+	return r
+}
+
+// pathTo rebuilds the concrete labels of the path to state id and then
+// last: labels were recorded on representatives, so each is mapped back
+// through the renumberings along the path.
+func (w *searcher) pathTo(id int32, last Label) []Label {
+	var ids []int32
+	for ; id > 0; id = w.parent[id] {
+		ids = append(ids, id)
+	}
+	slices.Reverse(ids)
+	n := len(w.s.Initial.Harts)
+	sigma := w.perms[0].inverse(n) // representative hart j is concrete hart sigma[j]
+	var ls []Label
+	step := func(l Label, p packedPerm) {
+		if l.Actor < n {
+			l.Actor = sigma[l.Actor]
+		}
+		ls = append(ls, l)
+		inv := p.inverse(n)
+		next := make([]int, n)
+		for j := range next {
+			next[j] = sigma[inv[j]]
+		}
+		sigma = next
+	}
+	for _, i := range ids {
+		step(w.via[i], w.perms[i])
+	}
+	step(last, identityPerm)
+	return ls
+}
