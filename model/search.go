@@ -16,7 +16,6 @@ type Shard struct {
 	N int `json:"n"`
 }
 
-
 // shardMinLevel is how many states a BFS level must hold before a
 // sharded search splits it: enough that slices are balanced.
 const shardMinLevel = 64
