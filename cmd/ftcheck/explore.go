@@ -38,6 +38,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&b.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
 	fs.DurationVar(&b.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
 	views := registerViewFlags(fs)
+	search := registerSearchFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ftcheck explore --protocol NAME [options]")
 		fs.PrintDefaults()
@@ -84,6 +85,10 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	mo := model.Options{Bounds: b, NoReduce: *noReduce, NoSymmetry: *noSym}
+	if err := search.apply(&mo); err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
+		return exitUsage
+	}
 	if *progress {
 		start := time.Now()
 		mo.Progress = func(s model.Stats) {
@@ -97,6 +102,9 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	}
 	res := model.Explore(ctx, sys, mo)
 	rep := Report{Tool: toolVersion, Protocol: p.Name, Options: opt, Result: res}
+	if mo.Shard.N > 0 {
+		rep.Shard = &mo.Shard
+	}
 	if *asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)

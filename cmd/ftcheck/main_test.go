@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,5 +131,48 @@ func TestJSONReplayConfirmsAndRefutes(t *testing.T) {
 	code, _, errOut := ftcheck("replay", broken)
 	if code != exitUsage || !strings.Contains(errOut, "broken.json:3:") {
 		t.Fatalf("malformed report: exit %d, %q", code, errOut)
+	}
+}
+
+func TestShardsMergeToTheWholeVerdict(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--protocol", "riscv-jalr"}, exitSafe},
+		{[]string{"--protocol", "riscv-pair"}, exitViolation},
+	} {
+		var files []string
+		for k := 1; k <= 3; k++ {
+			args := append([]string{"explore", "--json", "--progress=false", "--shard", fmt.Sprintf("%d/3", k)}, c.args...)
+			_, out, _ := ftcheck(args...)
+			f := filepath.Join(dir, fmt.Sprintf("s%d.json", k))
+			os.WriteFile(f, []byte(out), 0o644)
+			files = append(files, f)
+		}
+		code, out, errOut := ftcheck(append([]string{"merge"}, files...)...)
+		if code != c.want {
+			t.Fatalf("%v: merge exit %d, want %d\n%s%s", c.args, code, c.want, out, errOut)
+		}
+		if c.want == exitViolation && !strings.Contains(out, "minimal counterexample (13 steps") {
+			t.Fatalf("merged violation must keep the minimal trace:\n%s", out)
+		}
+		if code, _, _ := ftcheck("merge", files[0], files[1]); code != exitUsage {
+			t.Fatalf("a missing shard must be an input error, got %d", code)
+		}
+	}
+}
+
+func TestSearchFlags(t *testing.T) {
+	for _, bad := range [][]string{{"--shard", "4/3"}, {"--shard", "x"}, {"--workers", "0"}, {"--max-memory", "lots"}} {
+		args := append([]string{"explore", "--protocol", "riscv-jalr"}, bad...)
+		if code, _, _ := ftcheck(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--harts", "3", "--max-memory", "1KiB", "--progress=false")
+	if code != exitIncomplete || !strings.Contains(out, "memory bound") {
+		t.Fatalf("exit %d\n%s", code, out)
 	}
 }

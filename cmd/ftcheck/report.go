@@ -18,6 +18,7 @@ type Report struct {
 	Tool     string             `json:"tool"`
 	Protocol string             `json:"protocol"`
 	Options  patchproto.Options `json:"options"`
+	Shard    *model.Shard       `json:"shard,omitempty"` // set when the report is one slice of a split search
 	model.Result
 }
 

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// searchFlags are the knobs of the search itself (not of the protocol).
+type searchFlags struct {
+	workers   *int
+	maxMemory *string
+	shard     *string
+}
+
+func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
+	return &searchFlags{
+		workers:   fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines expanding each search level (results do not depend on it)"),
+		maxMemory: fs.String("max-memory", "", "stop (incomplete) when the heap exceeds this, e.g. 2GiB or 512MiB"),
+		shard:     fs.String("shard", "", "explore slice K of N (K/N) of the search; combine the JSON reports with ftcheck merge"),
+	}
+}
+
+// apply puts the flags into the search options.
+func (f *searchFlags) apply(o *model.Options) error {
+	if *f.workers < 1 {
+		return fmt.Errorf("--workers %d: want at least 1", *f.workers)
+	}
+	o.Workers = *f.workers
+	if *f.maxMemory != "" {
+		n, err := parseBytes(*f.maxMemory)
+		if err != nil {
+			return fmt.Errorf("--max-memory: %v", err)
+		}
+		o.MaxMemory = n
+	}
+	if *f.shard != "" {
+		k, n, ok := strings.Cut(*f.shard, "/")
+		ki, err1 := strconv.Atoi(k)
+		ni, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+			return fmt.Errorf("--shard %q: want K/N with 1 <= K <= N", *f.shard)
+		}
+		o.Shard = model.Shard{K: ki, N: ni}
+	}
+	return nil
+}
+
+// parseBytes reads 123, 512MiB, 2GiB, 1.5GB.
+func parseBytes(s string) (uint64, error) {
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size (e.g. 512MiB, 2GiB)", s)
+	}
+	return uint64(v * mult), nil
+}
