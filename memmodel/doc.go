@@ -4,8 +4,15 @@
 //
 // SC (sequential consistency) is a single memory every agent reads and
 // writes at once: every store commits immediately and every load reads
-// the latest store. It is the reference the weaker models (x86-TSO,
-// RVWMO, ARMv8) must contain: every SC outcome is allowed by them.
+// the latest store. It is the reference the weaker models must contain:
+// every SC outcome is allowed by them.
+//
+// TSO (x86-TSO) adds a FIFO store buffer per agent. RVWMO is operational
+// RISC-V weak memory ordering: per-agent views over a multi-copy-atomic
+// history of visible stores, and a store buffer that drains out of order
+// within the fences' rules. docs/memory-models.md states what each allows
+// and how they were checked against the axiomatic models (package
+// axiomatic) on litmus shapes and random programs.
 //
 // The interface is shaped for the weak models: a load may have several
 // possible values (Loads/Load branch the search), a store may stay

@@ -108,17 +108,3 @@ func (m *SC) write(addr uint64, size int, val uint64) {
 		m.writeByte(addr+uint64(i), byte(val>>(8*i)))
 	}
 }
-
-// Models lists the memory models by name, with one line each.
-var Models = []struct{ Name, Doc string }{
-	{"sc", "sequential consistency: every store visible to every CPU at once, loads read the latest store"},
-}
-
-// New returns the named model's initial (empty) memory.
-func New(name string) (model.DataMemory, error) {
-	switch name {
-	case "sc":
-		return NewSC(), nil
-	}
-	return nil, fmt.Errorf("unknown memory model %q (known: sc)", name)
-}

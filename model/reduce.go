@@ -28,6 +28,12 @@ type footprint struct {
 // (harts in order, then the patcher) whose steps are all local; if none,
 // it returns all.
 func (s *System) ample(m *Machine, all []*Transition) []*Transition {
+	// A store still in a buffer changes what a later load or fetch reads
+	// when it drains; local() only knows the patcher's future stores, so
+	// reduce only when the memory model has nothing pending.
+	if m.Mem.Internal() > 0 {
+		return all
+	}
 	n := len(m.Harts)
 	for actor := 0; actor <= n; actor++ {
 		lo, hi := -1, -1

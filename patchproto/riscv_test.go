@@ -118,8 +118,12 @@ func TestReductionKeepsVerdicts(t *testing.T) {
 	for _, p := range All() {
 		for _, v := range p.Variants {
 			for _, op := range p.Ops {
-				for _, pre := range []int{0, 1} {
-					o := Options{Variant: v.Name, Op: op, Preempt: pre, Harts: 2}
+				for _, c := range []struct {
+					pre, harts int
+					mem        string
+				}{{0, 2, "sc"}, {1, 2, "sc"}, {1, 1, "tso"}, {1, 1, "rvwmo"}} {
+					pre := c.pre
+					o := Options{Variant: v.Name, Op: op, Preempt: pre, Harts: c.harts, Memory: c.mem}
 					full, _ := explore(t, p.Name, o, model.Options{NoReduce: true, NoSymmetry: true})
 					red, _ := explore(t, p.Name, o, model.Options{})
 					if full.Outcome != red.Outcome || len(full.Trace) != len(red.Trace) {

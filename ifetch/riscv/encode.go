@@ -109,3 +109,7 @@ func HiLo(off int64) (hi, lo int64) {
 	hi = (off - lo) >> 12
 	return hi, lo
 }
+
+// FenceTSO is fence.tso (fm=1000, pred=succ=rw): RVWMO's TSO-style fence,
+// ordering everything but earlier stores before later loads.
+const FenceTSO uint32 = 0x8330000f

@@ -91,3 +91,14 @@ func TestHiLoMatchesAuipcJalrArithmetic(t *testing.T) {
 		}
 	})
 }
+
+// fence.tso decodes as a FENCE rw,rw whose fm field exec.go reads.
+func TestFenceTSODecodes(t *testing.T) {
+	inst, err := decode(FenceTSO)
+	if err != nil || inst.Op != riscv64asm.FENCE || inst.Enc>>28 != 8 {
+		t.Fatalf("%08x: %v %v (enc %08x)", FenceTSO, inst.Op, err, inst.Enc)
+	}
+	if got := Fence(3, 3) | 8<<28; got != FenceTSO {
+		t.Fatalf("fence.tso = fence rw,rw with fm=1000: %08x", got)
+	}
+}

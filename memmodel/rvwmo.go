@@ -1,0 +1,336 @@
+package memmodel
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// RVWMO is an operational model of RISC-V weak memory ordering for a
+// machine that executes each hart in program order. It is the view-based
+// half of Promising-RISC-V (Pulte et al., PLDI 2019) with a store buffer
+// in place of promises:
+//
+//   - Memory is the list of stores that became visible, in the order they
+//     did (global memory order); a store's timestamp is its position.
+//     Memory is multi-copy atomic: a visible store is visible to all.
+//   - Each agent has views, timestamps below which it may not read: a
+//     per-word coherence view (raised by its own loads and visible
+//     stores), vrOld/vwOld (its loads' and visible stores' maximum) and
+//     vrNew (the floor for its next loads, raised by fences).
+//   - A load of x may read any store to x at or after the newest store to
+//     x at or before max(vrNew, coh[x]) — so later loads may read older
+//     values than earlier ones on other addresses, never on the same one.
+//     Bytes the agent still has in its store buffer are forwarded.
+//   - A store waits in its agent's buffer; the internal step makes one
+//     buffered store visible (appends it to memory). Any entry may go
+//     first unless an older entry writes one of its bytes or a fence w,w
+//     lies between them.
+//   - fence r,r: vrNew ⊔= vrOld. fence w,w: later stores drain after
+//     earlier ones. fence w,r (and rw,rw): the buffer empties at once and
+//     vrNew ⊔= vrOld ⊔ vwOld. fence w,o / w,i: the buffer empties at once,
+//     because the device access that follows (an IPI) is performed by the
+//     machine, not through this model. fence r,w orders nothing more than
+//     in-order execution already does. fence.tso = r,r + r,w + w,w.
+//
+// Weaker hardware behaviour it does not produce: a load cannot read a store
+// that program order places after an earlier load of the same hart, and a
+// store never becomes visible before a program-order-earlier load has read
+// — RVWMO allows both (LB, S, WRC and R-like shapes without fences); the
+// promises of Promising-RISC-V are what produce them. Dependencies are
+// therefore never needed (the ISA layer does not report them). See
+// docs/memory-models.md for the measured agreement with the axiomatic
+// RVWMO checker.
+type RVWMO struct {
+	init   SC
+	msgs   []message // the store with timestamp t is msgs[t-1]
+	agents []rvAgent // by agent; missing entries have no state
+}
+
+type message struct {
+	addr uint64
+	size uint8
+	val  uint64
+}
+
+func (g message) covers(a uint64) bool { return a >= g.addr && a < g.addr+uint64(g.size) }
+
+type rvAgent struct {
+	buf                 storeBuffer
+	coh                 []wordView // sorted by word; absent means 0
+	vrOld, vrNew, vwOld uint32
+}
+
+// wordView is a coherence view of one aligned 4-byte word: the hart's
+// accesses are 4 or 8 bytes and aligned, so no two locations share a word.
+type wordView struct {
+	word uint64
+	ts   uint32
+}
+
+func (a *rvAgent) empty() bool {
+	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0
+}
+
+func (a *rvAgent) cohOf(word uint64) uint32 {
+	i, ok := slices.BinarySearchFunc(a.coh, word, cmpWord)
+	if !ok {
+		return 0
+	}
+	return a.coh[i].ts
+}
+
+func (a *rvAgent) raiseCoh(word uint64, ts uint32) {
+	if ts == 0 {
+		return
+	}
+	i, ok := slices.BinarySearchFunc(a.coh, word, cmpWord)
+	switch {
+	case !ok:
+		a.coh = slices.Insert(a.coh, i, wordView{word, ts})
+	case a.coh[i].ts < ts:
+		a.coh[i].ts = ts
+	}
+}
+
+func cmpWord(v wordView, w uint64) int {
+	switch {
+	case v.word < w:
+		return -1
+	case v.word > w:
+		return 1
+	}
+	return 0
+}
+
+// words calls f for each aligned 4-byte word that a byte of [addr,
+// addr+size) selected by mask lies in.
+func words(addr uint64, size int, mask uint8, f func(word uint64)) {
+	last := uint64(1) // no word is odd
+	for i := 0; i < size; i++ {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if w := (addr + uint64(i)) &^ 3; w != last {
+			f(w)
+			last = w
+		}
+	}
+}
+
+// NewRVWMO returns an empty RVWMO memory (every byte 0).
+func NewRVWMO() *RVWMO { return &RVWMO{} }
+
+func (m *RVWMO) Name() string { return "rvwmo" }
+
+func (m *RVWMO) Clone() model.DataMemory {
+	c := &RVWMO{
+		init:   SC{cells: slices.Clone(m.init.cells)},
+		msgs:   slices.Clip(m.msgs), // append-only: a clone's append copies
+		agents: make([]rvAgent, len(m.agents)),
+	}
+	for i, a := range m.agents {
+		c.agents[i] = rvAgent{buf: a.buf.clone(), coh: slices.Clone(a.coh), vrOld: a.vrOld, vrNew: a.vrNew, vwOld: a.vwOld}
+	}
+	return c
+}
+
+func (m *RVWMO) AppendKey(b []byte) []byte {
+	b = m.init.AppendKey(b)
+	b = binary.AppendUvarint(b, uint64(len(m.msgs)))
+	for _, g := range m.msgs {
+		b = binary.AppendUvarint(b, g.addr)
+		b = append(b, g.size)
+		b = binary.AppendUvarint(b, g.val)
+	}
+	for a := range m.agents {
+		b = m.AppendAgentKey(a, b)
+	}
+	return b
+}
+
+// AppendAgentKey encodes agent a's buffer and views.
+func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
+	ag := m.peek(a)
+	b = ag.buf.appendKey(b)
+	b = binary.AppendUvarint(b, uint64(len(ag.coh)))
+	for _, v := range ag.coh {
+		b = binary.AppendUvarint(b, v.word)
+		b = binary.AppendUvarint(b, uint64(v.ts))
+	}
+	b = binary.AppendUvarint(b, uint64(ag.vrOld))
+	b = binary.AppendUvarint(b, uint64(ag.vrNew))
+	return binary.AppendUvarint(b, uint64(ag.vwOld))
+}
+
+// PermuteAgents renumbers the harts' state; the patcher's stays last.
+func (m *RVWMO) PermuteAgents(perm []int) {
+	m.grow(len(perm) + 1)
+	old := slices.Clone(m.agents)
+	for i, p := range perm {
+		m.agents[p] = old[i]
+	}
+	m.trim()
+}
+
+func (m *RVWMO) Init(addr uint64, size int, val uint64) { m.init.write(addr, size, val) }
+
+// Loads counts the stores the load may read (its uncovered bytes' cut
+// points); a load served entirely by the agent's own buffer has one.
+func (m *RVWMO) Loads(agent int, addr uint64, size int) int {
+	cands, _, _ := m.candidates(agent, addr, size)
+	return max(len(cands), 1)
+}
+
+func (m *RVWMO) Load(agent int, addr uint64, size int, choice int) uint64 {
+	cands, fwd, mask := m.candidates(agent, addr, size)
+	if len(cands) == 0 {
+		return fwd
+	}
+	cut := cands[choice]
+	v := fwd
+	for i := 0; i < size; i++ {
+		if mask&(1<<i) == 0 {
+			v |= uint64(m.byteAt(addr+uint64(i), cut)) << (8 * i)
+		}
+	}
+	a := m.agent(agent)
+	post := max(a.vrNew, cut)
+	words(addr, size, ^mask, func(w uint64) { a.raiseCoh(w, post) })
+	a.vrOld = max(a.vrOld, post)
+	m.trim()
+	return v
+}
+
+// candidates returns the cut points the load may read memory at (oldest
+// first), plus the bytes forwarded from the agent's buffer. A cut t reads
+// each byte from the newest visible store to it with timestamp ≤ t. The
+// oldest allowed cut is the newest store to the load's memory bytes at or
+// before the agent's view; every newer store to them is a further cut.
+func (m *RVWMO) candidates(agent int, addr uint64, size int) (cuts []uint32, fwd uint64, mask uint8) {
+	a := m.peek(agent)
+	fwd, mask = a.buf.forward(addr, size)
+	if mask == fullMask(size) {
+		return nil, fwd, mask
+	}
+	view := a.vrNew
+	words(addr, size, ^mask, func(w uint64) { view = max(view, a.cohOf(w)) })
+	touches := func(t uint32) bool {
+		g := m.msgs[t-1]
+		for i := 0; i < size; i++ {
+			if mask&(1<<i) == 0 && g.covers(addr+uint64(i)) {
+				return true
+			}
+		}
+		return false
+	}
+	oldest := uint32(0)
+	for t := view; t > 0; t-- {
+		if touches(t) {
+			oldest = t
+			break
+		}
+	}
+	cuts = append(cuts, oldest)
+	for t := oldest + 1; t <= uint32(len(m.msgs)); t++ {
+		if touches(t) {
+			cuts = append(cuts, t)
+		}
+	}
+	return cuts, fwd, mask
+}
+
+// byteAt is the byte at a as of cut t.
+func (m *RVWMO) byteAt(a uint64, t uint32) byte {
+	for ; t > 0; t-- {
+		if g := m.msgs[t-1]; g.covers(a) {
+			return byte(g.val >> (8 * (a - g.addr)))
+		}
+	}
+	return m.init.readByte(a)
+}
+
+// Latest is the value of the newest visible stores (buffers excluded).
+func (m *RVWMO) Latest(addr uint64, size int) uint64 {
+	var v uint64
+	for i := 0; i < size; i++ {
+		v |= uint64(m.byteAt(addr+uint64(i), uint32(len(m.msgs)))) << (8 * i)
+	}
+	return v
+}
+
+func (m *RVWMO) Store(agent int, addr uint64, size int, val uint64) []model.Commit {
+	m.agent(agent).buf.push(addr, size, val)
+	return nil
+}
+
+// Internal: one step per buffered store that may become visible now.
+func (m *RVWMO) Internal() int {
+	n := 0
+	for a := range m.agents {
+		b := &m.agents[a].buf
+		for i := range b.entries {
+			if b.drainable(i) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func (m *RVWMO) DoInternal(i int) (string, []model.Commit) {
+	for a := range m.agents {
+		b := &m.agents[a].buf
+		for j := range b.entries {
+			if !b.drainable(j) {
+				continue
+			}
+			if i == 0 {
+				c := m.drain(a, j)
+				return drainText(a, c), []model.Commit{c}
+			}
+			i--
+		}
+	}
+	panic(fmt.Sprintf("memmodel: RVWMO has no internal step %d", i))
+}
+
+// drain makes buffered store i of agent visible: it gets the next
+// timestamp, and the agent's coherence and write views move up to it.
+func (m *RVWMO) drain(agent, i int) model.Commit {
+	a := &m.agents[agent]
+	e := a.buf.remove(i)
+	m.msgs = append(m.msgs, message{addr: e.addr, size: e.size, val: e.val})
+	t := uint32(len(m.msgs))
+	words(e.addr, int(e.size), fullMask(int(e.size)), func(w uint64) { a.raiseCoh(w, t) })
+	a.vwOld = t
+	return e.commit()
+}
+
+func (m *RVWMO) peek(agent int) *rvAgent {
+	if agent < len(m.agents) {
+		return &m.agents[agent]
+	}
+	return &rvAgent{}
+}
+
+func (m *RVWMO) agent(agent int) *rvAgent {
+	m.grow(agent + 1)
+	return &m.agents[agent]
+}
+
+func (m *RVWMO) grow(n int) {
+	for len(m.agents) < n {
+		m.agents = append(m.agents, rvAgent{})
+	}
+}
+
+// trim drops trailing agents without state so that equal states have
+// equal keys.
+func (m *RVWMO) trim() {
+	for len(m.agents) > 0 && m.agents[len(m.agents)-1].empty() {
+		m.agents = m.agents[:len(m.agents)-1]
+	}
+}

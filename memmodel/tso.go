@@ -1,0 +1,167 @@
+package memmodel
+
+import (
+	"fmt"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// TSO is x86-TSO (Owens, Sarkar, Sewell 2009): one shared memory and, per
+// agent, a FIFO store buffer. A store enters its agent's buffer; the
+// model's internal step moves the oldest entry of one buffer to memory. A
+// load reads the newest own buffered store to each byte, else memory. A
+// fence that orders earlier stores before later loads (MFENCE, fence
+// rw,rw, fence w,r) or before a later device access (fence w,o: the IPI
+// that follows is not a memory access of the machine) empties the buffer
+// at once: one step, every entry committed in order. Every other fence is
+// already implied by TSO and does nothing.
+type TSO struct {
+	mem  SC
+	bufs []storeBuffer // by agent; missing entries are empty
+}
+
+// NewTSO returns an empty TSO memory (every byte 0, no buffered store).
+func NewTSO() *TSO { return &TSO{} }
+
+func (m *TSO) Name() string { return "tso" }
+
+func (m *TSO) Clone() model.DataMemory {
+	c := &TSO{mem: SC{cells: append([]cell(nil), m.mem.cells...)}, bufs: make([]storeBuffer, len(m.bufs))}
+	for i := range m.bufs {
+		c.bufs[i] = m.bufs[i].clone()
+	}
+	return c
+}
+
+func (m *TSO) AppendKey(b []byte) []byte {
+	b = m.mem.AppendKey(b)
+	for a := range m.bufs {
+		b = m.AppendAgentKey(a, b)
+	}
+	return b
+}
+
+func (m *TSO) Init(addr uint64, size int, val uint64) { m.mem.write(addr, size, val) }
+
+func (m *TSO) Loads(agent int, addr uint64, size int) int { return 1 }
+
+func (m *TSO) Load(agent int, addr uint64, size int, choice int) uint64 {
+	buffered, mask := m.peek(agent).forward(addr, size)
+	var v uint64
+	for i := 0; i < size; i++ {
+		if mask&(1<<i) != 0 {
+			v |= buffered & (0xff << (8 * i))
+		} else {
+			v |= uint64(m.mem.readByte(addr+uint64(i))) << (8 * i)
+		}
+	}
+	return v
+}
+
+func (m *TSO) Store(agent int, addr uint64, size int, val uint64) []model.Commit {
+	m.buf(agent).push(addr, size, val)
+	return nil
+}
+
+// drains reports whether fence k waits for the store buffer to empty.
+func tsoDrains(k model.FenceKind) bool {
+	return !k.TSO && k.Pred&model.FenceW != 0 && k.Succ&(model.FenceR|model.FenceO|model.FenceI) != 0
+}
+
+func (m *TSO) Fence(agent int, k model.FenceKind) []model.Commit {
+	if !tsoDrains(k) {
+		return nil
+	}
+	var cs []model.Commit
+	for agent < len(m.bufs) && len(m.bufs[agent].entries) > 0 {
+		cs = append(cs, m.commit(&m.bufs[agent], 0))
+	}
+	return cs
+}
+
+// FenceIsLocal: a fence is observable only when it commits buffered stores.
+func (m *TSO) FenceIsLocal(agent int, k model.FenceKind) bool {
+	return !tsoDrains(k) || agent >= len(m.bufs) || len(m.bufs[agent].entries) == 0
+}
+
+// Internal: one drain step per agent with a non-empty buffer.
+func (m *TSO) Internal() int {
+	n := 0
+	for a := range m.bufs {
+		if len(m.bufs[a].entries) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (m *TSO) DoInternal(i int) (string, []model.Commit) {
+	for a := range m.bufs {
+		b := &m.bufs[a]
+		if len(b.entries) == 0 {
+			continue
+		}
+		if i == 0 {
+			c := m.commit(b, 0)
+			return drainText(a, c), []model.Commit{c}
+		}
+		i--
+	}
+	panic(fmt.Sprintf("memmodel: TSO has no internal step %d", i))
+}
+
+// Latest is the value memory holds (buffered stores excluded).
+func (m *TSO) Latest(addr uint64, size int) uint64 { return m.mem.read(addr, size) }
+
+// AppendAgentKey encodes agent a's store buffer.
+func (m *TSO) AppendAgentKey(a int, b []byte) []byte {
+	return m.peek(a).appendKey(b)
+}
+
+// PermuteAgents renumbers the harts' buffers; the patcher's stays last.
+func (m *TSO) PermuteAgents(perm []int) {
+	m.grow(len(perm) + 1)
+	old := append([]storeBuffer(nil), m.bufs...)
+	for i, p := range perm {
+		m.bufs[p] = old[i]
+	}
+	m.trim()
+}
+
+func (m *TSO) commit(b *storeBuffer, i int) model.Commit {
+	e := b.remove(i)
+	m.mem.write(e.addr, int(e.size), e.val)
+	m.trim()
+	return e.commit()
+}
+
+// peek returns agent's buffer without allocating one (read only).
+func (m *TSO) peek(agent int) *storeBuffer {
+	if agent < len(m.bufs) {
+		return &m.bufs[agent]
+	}
+	return &storeBuffer{}
+}
+
+func (m *TSO) buf(agent int) *storeBuffer {
+	m.grow(agent + 1)
+	return &m.bufs[agent]
+}
+
+func (m *TSO) grow(n int) {
+	for len(m.bufs) < n {
+		m.bufs = append(m.bufs, storeBuffer{})
+	}
+}
+
+// trim drops trailing empty buffers so that equal states have equal keys.
+func (m *TSO) trim() {
+	for len(m.bufs) > 0 && len(m.bufs[len(m.bufs)-1].entries) == 0 {
+		m.bufs = m.bufs[:len(m.bufs)-1]
+	}
+}
+
+// drainText describes a store reaching memory, for traces.
+func drainText(agent int, c model.Commit) string {
+	return fmt.Sprintf("store%d [%#x] = %#x by agent %d reaches memory", c.Size*8, c.Addr, c.Val, agent)
+}
