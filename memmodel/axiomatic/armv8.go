@@ -2,8 +2,7 @@ package axiomatic
 
 // ARMv8 is the other-multi-copy-atomic Armv8 AArch64 model, after the
 // aarch64.cat that herd shipped in 2020 (Arm's release 814a6fc, the
-// version the Dartagnan verdicts use) for non-mixed-size accesses, where
-// herd's si (same instruction) is the identity:
+// version the Dartagnan verdicts use):
 //
 //	ca  = fr | co
 //	lrs = [W]; (po-loc \ (po-loc;[W];po-loc)); [R]
@@ -14,10 +13,15 @@ package axiomatic
 //	aob = rmw | [range(rmw)];lrs;[A|Q]
 //	bob = po;[dmb.full];po | po;([A];amo;[L]);po | [L];po;[A]
 //	    | [R];po;[dmb.ld];po | [A|Q];po | [W];po;[dmb.st];po;[W] | po;[L]
-//	ob  = obs | lws | dob | aob | bob
+//	lob = lws;si | dob | aob | bob
+//	ob  = obs;si | lob
 //	acyclic po-loc | ca | rf as internal
 //	acyclic ob as external
 //	empty rmw & (fre;coe) as atomic
+//
+// si (same instruction) is the identity except for mixed-size accesses,
+// whose pieces it relates (Execution.SI); it makes the pieces of one
+// access single-copy atomic towards other threads.
 type ARMv8 struct{}
 
 func (ARMv8) Name() string { return "armv8" }
@@ -26,22 +30,22 @@ func (ARMv8) Consistent(x *Execution) bool {
 	if !x.Coherence() || !x.Atomicity() {
 		return false
 	}
-	fr := x.FR()
+	obs := x.Ext(x.RF)
+	obs.UnionWith(x.Ext(x.FR()))
+	obs.UnionWith(x.Ext(x.CO))
 	ob := ARMv8{}.LOB(x)
-	ob.UnionWith(x.Ext(x.RF))
-	ob.UnionWith(x.Ext(fr))
-	ob.UnionWith(x.Ext(x.CO))
+	ob.UnionWith(x.SeqSI(obs))
 	return ob.Acyclic()
 }
 
-// LOB computes locally-ordered-before: lws | dob | aob | bob.
+// LOB computes locally-ordered-before: lws;si | dob | aob | bob.
 func (ARMv8) LOB(x *Execution) Rel {
 	r, w, m := x.R(), x.W(), x.M()
 	po, poLoc := x.PO, x.PoLoc()
 	all := x.All()
 
 	lrs := poLoc.Minus(poLoc.Restrict(all, w).Seq(poLoc)).Restrict(w, r)
-	lob := poLoc.Restrict(m, w) // lws
+	lob := x.SeqSI(poLoc.Restrict(m, w)) // lws;si
 
 	isb := x.Where(func(e Event) bool { return e.Kind == Fence && e.Fence == FenceISB })
 	addrPo := x.Addr.Seq(po)

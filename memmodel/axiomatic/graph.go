@@ -96,6 +96,12 @@ type Execution struct {
 	Ctrl   Rel // read -> every event after a branch depending on it
 	RMW    Rel // read -> write of one atomic read-modify-write (AMO or LR/SC pair)
 	AMO    Rel // the pairs of RMW made by one instruction (not LR/SC)
+	// SI relates distinct events produced by one instruction (herd's si
+	// without its identity part). Only mixed-size accesses fill it: an
+	// access overlapping others of different extents is split into
+	// pieces, one event each, and its pieces are SI-related and not
+	// po-ordered among themselves.
+	SI Rel
 
 	derived *derived
 }
@@ -108,6 +114,7 @@ type derived struct {
 	poLoc      Rel
 	int_       Rel
 	fenceRel   map[FenceKind]Rel
+	hasSI      bool
 }
 
 // NewExecution allocates empty relations for the given events.
@@ -117,7 +124,7 @@ func NewExecution(events []Event) *Execution {
 		Events: events,
 		PO:     NewRel(n), RF: NewRel(n), CO: NewRel(n),
 		Addr: NewRel(n), Data: NewRel(n), Ctrl: NewRel(n),
-		RMW: NewRel(n), AMO: NewRel(n),
+		RMW: NewRel(n), AMO: NewRel(n), SI: NewRel(n),
 	}
 }
 
@@ -154,6 +161,7 @@ func (x *Execution) d() *derived {
 		}
 	}
 	d.poLoc = x.PO.Inter(d.sameLoc)
+	d.hasSI = !x.SI.IsEmpty()
 	x.derived = d
 	return d
 }
@@ -204,6 +212,15 @@ func (x *Execution) FR() Rel {
 		}
 	}
 	return fr
+}
+
+// SeqSI returns r;si, where si is SI plus the identity: r extended from
+// each event to the other pieces of its instruction.
+func (x *Execution) SeqSI(r Rel) Rel {
+	if !x.d().hasSI {
+		return r
+	}
+	return r.Union(r.Seq(x.SI))
 }
 
 // Ext returns r restricted to pairs in different threads.

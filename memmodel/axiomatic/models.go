@@ -36,6 +36,9 @@ func Names() []string {
 //
 //	empty rmw & (fre;coe) as atom
 //	acyclic po | rf | co | fr as sc
+//
+// With mixed-size accesses the pieces of an instruction act as one
+// event: the cycle check is on si;(po | rf | co | fr);si.
 type SC struct{}
 
 func (SC) Name() string { return "sc" }
@@ -44,7 +47,12 @@ func (SC) Consistent(x *Execution) bool {
 	if !x.Atomicity() {
 		return false
 	}
-	return x.PO.Restrict(x.M(), x.M()).Union(x.RF, x.CO, x.FR()).Acyclic()
+	r := x.PO.Restrict(x.M(), x.M()).Union(x.RF, x.CO, x.FR())
+	if x.d().hasSI {
+		r = x.SeqSI(r)
+		r.UnionWith(x.SI.Seq(r))
+	}
+	return r.Acyclic()
 }
 
 // TSO is x86-TSO, after herd's x86tso.cat:

@@ -36,6 +36,9 @@ func (r Rel) row(i int) []uint64 { return r.b[i*r.w : (i+1)*r.w] }
 // Add inserts the pair (i, j).
 func (r Rel) Add(i, j int) { r.b[i*r.w+j>>6] |= 1 << (uint(j) & 63) }
 
+// Remove deletes the pair (i, j).
+func (r Rel) Remove(i, j int) { r.b[i*r.w+j>>6] &^= 1 << (uint(j) & 63) }
+
 // Has reports whether (i, j) is in r.
 func (r Rel) Has(i, j int) bool { return r.b[i*r.w+j>>6]&(1<<(uint(j)&63)) != 0 }
 

@@ -147,6 +147,29 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		return in, "", nil
 	case "NOP":
 		return newInst(opNop), "", nil
+	case "LDP", "STP":
+		// LDP Rt1,Rt2,[Xn...] / STP: two accesses of the register width at
+		// consecutive addresses. As Dartagnan does, they are two separate
+		// instructions (no si between them); cell expands the pair.
+		r1, w1, ok1 := reg(0)
+		r2, w2, ok2 := reg(1)
+		if !ok1 || !ok2 || w1 != w2 || len(ops) != 3 {
+			return bad("expected `%s Rt1,Rt2,[Xn...]`", mn)
+		}
+		in := newInst(opLoad)
+		in.rd, in.pair = r1, r2
+		if mn == "STP" {
+			in = newInst(opStore)
+			in.rv, in.pair = r1, r2
+		}
+		in.size = 8
+		if w1 {
+			in.size = 4
+		}
+		if !f.address(th, &in, ops[2]) {
+			return bad("bad address %q", ops[2])
+		}
+		return in, "", nil
 	}
 
 	access, ok := aarch64Accesses[mn]
@@ -254,6 +277,12 @@ func (f aarch64Front) address(th *Thread, in *inst, s string) bool {
 			return false
 		}
 		in.rs2 = th.reg(ix)
+		if len(parts) == 3 {
+			in.ixExt = ixUXTW
+			if strings.EqualFold(parts[2], "SXTW") {
+				in.ixExt = ixSXTW
+			}
+		}
 		return true
 	}
 	return false

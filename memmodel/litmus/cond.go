@@ -45,13 +45,15 @@ type atom struct {
 	thread int   // -1 for a memory location
 	reg    int   // register slot when thread >= 0
 	addr   int64 // location address when thread < 0
+	size   int   // bytes compared at addr
 	value  int64
 }
 
 // finalState is what a condition is evaluated against.
 type finalState struct {
 	regs [][]int64 // per thread, per register slot
-	mem  func(addr int64) int64
+	// mem returns the final content of size bytes at addr (little-endian).
+	mem func(addr int64, size int) int64
 }
 
 func (p Prop) eval(s *finalState) bool {
@@ -68,7 +70,7 @@ func (p Prop) eval(s *finalState) bool {
 			}
 			return v == a.value
 		}
-		return s.mem(a.addr) == a.value
+		return s.mem(a.addr, a.size) == truncate(a.value, a.size)
 	case propNot:
 		return !p.kids[0].eval(s)
 	case propAnd:
@@ -318,7 +320,7 @@ func (p *parser) unary(lx *condLexer) (Prop, error) {
 
 func (p *parser) atom(lx *condLexer) (Prop, error) {
 	var a atom
-	a.thread = -1
+	a.thread, a.size = -1, 8
 	locOff := lx.off()
 	tok := lx.next()
 	switch {
@@ -339,6 +341,21 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 		a.thread, a.reg = th.ID, th.reg(reg)
 	case isIdent(tok):
 		a.addr = p.t.location(tok)
+		if lx.peek() == "[" {
+			// y[k]: element k of an array, of the declared element width
+			// (herd's reading; `uint8_t y[64]` has one-byte elements).
+			lx.next()
+			ixOff := lx.off()
+			k, ok := parseInt(lx.next())
+			if !ok || k < 0 {
+				return Prop{}, p.s.errorf(ixOff, "expected an element index in %s[...]", tok)
+			}
+			if err := lx.expect("]"); err != nil {
+				return Prop{}, err
+			}
+			a.size = p.t.elemSize(tok)
+			a.addr += k * int64(a.size)
+		}
 	default:
 		if tok == "" {
 			return Prop{}, p.s.errorf(locOff, "unexpected end of file in the condition")

@@ -14,7 +14,9 @@ const sharedLitmus = "../../../shared/litmus"
 // every instruction class the front ends decode (AMOs with each annotation,
 // LR/SC, every fence, acquire/release, branches, dependencies, filters and
 // every quantifier; AArch64 exclusives, SWP, DMB/ISB, CBZ/CBNZ/B.cond;
-// x86 XCHG, MFENCE and the old `final` syntax).
+// x86 XCHG, MFENCE and the old `final` syntax), and AArch64 mixed-size
+// accesses (offsets, byte/halfword/word/doubleword widths, arrays,
+// misaligned accesses, LDP/STP, SWP and exclusives on pieces).
 var conformanceSample = []string{
 	"RISCV/2+2W+po+poarar+NEW.litmus",
 	"RISCV/2+2W+po+poarp+NEW.litmus",
@@ -88,6 +90,22 @@ var conformanceSample = []string{
 	"AARCH64/CO/CO-SBI.litmus",
 	"AARCH64/EXTRA/ARMARM04+TER.litmus",
 	"AARCH64/EXTRA/ARMARM06+AP+AA.litmus",
+	"AARCH64/mixed/MP+str+ldp.litmus",
+	"AARCH64/mixed/MP+stp+addr+60.litmus",
+	"AARCH64/mixed/MP+dmbsy+ldp-addr+BIS3.litmus",
+	"AARCH64/mixed/MP+dmbsy+misaligned2+127x.litmus",
+	"AARCH64/mixed/MP+misaligned2+511+addr.litmus",
+	"AARCH64/mixed/MP+dmb.sy+addrXW+124.litmus",
+	"AARCH64/mixed/MP+QXW+XAcq.litmus",
+	"AARCH64/mixed/MP+QWX+XDepPo.litmus",
+	"AARCH64/mixed/MP+QW+AcqAmo.litmus",
+	"AARCH64/mixed/2+2W+dmb.sy+data-rfihw-poswh-ctrl.litmus",
+	"AARCH64/mixed/SB+posw0q0-poq0q0-posq0w0s007.litmus",
+	"AARCH64/mixed/CoRR+frib0b0-rfib0h0-posh0b0+h0.litmus",
+	"AARCH64/mixed/Fig22.litmus",
+	"AARCH64/mixed/LB+data+data-misaligned.litmus",
+	"AARCH64/mixed/MP+dmb+addr-rfi+MIX+OK+VAR1.litmus",
+	"AARCH64/mixed/MP+dmb+addr-rfi+MIX+OK+VAR2.litmus",
 	"X86/2+2W+mfence-rmw+po-rmw.litmus",
 	"X86/2+2W+po+mfence-rmw.litmus",
 	"X86/2+2W+mfence-po+rfi-po.litmus",

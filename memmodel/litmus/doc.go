@@ -24,8 +24,14 @@
 //     and the axiomatic model (package axiomatic) accepts or rejects the
 //     candidate. The condition is evaluated on the consistent ones.
 //
+// Mixed-size accesses (AArch64 byte/halfword/word/doubleword accesses
+// at offsets, arrays such as `uint8_t y[64]`, LDP/STP) are split into
+// pieces at the boundaries of the other accesses to the same location
+// (memory.go); each piece is an event, rf and co are per piece, and the
+// pieces of one instruction are related by herd's si and not by po.
+//
 // Tests using instructions or features the front ends do not model
-// (mixed-size accesses, pair loads) parse but carry Test.Unsupported and
-// get no verdict. LoadExpectations and Discover support running whole
-// suites against reference verdict files.
+// parse but carry Test.Unsupported and get no verdict. LoadExpectations
+// and Discover support running whole suites against reference verdict
+// files.
 package litmus

@@ -19,25 +19,26 @@ type enumeration struct {
 	// visit, when set, sees the final state of every consistent execution
 	// (tests use it to compare the outcome sets of models).
 	visit func(*finalState)
+	// pieces lists the pieces accessed at each declared location.
+	pieces map[int64][]piece
 }
 
 // run returns a reason when the test cannot be checked.
 func (e *enumeration) run() string {
-	dom, err := e.t.valueDomain(e.stop)
+	mem, err := e.t.valueDomain(e.stop)
 	if err != nil {
 		return err.Error()
 	}
 	perThread := make([][]trace, len(e.t.Threads))
 	for i, th := range e.t.Threads {
-		trs, err := e.t.paths(th, dom, e.stop)
+		trs, err := e.t.paths(th, mem, e.stop)
 		if err != nil {
 			return err.Error()
 		}
 		perThread[i] = trs
 	}
-	if why := sameSizes(perThread); why != "" {
-		return why
-	}
+	perThread = prunePaths(perThread)
+	e.pieces = piecesOf(e.t, perThread)
 	choice := make([]*trace, len(perThread))
 	var walk func(i int)
 	walk = func(i int) {
@@ -57,6 +58,100 @@ func (e *enumeration) run() string {
 	return ""
 }
 
+// prunePaths drops paths with a read that no write can feed in any
+// coherent execution. A read of a location its own thread wrote earlier
+// reads that latest write or a write of another thread (anything else
+// breaks SC-per-location, which every model enforces); a read with no
+// earlier own write reads the initial value or another thread's write.
+// Dropping paths can remove the only writer of a value, so it iterates.
+func prunePaths(perThread [][]trace) [][]trace {
+	type lv struct{ loc, val int64 }
+	for {
+		writers := map[lv]int{} // (location, value) -> threads writing it, or -1 for several
+		for ti, trs := range perThread {
+			for _, tr := range trs {
+				for _, e := range tr.events {
+					if e.kind == ax.Write || e.kind == ax.Update {
+						k := lv{e.loc, e.val}
+						if o, ok := writers[k]; !ok {
+							writers[k] = ti
+						} else if o != ti {
+							writers[k] = -1
+						}
+					}
+				}
+			}
+		}
+		changed := false
+		for ti, trs := range perThread {
+			kept := trs[:0:0]
+			for _, tr := range trs {
+				if feasible(tr, func(loc, val int64) bool {
+					o, ok := writers[lv{loc, val}]
+					return ok && o != ti
+				}) {
+					kept = append(kept, tr)
+				}
+			}
+			if len(kept) != len(trs) {
+				changed = true
+				perThread[ti] = kept
+			}
+		}
+		if !changed {
+			return perThread
+		}
+	}
+}
+
+// feasible checks the reads of one path; other reports whether another
+// thread writes a value to a location.
+func feasible(tr trace, other func(loc, val int64) bool) bool {
+	last := map[int64]int64{} // location -> value of the latest own write
+	for _, e := range tr.events {
+		if e.kind == ax.Read || e.kind == ax.Update {
+			want := e.val
+			if e.kind == ax.Update {
+				want = e.readVal
+			}
+			if w, ok := last[e.loc]; ok {
+				if w != want && !other(e.loc, want) {
+					return false
+				}
+			}
+		}
+		if e.kind == ax.Write || e.kind == ax.Update {
+			last[e.loc] = e.val
+		}
+	}
+	return true
+}
+
+// piecesOf lists, per declared location, the pieces some path accesses,
+// sorted by address. Each gets an initial write.
+func piecesOf(t *Test, perThread [][]trace) map[int64][]piece {
+	seen := map[piece]bool{}
+	out := map[int64][]piece{}
+	for _, trs := range perThread {
+		for _, tr := range trs {
+			for _, ev := range tr.events {
+				p := piece{ev.loc, ev.size}
+				if ev.kind == ax.Fence || seen[p] {
+					continue
+				}
+				seen[p] = true
+				if base, ok := t.locBase(p.addr); ok {
+					out[base] = append(out[base], p)
+				}
+			}
+		}
+	}
+	for _, ps := range out {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].addr < ps[j].addr })
+	}
+	return out
+}
+
 // graph holds the fixed part of the candidates for one choice of paths.
 type graph struct {
 	x        *ax.Execution
@@ -67,6 +162,16 @@ type graph struct {
 	initOf   map[int64]int   // initial write per location
 	regs     [][]int64
 	coOrder  map[int64][]int // current coherence order per location
+
+	// Single-copy atomicity of mixed-size accesses. group numbers the
+	// instruction of each event (the initial writes of a location form
+	// one group); a group's events are consecutive, from groupStart.
+	group      []int
+	groupStart []int
+	mixed      bool
+	rfSrc      []int // per read (index into reads), the write chosen
+	sibling    [][]int
+	coCount    []int // coCount[a*len(at)+b]: locations where group a is co-before b
 }
 
 func (e *enumeration) candidate(choice []*trace) {
@@ -79,47 +184,57 @@ func (e *enumeration) candidate(choice []*trace) {
 
 func (e *enumeration) build(choice []*trace) *graph {
 	t := e.t
-	var events []ax.Event
+	n := 0
+	for _, tr := range choice {
+		n += len(tr.events)
+	}
+	events := make([]ax.Event, 0, n+len(t.locOrder)*2)
 	g := &graph{writesAt: map[int64][]int{}, initOf: map[int64]int{}, coOrder: map[int64][]int{}}
+	for _, tr := range choice {
+		for i := 1; i < len(tr.events) && !g.mixed; i++ {
+			g.mixed = tr.events[i].inst == tr.events[i-1].inst
+		}
+	}
+	// Groups (instructions, and the initial writes of each location) are
+	// only needed when some access is split into pieces.
+	addGroup := func() int {
+		if !g.mixed {
+			return -1
+		}
+		g.groupStart = append(g.groupStart, len(events))
+		return len(g.groupStart) - 1
+	}
+	inGroup := func(gi int) {
+		if g.mixed {
+			g.group = append(g.group, gi)
+		}
+	}
 	for _, name := range t.locOrder {
-		a := t.Locations[name]
-		g.initOf[a] = len(events)
-		events = append(events, ax.Event{Kind: ax.Write, Thread: -1, Loc: a, Value: t.MemInit[name]})
+		base := t.Locations[name]
+		if len(e.pieces[base]) == 0 {
+			continue
+		}
+		gi := addGroup()
+		for _, p := range e.pieces[base] {
+			v, _ := t.initValue(p)
+			g.initOf[p.addr] = len(events)
+			inGroup(gi)
+			events = append(events, ax.Event{Kind: ax.Write, Thread: -1, Loc: p.addr, Value: v})
+		}
 	}
 	bases := make([]int, len(choice))
 	for ti, tr := range choice {
 		bases[ti] = len(events)
+		gi, last := -1, -1
 		for i, te := range tr.events {
-			events = append(events, ax.Event{Kind: te.kind, Thread: ti, Index: i, Loc: te.loc,
-				Value: te.val, ReadValue: te.readVal, Annot: te.annot, Fence: te.fence})
-		}
-		g.regs = append(g.regs, tr.regs)
-	}
-	x := ax.NewExecution(events)
-	g.x = x
-	for ti, tr := range choice {
-		base := bases[ti]
-		lastExcl := -1
-		for i, te := range tr.events {
-			id := base + i
-			for j := 0; j < i; j++ {
-				x.PO.Add(base+j, id)
+			if te.inst != last {
+				gi, last = addGroup(), te.inst
 			}
-			addDeps(x.Addr, base, te.addrDep, id)
-			addDeps(x.Data, base, te.dataDep, id)
-			addDeps(x.Ctrl, base, te.ctrlDep, id)
-			if te.amoRead >= 0 {
-				x.RMW.Add(base+te.amoRead, id)
-				x.AMO.Add(base+te.amoRead, id)
-			}
-			if te.kind != ax.Fence && te.annot&ax.Exclusive != 0 {
-				if te.kind == ax.Write && lastExcl >= 0 && events[lastExcl].Kind == ax.Read {
-					// rmw = [R & EX]; po \ (po; [M & EX]; po); [W & EX]
-					x.RMW.Add(lastExcl, id)
-				}
-				lastExcl = id
-			}
-			ev := events[id]
+			id := len(events)
+			inGroup(gi)
+			ev := ax.Event{Kind: te.kind, Thread: ti, Index: i, Loc: te.loc,
+				Value: te.val, ReadValue: te.readVal, Annot: te.annot, Fence: te.fence}
+			events = append(events, ev)
 			if ev.IsRead() {
 				g.reads = append(g.reads, id)
 			}
@@ -127,12 +242,10 @@ func (e *enumeration) build(choice []*trace) *graph {
 				g.writesAt[te.loc] = append(g.writesAt[te.loc], id)
 			}
 		}
+		g.regs = append(g.regs, tr.regs)
 	}
-	for a := range g.writesAt {
-		g.locs = append(g.locs, a)
-	}
-	sort.Slice(g.locs, func(i, j int) bool { return g.locs[i] < g.locs[j] })
-
+	// Reads-from candidates first: a read with none rules out the whole
+	// combination of paths before any relation is built.
 	for _, r := range g.reads {
 		re := events[r]
 		want := re.Value
@@ -145,11 +258,13 @@ func (e *enumeration) build(choice []*trace) *graph {
 		}
 		for _, w := range g.writesAt[re.Loc] {
 			we := events[w]
-			if we.Value != want || x.RMW.Has(r, w) || w == r {
+			if we.Value != want || w == r {
 				continue
 			}
 			if we.Thread == re.Thread && we.Index > re.Index {
-				continue // reading from the future of one's own thread breaks coherence
+				// Reading from the future of one's own thread breaks
+				// coherence; this also excludes the read's own rmw write.
+				continue
 			}
 			cands = append(cands, w)
 		}
@@ -157,6 +272,64 @@ func (e *enumeration) build(choice []*trace) *graph {
 			return nil
 		}
 		g.rfCands = append(g.rfCands, cands)
+	}
+	x := ax.NewExecution(events)
+	g.x = x
+	for ti, tr := range choice {
+		base := bases[ti]
+		var prevExcl, curExcl []int
+		curInst := -1
+		for i, te := range tr.events {
+			id := base + i
+			for j := 0; j < i; j++ {
+				if tr.events[j].inst == te.inst {
+					// pieces of one instruction: si, not po
+					x.SI.Add(base+j, id)
+					x.SI.Add(id, base+j)
+					continue
+				}
+				x.PO.Add(base+j, id)
+			}
+			addDeps(x.Addr, base, te.addrDep, id)
+			addDeps(x.Data, base, te.dataDep, id)
+			addDeps(x.Ctrl, base, te.ctrlDep, id)
+			if te.amoRead >= 0 {
+				x.RMW.Add(base+te.amoRead, id)
+				x.AMO.Add(base+te.amoRead, id)
+			}
+			if te.kind != ax.Fence && te.annot&ax.Exclusive != 0 {
+				if te.inst != curInst {
+					prevExcl, curExcl, curInst = curExcl, nil, te.inst
+				}
+				curExcl = append(curExcl, id)
+				if te.kind == ax.Write {
+					// rmw = [R & EX]; po \ (po; [M & EX]; po); [W & EX],
+					// piece by piece for mixed-size pairs.
+					for _, r := range prevExcl {
+						if events[r].Kind == ax.Read && events[r].Loc == te.loc {
+							x.RMW.Add(r, id)
+						}
+					}
+				}
+			}
+		}
+	}
+	for a := range g.writesAt {
+		g.locs = append(g.locs, a)
+	}
+	sort.Slice(g.locs, func(i, j int) bool { return g.locs[i] < g.locs[j] })
+
+	if g.mixed {
+		g.rfSrc = make([]int, len(g.reads))
+		g.sibling = make([][]int, len(g.reads))
+		for i, r := range g.reads {
+			for j := 0; j < i; j++ {
+				if g.group[g.reads[j]] == g.group[r] {
+					g.sibling[i] = append(g.sibling[i], j)
+				}
+			}
+		}
+		g.coCount = make([]int, len(g.groupStart)*len(g.groupStart))
 	}
 	return g
 }
@@ -180,21 +353,55 @@ func (e *enumeration) chooseRF(g *graph, i int) {
 	}
 	r := g.reads[i]
 	for _, w := range g.rfCands[i] {
+		if g.mixed && g.tornRead(i, w) {
+			continue
+		}
+		if g.mixed {
+			g.rfSrc[i] = w
+		}
 		g.x.RF.Add(w, r)
 		e.chooseRF(g, i+1)
-		g.x.RF = clearPair(g.x.RF, w, r)
+		g.x.RF.Remove(w, r)
 	}
 }
 
-func clearPair(r ax.Rel, i, j int) ax.Rel {
-	single := ax.NewRel(r.Size())
-	single.Add(i, j)
-	return r.Minus(single)
+// tornRead reports whether reading w at read i would make its
+// instruction read two writes that both cover the pieces concerned: one
+// piece from w and another from w', where w's instruction also writes
+// that other piece and w”s instruction writes this one. Whatever the
+// coherence order of the two writers, ARMv8 rejects it (internal when
+// the writers and reader share a thread, otherwise external, through
+// obs;si), so such candidates are skipped; the other models are given
+// the same single-copy atomicity.
+func (g *graph) tornRead(i, w int) bool {
+	r := g.reads[i]
+	gw := g.group[w]
+	for _, j := range g.sibling[i] {
+		o := g.rfSrc[j]
+		gO := g.group[o]
+		if gO != gw && g.hasAt(gw, g.x.Events[g.reads[j]].Loc) && g.hasAt(gO, g.x.Events[r].Loc) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAt reports whether group gi has an event at location loc.
+func (g *graph) hasAt(gi int, loc int64) bool {
+	for k := g.groupStart[gi]; k < len(g.group) && g.group[k] == gi; k++ {
+		if g.x.Events[k].Loc == loc {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseCO enumerates coherence orders location by location; writes of
 // one thread to one location keep their program order (anything else
-// breaks coherence).
+// breaks coherence). With mixed-size accesses two instructions that both
+// write several pieces are ordered the same way at each of them: any
+// other order is rejected by ARMv8 (po-loc within a thread, coe;si
+// across threads), and the other models are given the same atomicity.
 func (e *enumeration) chooseCO(g *graph, li int) {
 	if e.stop() {
 		return
@@ -207,6 +414,7 @@ func (e *enumeration) chooseCO(g *graph, li int) {
 	ws := g.writesAt[a]
 	order := make([]int, 0, len(ws))
 	used := make([]bool, len(ws))
+	ng := len(g.groupStart)
 	var perm func()
 	perm = func() {
 		if len(order) == len(ws) {
@@ -218,11 +426,31 @@ func (e *enumeration) chooseCO(g *graph, li int) {
 			if used[k] || !e.poFirst(g, ws, used, w) {
 				continue
 			}
+			if g.mixed {
+				gw, clash := g.group[w], false
+				for _, u := range order {
+					if g.coCount[gw*ng+g.group[u]] > 0 {
+						clash = true
+						break
+					}
+				}
+				if clash {
+					continue
+				}
+				for _, u := range order {
+					g.coCount[g.group[u]*ng+gw]++
+				}
+			}
 			used[k] = true
 			order = append(order, w)
 			perm()
 			order = order[:len(order)-1]
 			used[k] = false
+			if g.mixed {
+				for _, u := range order {
+					g.coCount[g.group[u]*ng+g.group[w]]--
+				}
+			}
 		}
 	}
 	perm()
@@ -256,15 +484,7 @@ func (e *enumeration) check(g *graph) {
 	if !e.model.Consistent(x) {
 		return
 	}
-	st := &finalState{regs: g.regs, mem: func(addr int64) int64 {
-		if order := g.coOrder[addr]; len(order) > 0 {
-			return x.Events[order[len(order)-1]].Value
-		}
-		if w, ok := g.initOf[addr]; ok {
-			return x.Events[w].Value
-		}
-		return 0
-	}}
+	st := &finalState{regs: g.regs, mem: func(addr int64, size int) int64 { return e.finalValue(g, addr, size) }}
 	if e.t.Filter != nil && !e.t.Filter.eval(st) {
 		return
 	}
@@ -277,22 +497,29 @@ func (e *enumeration) check(g *graph) {
 	}
 }
 
-// sameSizes rejects tests accessing one location with several widths,
-// which need herd's byte-level mixed-size semantics.
-func sameSizes(perThread [][]trace) string {
-	sizes := map[int64]int{}
-	for _, trs := range perThread {
-		for _, tr := range trs {
-			for _, e := range tr.events {
-				if e.kind == ax.Fence {
-					continue
-				}
-				if s, ok := sizes[e.loc]; ok && s != e.size {
-					return errMixedSize.Error()
-				}
-				sizes[e.loc] = e.size
-			}
+// finalValue is the final content of size bytes at addr
+// (little-endian): the bytes of the coherence-last write of each piece
+// they overlap, the initial value elsewhere. A location in a condition
+// reads its first eight bytes, as Dartagnan does (herd would read the
+// declared type's width; the two agree unless bytes beyond it are
+// written).
+func (e *enumeration) finalValue(g *graph, addr int64, size int) int64 {
+	base, _ := e.t.locBase(addr)
+	name, _ := e.t.locationAt(base)
+	v := uint64(extract(e.t.MemInit[name], addr-base, size))
+	end := addr + int64(size)
+	for _, p := range e.pieces[base] {
+		lo, hi := max(p.addr, addr), min(p.end(), end)
+		order := g.coOrder[p.addr]
+		if lo >= hi || len(order) == 0 {
+			continue
+		}
+		w := uint64(g.x.Events[order[len(order)-1]].Value)
+		for b := lo; b < hi; b++ {
+			byteV := w >> (8 * uint(b-p.addr)) & 0xff
+			sh := 8 * uint(b-addr)
+			v = v&^(0xff<<sh) | byteV<<sh
 		}
 	}
-	return ""
+	return int64(v)
 }

@@ -2,7 +2,6 @@ package litmus
 
 import (
 	"errors"
-	"sort"
 
 	ax "github.com/ftcheck/ftcheck/memmodel/axiomatic"
 )
@@ -28,6 +27,9 @@ type tEvent struct {
 	dataDep uint64 // reads the written value depends on
 	ctrlDep uint64 // reads some earlier branch depends on
 	amoRead int    // for the write of an AMO: index of its read, else -1
+	// inst numbers the instruction (memory access or fence) that produced
+	// the event along its path; the pieces of a mixed-size access share it.
+	inst int
 }
 
 // trace is one control-flow path of a thread with a value for every read.
@@ -44,10 +46,7 @@ const maxPathEvents = 64
 // terminate; longer paths are dropped like herd's unrolling cut-off.
 const maxSteps = 256
 
-var (
-	errPathTooLong = errors.New("a thread path has more than 64 events")
-	errMixedSize   = errors.New("mixed-size access (an offset inside a location)")
-)
+var errPathTooLong = errors.New("a thread path has more than 64 events")
 
 type pathState struct {
 	pc      int
@@ -57,6 +56,7 @@ type pathState struct {
 	events  []tEvent
 	ctrl    uint64
 	resAddr int64 // reservation address, 0 when none (herd's RESADDR)
+	ninst   int   // instructions that produced events so far
 }
 
 func (s *pathState) clone() *pathState {
@@ -80,9 +80,10 @@ func (s *pathState) set(r int, v regVal) {
 }
 
 // paths enumerates every path of th where each read returns one of the
-// values in domain[address]. Reads of addresses that are not locations
-// end the path (herd would fault). It also reports the values written.
-func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]trace, error) {
+// values the memory domain allows, accesses being split into pieces at
+// the domain's cut points. Reads of addresses that are neither locations
+// nor written anywhere end the path (herd would fault).
+func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error) {
 	var out []trace
 	init := &pathState{regs: make([]regVal, len(th.regName))}
 	for slot, v := range th.RegInit {
@@ -98,6 +99,9 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 	run:
 		for {
 			if s.pc >= len(th.Code) {
+				if len(s.events) > maxPathEvents {
+					return nil, errPathTooLong
+				}
 				regs := make([]int64, len(s.regs))
 				for i, r := range s.regs {
 					regs[i] = r.v
@@ -124,7 +128,8 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 				b := s.operand2(in)
 				s.flags = regVal{v: alu(aluSub, a.v, b.v, in.width32), dep: a.dep | b.dep}
 			case opFence:
-				s.events = append(s.events, tEvent{kind: ax.Fence, fence: in.fence, ctrlDep: s.ctrl, amoRead: -1})
+				s.events = append(s.events, tEvent{kind: ax.Fence, fence: in.fence, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst})
+				s.ninst++
 			case opJump:
 				s.pc = in.targetPC
 			case opBranch:
@@ -135,11 +140,8 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 				}
 			case opStore:
 				addr, adep := s.address(in)
-				if t.insideLocation(addr) {
-					return nil, errMixedSize
-				}
 				val := s.storedValue(in)
-				s.events = append(s.events, tEvent{kind: ax.Write, size: in.size, loc: addr, val: truncate(val.v, in.size),
+				s.write(mem.split(addr, in.size), addr, truncate(val.v, in.size), tEvent{kind: ax.Write,
 					annot: in.annot, addrDep: adep, dataDep: val.dep, ctrlDep: s.ctrl, amoRead: -1})
 			case opStoreCond:
 				addr, adep := s.address(in)
@@ -148,13 +150,14 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 				s.resAddr = 0
 				if res == addr && res != 0 {
 					ok := s.clone()
-					ok.events = append(ok.events, tEvent{kind: ax.Write, size: in.size, loc: addr, val: truncate(val.v, in.size),
+					first := len(ok.events)
+					ok.write(mem.split(addr, in.size), addr, truncate(val.v, in.size), tEvent{kind: ax.Write,
 						annot: in.annot, addrDep: adep, dataDep: val.dep, ctrlDep: s.ctrl, amoRead: -1})
 					result := regVal{v: 0}
 					if in.resultDeps {
 						// herd (RISC-V): the result register depends on the
 						// memory write and on the address.
-						result.dep = adep | 1<<uint(len(ok.events)-1)
+						result.dep = adep | (1<<uint(len(ok.events)) - 1<<uint(first))
 					}
 					ok.set(in.rd, result)
 					stack = append(stack, ok)
@@ -162,22 +165,23 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 				s.set(in.rd, regVal{v: 1}) // herd lets any store-conditional fail
 			case opLoad, opLoadRes, opAMO:
 				addr, adep := s.address(in)
-				vals, ok := domain[addr]
-				if !ok {
-					if t.insideLocation(addr) {
-						return nil, errMixedSize
-					}
+				pcs := mem.split(addr, in.size)
+				combos := mem.combos(pcs)
+				if len(combos) == 0 {
 					break run // not an address: herd would fault, we drop the path
+				}
+				if len(s.events)+2*len(pcs) > maxPathEvents {
+					return nil, errPathTooLong
 				}
 				if in.op == opLoadRes {
 					s.resAddr = addr
 				}
-				for k := len(vals) - 1; k >= 0; k-- {
+				for k := len(combos) - 1; k >= 0; k-- {
 					c := s
 					if k > 0 {
 						c = s.clone()
 					}
-					c.read(in, addr, adep, vals[k])
+					c.read(in, addr, adep, pcs, combos[k])
 					if k > 0 {
 						stack = append(stack, c)
 					}
@@ -188,27 +192,56 @@ func (t *Test) paths(th *Thread, domain map[int64][]int64, stop func() bool) ([]
 	return out, nil
 }
 
-// read appends the read of v (and an AMO's write) and sets the destination.
-func (s *pathState) read(in *inst, addr int64, adep uint64, v int64) {
-	ri := len(s.events)
-	v = extend(truncate(v, in.size), in.size, in.signExt)
-	mine := regVal{v: v, dep: 1 << uint(ri)}
+// write appends one event per piece of a write of v at addr, each a copy
+// of proto with its piece's location, size and bytes of v.
+func (s *pathState) write(pcs []piece, addr, v int64, proto tEvent) {
+	proto.inst = s.ninst
+	s.ninst++
+	for _, p := range pcs {
+		e := proto
+		e.loc, e.size, e.val = p.addr, p.size, extract(v, p.addr-addr, p.size)
+		s.events = append(s.events, e)
+	}
+}
+
+// read appends the read of the piece values vals (and an AMO's write)
+// and sets the destination register.
+func (s *pathState) read(in *inst, addr int64, adep uint64, pcs []piece, vals []int64) {
+	var raw int64
+	var dep uint64
+	first := len(s.events)
+	for i, p := range pcs {
+		raw |= int64(uint64(vals[i]) << (8 * uint(p.addr-addr)))
+		dep |= 1 << uint(first+i)
+	}
+	v := extend(raw, in.size, in.signExt)
+	mine := regVal{v: v, dep: dep}
+	id := s.ninst
+	s.ninst++
 	if in.op == opAMO && in.oneEvent {
 		arg := s.storedValue(in)
-		nv := alu(in.alu, v, arg.v, in.size == 4)
-		s.events = append(s.events, tEvent{kind: ax.Update, size: in.size, loc: addr,
-			val: truncate(nv, in.size), readVal: v, annot: in.annot,
-			addrDep: adep, dataDep: arg.dep, ctrlDep: s.ctrl, amoRead: -1})
+		nv := truncate(alu(in.alu, v, arg.v, in.size == 4), in.size)
+		for i, p := range pcs {
+			s.events = append(s.events, tEvent{kind: ax.Update, size: p.size, loc: p.addr,
+				val: extract(nv, p.addr-addr, p.size), readVal: vals[i], annot: in.annot,
+				addrDep: adep, dataDep: arg.dep, ctrlDep: s.ctrl, amoRead: -1, inst: id})
+		}
 		s.set(in.rd, mine)
 		return
 	}
-	s.events = append(s.events, tEvent{kind: ax.Read, size: in.size, loc: addr, val: v, annot: in.annot,
-		addrDep: adep, ctrlDep: s.ctrl, amoRead: -1})
+	for i, p := range pcs {
+		s.events = append(s.events, tEvent{kind: ax.Read, size: p.size, loc: p.addr, val: vals[i], annot: in.annot,
+			addrDep: adep, ctrlDep: s.ctrl, amoRead: -1, inst: id})
+	}
 	if in.op == opAMO {
 		arg := s.storedValue(in)
 		nv := alu(in.alu, v, arg.v, in.size == 4)
-		s.events = append(s.events, tEvent{kind: ax.Write, size: in.size, loc: addr, val: truncate(nv, in.size),
-			annot: in.annotW, addrDep: adep, dataDep: arg.dep, ctrlDep: s.ctrl, amoRead: ri})
+		w := len(s.events)
+		s.write(pcs, addr, truncate(nv, in.size), tEvent{kind: ax.Write, annot: in.annotW,
+			addrDep: adep, dataDep: arg.dep, ctrlDep: s.ctrl})
+		for i := range pcs {
+			s.events[w+i].amoRead = first + i // the read of the same piece
+		}
 	}
 	s.set(in.rd, mine)
 }
@@ -232,6 +265,12 @@ func (s *pathState) address(in *inst) (int64, uint64) {
 	a, dep := b.v+in.imm, b.dep
 	if in.rs2 != noReg {
 		ix := s.get(in.rs2)
+		switch in.ixExt {
+		case ixSXTW:
+			ix.v = int64(int32(ix.v))
+		case ixUXTW:
+			ix.v = int64(uint32(ix.v))
+		}
 		a += ix.v
 		dep |= ix.dep
 	}
@@ -289,16 +328,6 @@ func alu(op aluOp, a, b int64, w32 bool) int64 {
 	return r
 }
 
-// insideLocation reports an address that falls strictly inside a
-// location, which only mixed-size tests produce.
-func (t *Test) insideLocation(a int64) bool {
-	if a%locationStride == 0 {
-		return false
-	}
-	_, ok := t.locationAt(a - a%locationStride)
-	return ok
-}
-
 func truncate(v int64, size int) int64 {
 	if size >= 8 || size <= 0 {
 		return v
@@ -312,65 +341,4 @@ func extend(v int64, size int, signed bool) int64 {
 	}
 	shift := 64 - 8*uint(size)
 	return v << shift >> shift
-}
-
-// valueDomain computes, for every location, the values a read may return:
-// the initial value plus every value some path can write, iterated to a
-// fixpoint. A causal chain of writes is at most as long as the number of
-// write instructions, which bounds the rounds.
-func (t *Test) valueDomain(stop func() bool) (map[int64][]int64, error) {
-	dom := map[int64]map[int64]bool{}
-	for _, name := range t.locOrder {
-		a := t.Locations[name]
-		dom[a] = map[int64]bool{t.MemInit[name]: true}
-	}
-	rounds := 2
-	for _, th := range t.Threads {
-		for _, in := range th.Code {
-			if in.op == opStore || in.op == opStoreCond || in.op == opAMO {
-				rounds++
-			}
-		}
-	}
-	for ; rounds > 0; rounds-- {
-		flat := flatten(dom)
-		changed := false
-		for _, th := range t.Threads {
-			trs, err := t.paths(th, flat, stop)
-			if err != nil {
-				return nil, err
-			}
-			for _, tr := range trs {
-				for _, e := range tr.events {
-					if e.kind != ax.Write && e.kind != ax.Update {
-						continue
-					}
-					if dom[e.loc] == nil {
-						dom[e.loc] = map[int64]bool{}
-					}
-					if !dom[e.loc][e.val] {
-						dom[e.loc][e.val] = true
-						changed = true
-					}
-				}
-			}
-		}
-		if !changed || stop() {
-			break
-		}
-	}
-	return flatten(dom), nil
-}
-
-func flatten(dom map[int64]map[int64]bool) map[int64][]int64 {
-	out := make(map[int64][]int64, len(dom))
-	for a, set := range dom {
-		vs := make([]int64, 0, len(set))
-		for v := range set {
-			vs = append(vs, v)
-		}
-		sort.Slice(vs, func(i, j int) bool { return vs[i] < vs[j] })
-		out[a] = vs
-	}
-	return out
 }

@@ -11,6 +11,7 @@ func sprintf(format string, args ...any) string { return fmt.Sprintf(format, arg
 // initItem is one `[type] lhs [= rhs]` entry of the initial state.
 type initItem struct {
 	lhs, rhs       string
+	typ            string // declared C type, if any
 	lhsOff, rhsOff int
 	hasValue       bool
 }
@@ -55,6 +56,9 @@ func (p *parser) initItem(raw string, off int) (initItem, error) {
 		return it, p.s.errorf(off+len(lhs)-len(strings.TrimLeft(lhs, " \t\r\n")), "missing location before `=`")
 	}
 	it.lhs = fields[len(fields)-1]
+	if len(fields) > 1 {
+		it.typ = fields[len(fields)-2]
+	}
 	it.lhs = strings.Trim(it.lhs, "*") // `int *p = &z;` declares pointer p
 	it.lhsOff = off + strings.LastIndex(lhs, it.lhs)
 	return it, nil
@@ -83,18 +87,20 @@ func (p *parser) applyInit(items []initItem) error {
 		}
 		name := it.lhs
 		if open := strings.IndexByte(name, '['); open > 0 && strings.HasSuffix(name, "]") {
-			// `uint8_t y[64];` declares an array, accessed by offsets.
+			// `uint8_t y[64];` declares an array, accessed by byte offsets.
 			name = name[:open]
-			if p.t.Unsupported == "" {
-				line, col := p.s.pos(it.lhsOff)
-				p.t.Unsupported = sprintf("%d:%d: array location %s (needs mixed-size accesses)", line, col, it.lhs)
-			}
 		}
 		name = strings.Trim(name, "[]")
 		if !isIdent(name) {
 			return p.s.errorf(it.lhsOff, "bad location name %q", it.lhs)
 		}
 		p.t.location(name)
+		if n := typeBytes(it.typ); n > 0 {
+			if p.t.elemBytes == nil {
+				p.t.elemBytes = map[string]int{}
+			}
+			p.t.elemBytes[name] = n
+		}
 		if it.hasValue {
 			p.t.MemInit[name] = v
 		}

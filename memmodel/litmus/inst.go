@@ -76,14 +76,27 @@ type inst struct {
 	// depend on its write and address (herd's RISC-V SwitchDepScWrite and
 	// SwitchDepScResult defaults; off for AArch64).
 	resultDeps bool
-	target     string // branch label
-	targetPC   int
-	line, col  int
+	// ixExt extends a 32-bit index register (AArch64 [Xn,Wm,SXTW]).
+	ixExt ixExtend
+	// pair is the second register of an AArch64 LDP/STP (noReg
+	// otherwise); the parser expands a pair into two accesses.
+	pair      int
+	target    string // branch label
+	targetPC  int
+	line, col int
 }
 
 func (in *inst) reset() {
-	*in = inst{rd: noReg, rs1: noReg, rs2: noReg, rv: noReg, size: 8}
+	*in = inst{rd: noReg, rs1: noReg, rs2: noReg, rv: noReg, pair: noReg, size: 8}
 }
+
+type ixExtend uint8
+
+const (
+	ixNone ixExtend = iota
+	ixSXTW
+	ixUXTW
+)
 
 func newInst(op opcode) inst {
 	var in inst

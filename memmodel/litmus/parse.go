@@ -327,6 +327,19 @@ func (p *parser) cell(th *Thread, text string, off int) error {
 		return nil
 	}
 	in.line, in.col = p.s.pos(off)
+	if in.pair != noReg {
+		// A register pair: the second access follows at the next address.
+		second := in
+		if in.op == opLoad {
+			second.rd = in.pair
+		} else {
+			second.rv = in.pair
+		}
+		in.pair, second.pair = noReg, noReg
+		second.imm += int64(in.size)
+		th.Code = append(th.Code, in, second)
+		return nil
+	}
 	th.Code = append(th.Code, in)
 	return nil
 }

@@ -25,7 +25,7 @@ func outcomes(t *testing.T, test *Test, model string) map[string]bool {
 				fmt.Fprintf(&b, "%d:%v ", i, regs)
 			}
 			for _, name := range test.locOrder {
-				fmt.Fprintf(&b, "%s=%d ", name, st.mem(test.Locations[name]))
+				fmt.Fprintf(&b, "%s=%d ", name, st.mem(test.Locations[name], 8))
 			}
 			seen[b.String()] = true
 		}}

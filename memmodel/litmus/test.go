@@ -1,6 +1,9 @@
 package litmus
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Error is a syntax error in a litmus file, positioned at line and column
 // (both 1-based).
@@ -19,11 +22,14 @@ type Test struct {
 	File string
 
 	// Locations maps each shared-memory name to its address. Addresses are
-	// symbolic handles spaced locationStride apart so byte offsets stay
-	// inside their location.
+	// symbolic handles spaced locationStride apart so byte offsets (arrays,
+	// mixed-size accesses) stay inside their location.
 	Locations map[string]int64
 	locOrder  []string
 	MemInit   map[string]int64 // initial values (absent means 0)
+	// elemBytes records declared C types (`uint8_t y[64]`): the width of
+	// one element, which y[k] in a condition reads.
+	elemBytes map[string]int
 	Threads   []*Thread
 	Cond      Condition
 	// Filter, when set, discards executions whose final state fails it
@@ -45,8 +51,8 @@ type Thread struct {
 }
 
 // locationStride separates location addresses; offsets within a location
-// (e.g. AArch64 [X1,#4]) stay below it.
-const locationStride = 1 << 12
+// (e.g. AArch64 [X1,#4], or into `uint8_t x[576]`) stay below it.
+const locationStride = 1 << 16
 
 // location returns the address of name, declaring it if needed.
 func (t *Test) location(name string) int64 {
@@ -66,6 +72,30 @@ func (t *Test) locationAt(a int64) (string, bool) {
 		return "", false
 	}
 	return t.locOrder[i], true
+}
+
+// elemSize is the element width of location name: its declared type's,
+// else eight bytes.
+func (t *Test) elemSize(name string) int {
+	if n, ok := t.elemBytes[name]; ok {
+		return n
+	}
+	return 8
+}
+
+// typeBytes is the width of a litmus C type such as uint16_t, or 0.
+func typeBytes(typ string) int {
+	switch strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(typ, "u"), "int"), "_t") {
+	case "8":
+		return 1
+	case "16":
+		return 2
+	case "32":
+		return 4
+	case "64":
+		return 8
+	}
+	return 0
 }
 
 // reg returns the slot of a register of thread th, allocating one. Slot 0
