@@ -1,12 +1,13 @@
-// Package patchproto holds the patching protocols ftcheck explores, each
-// a short description next to the kernel code it models, with the paths
-// of that code. A protocol lays out the text (the patchable call site,
-// the trampoline, the tracers) as real instruction words, writes the
-// patcher's steps as model.PatchOps in the order the kernel performs
-// them, and states what the code intends (which targets each jump may
-// reach) so that checks can tell a torn execution from a meant one.
+// Package patchproto holds the patching protocols ftcheck explores. Each
+// built-in protocol is a scenario file (protocols/*.scenario, embedded):
+// it lays out the text (the patchable call site, the trampoline, the
+// tracers) as real RISC-V assembly, writes the patcher's steps in the
+// order the kernel performs them, annotated with the kernel functions
+// they belong to, and states what the code intends (which targets each
+// jump may reach) so that checks can tell a torn execution from a meant
+// one. A user's scenario file goes through the same code path (Load).
 //
 // Built-in names are lower-case, architecture first: riscv-pair,
 // riscv-jalr. Each takes Options: harts, preemption bound, calls per
-// hart, the operation (enable, disable, change) and a variant.
+// hart, the op parameter (enable, disable, change) and the variant.
 package patchproto

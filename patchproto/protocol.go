@@ -1,58 +1,43 @@
 package patchproto
 
 import (
+	"embed"
 	"fmt"
+	"os"
+	"path"
 	"slices"
 	"strings"
 
-	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto/scenario"
 )
 
-// Options are a protocol's knobs. The zero value of each field means its
-// default (see Defaults).
+// Options are a protocol's knobs. The zero value of each field means the
+// scenario's own value (its bounds, the first value of each parameter),
+// except Preempt, which is taken as given (0: a non-preemptible kernel).
 type Options struct {
-	Harts   int    `json:"harts"`   // CPUs running traced code, besides the patcher
-	Preempt int    `json:"preempt"` // preemptions per task (0: non-preemptible kernel)
-	Calls   int    `json:"calls"`   // calls of the traced function per hart
-	Op      string `json:"op"`      // enable, disable or change
-	Variant string `json:"variant"` // protocol variant
-	Memory  string `json:"memory"`  // memory model
+	Harts   int               `json:"harts"`   // CPUs running traced code, besides the patcher
+	Preempt int               `json:"preempt"` // preemptions per task (0: non-preemptible kernel)
+	Calls   int               `json:"calls"`   // calls of the traced function per hart
+	Op      string            `json:"op"`      // the op parameter: enable, disable or change
+	Variant string            `json:"variant"` // the variant parameter
+	Memory  string            `json:"memory"`  // memory model
+	Params  map[string]string `json:"params,omitempty"`
 }
 
-// Defaults fills in unset options.
-func (p *Protocol) Defaults(o Options) Options {
-	if o.Harts == 0 {
-		o.Harts = 2
-	}
-	if o.Calls == 0 {
-		o.Calls = 1
-	}
-	if o.Op == "" {
-		o.Op = "enable"
-	}
-	if o.Variant == "" {
-		o.Variant = p.Variants[0].Name
-	}
-	if o.Memory == "" {
-		o.Memory = "sc"
-	}
-	return o
-}
-
-// DefaultPreempt is the preemption bound when none is given: modern
-// kernels are preemptible, and a protocol that is safe only without
-// preemption must say so.
+// DefaultPreempt is the preemption bound when neither the scenario nor
+// the user gives one: modern kernels are preemptible, and a protocol
+// that is safe only without preemption must say so.
 const DefaultPreempt = 1
 
 // Variant is one version of a protocol: the buggy one from a seed, the
-// fixed one, or an intermediate.
+// fixed one, or an intermediate (the values of its variant parameter).
 type Variant struct {
 	Name, Doc string
 }
 
-// Protocol is a built-in protocol.
+// Protocol is a scenario file: a built-in one (embedded) or the user's.
 type Protocol struct {
 	Name     string
 	Arch     string
@@ -60,43 +45,125 @@ type Protocol struct {
 	Sources  []string // kernel paths and commits it models
 	Variants []Variant
 	Ops      []string
-	build    func(Options) (model.Config, error)
+	Path     string // the file it was read from (protocols/NAME.scenario for built-ins)
+	Text     []byte // the scenario file as written
+	file     *scenario.File
 }
 
-// Build makes the explorable system for the given options.
-func (p *Protocol) Build(o Options) (*model.System, Options, error) {
-	o = p.Defaults(o)
-	if err := p.validate(o); err != nil {
-		return nil, o, err
+//go:embed protocols/*.scenario
+var builtinFiles embed.FS
+
+// Parse reads a scenario file's text; path names it in error messages.
+func Parse(file string, text []byte) (*Protocol, error) {
+	f, err := scenario.Parse(file, text)
+	if err != nil {
+		return nil, err
 	}
-	cfg, err := p.build(o)
+	p := &Protocol{Name: f.Name, Arch: "riscv64", Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, file: f}
+	if v, ok := f.Param("variant"); ok {
+		for _, x := range v.Values {
+			p.Variants = append(p.Variants, Variant{x.Name, x.Doc})
+		}
+	}
+	if op, ok := f.Param("op"); ok {
+		p.Ops = op.ValueNames()
+	}
+	return p, nil
+}
+
+// Load reads a scenario file from disk.
+func Load(file string) (*Protocol, error) {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, text)
+}
+
+// Scenario is the parsed file (parameters, header).
+func (p *Protocol) Scenario() *scenario.File { return p.file }
+
+// Configured is a protocol ready to explore, with every option resolved.
+type Configured struct {
+	System  *model.System
+	Options Options
+	Bounds  model.Bounds // the scenario's own search bounds
+	// ConcreteHarts: the final condition names harts, so symmetry
+	// reduction (which renumbers them) must be off.
+	ConcreteHarts bool
+}
+
+// Configure builds the explorable system for the given options.
+func (p *Protocol) Configure(o Options) (*Configured, error) {
+	if err := validate(o); err != nil {
+		return nil, err
+	}
+	params := map[string]string{}
+	for k, v := range o.Params {
+		params[k] = v
+	}
+	if o.Op != "" {
+		params["op"] = o.Op
+	}
+	if o.Variant != "" {
+		params["variant"] = o.Variant
+	}
+	pre := o.Preempt
+	b, err := p.file.Build(scenario.Settings{Params: params, Harts: o.Harts, Calls: o.Calls, Preempt: &pre, Memory: o.Memory})
+	if err != nil {
+		return nil, err
+	}
+	s, err := model.NewSystem(b.Config)
+	if err != nil {
+		return nil, err
+	}
+	r := Options{Harts: b.Harts, Preempt: b.Preempt, Calls: b.Calls, Op: b.Params["op"], Variant: b.Params["variant"], Memory: b.Memory}
+	for k, v := range b.Params {
+		if k != "op" && k != "variant" {
+			if r.Params == nil {
+				r.Params = map[string]string{}
+			}
+			r.Params[k] = v
+		}
+	}
+	return &Configured{System: s, Options: r, Bounds: b.Bounds, ConcreteHarts: b.ConcreteHarts}, nil
+}
+
+// Build makes the explorable system for the given options and returns
+// them resolved.
+func (p *Protocol) Build(o Options) (*model.System, Options, error) {
+	c, err := p.Configure(o)
 	if err != nil {
 		return nil, o, err
 	}
-	s, err := model.NewSystem(cfg)
-	return s, o, err
+	return c.System, c.Options, nil
 }
 
-func (p *Protocol) validate(o Options) error {
+// FileDefaults are the scenario's own settings: its bounds and the first
+// value of each parameter.
+func (p *Protocol) FileDefaults() (Options, error) {
+	b, err := p.file.Build(scenario.Settings{})
+	if err != nil {
+		return Options{}, err
+	}
+	return Options{Harts: b.Harts, Preempt: b.Preempt, Calls: b.Calls, Op: b.Params["op"], Variant: b.Params["variant"], Memory: b.Memory}, nil
+}
+
+func validate(o Options) error {
 	switch {
-	case o.Harts < 1 || o.Harts > 8:
+	case o.Harts < 0 || o.Harts > 8:
 		return fmt.Errorf("--harts %d: want 1 to 8", o.Harts)
 	case o.Preempt < 0 || o.Preempt > 4:
 		return fmt.Errorf("--preempt %d: want 0 to 4 preemptions per task", o.Preempt)
-	case o.Calls < 1 || o.Calls > 4:
+	case o.Calls < 0 || o.Calls > 4:
 		return fmt.Errorf("--calls %d: want 1 to 4 calls per hart", o.Calls)
-	case !slices.Contains(p.Ops, o.Op):
-		return fmt.Errorf("--op %q: %s knows %s", o.Op, p.Name, strings.Join(p.Ops, ", "))
 	}
-	for _, v := range p.Variants {
-		if v.Name == o.Variant {
-			if _, err := memmodel.New(o.Memory); err != nil {
-				return fmt.Errorf("--memory: %v", err)
-			}
-			return nil
+	if o.Memory != "" {
+		if _, err := memmodel.New(o.Memory); err != nil {
+			return fmt.Errorf("--memory: %v", err)
 		}
 	}
-	return fmt.Errorf("--variant %q: %s has %s", o.Variant, p.Name, strings.Join(p.VariantNames(), ", "))
+	return nil
 }
 
 // VariantNames lists the variants' names.
@@ -108,9 +175,27 @@ func (p *Protocol) VariantNames() []string {
 	return ns
 }
 
-var registry []*Protocol
-
-func register(p *Protocol) { registry = append(registry, p) }
+// registry holds the built-in protocols, parsed once.
+var registry = func() []*Protocol {
+	ents, err := builtinFiles.ReadDir("protocols")
+	if err != nil {
+		panic(err)
+	}
+	var ps []*Protocol
+	for _, e := range ents {
+		name := path.Join("protocols", e.Name())
+		text, err := builtinFiles.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		p, err := Parse(name, text)
+		if err != nil {
+			panic(fmt.Sprintf("patchproto: built-in scenario: %v", err))
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}()
 
 // All returns the built-in protocols in name order.
 func All() []*Protocol {
@@ -119,7 +204,7 @@ func All() []*Protocol {
 	return ps
 }
 
-// Lookup finds a protocol by name; the error names the known ones.
+// Lookup finds a built-in protocol by name; the error names the known ones.
 func Lookup(name string) (*Protocol, error) {
 	for _, p := range registry {
 		if p.Name == name {
@@ -134,6 +219,4 @@ func Lookup(name string) (*Protocol, error) {
 }
 
 // Checks lists the checks with one line each.
-var Checks = []struct{ Name, Doc string }{
-	{"torn-pair", checks.TornPairDoc},
-}
+var Checks = scenario.Checks

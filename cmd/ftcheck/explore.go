@@ -8,88 +8,230 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/ftcheck/ftcheck/model"
 	"github.com/ftcheck/ftcheck/patchproto"
+	"github.com/ftcheck/ftcheck/patchproto/scenario"
 )
 
 const toolVersion = "ftcheck 0.1"
 
-func cmdExplore(args []string, stdout, stderr io.Writer) int {
+// paramFlags collects --param NAME=VALUE (repeatable).
+type paramFlags map[string]string
+
+func (p paramFlags) String() string { return "" }
+func (p paramFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" || v == "" {
+		return fmt.Errorf("want NAME=VALUE, got %q", s)
+	}
+	p[k] = v
+	return nil
+}
+
+// exploreFlags are explore's options. A scenario's own values (its
+// bounds, its parameters' first values) hold unless a flag is given.
+type exploreFlags struct {
+	fs       *flag.FlagSet
+	proto    *string
+	opt      patchproto.Options
+	params   paramFlags
+	bounds   model.Bounds
+	asJSON   *bool
+	noReduce *bool
+	noSym    *bool
+	progress *bool
+	views    *viewFlags
+	search   *searchFlags
+}
+
+func newExploreFlags(stderr io.Writer) *exploreFlags {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		proto    = fs.String("protocol", "", "built-in protocol to explore (see ftcheck list)")
-		opt      patchproto.Options
-		b        model.Bounds
-		asJSON   = fs.Bool("json", false, "write the result and its trace as JSON on stdout")
-		noReduce = fs.Bool("no-reduce", false, "explore every interleaving (no partial-order reduction)")
-		noSym    = fs.Bool("no-symmetry", false, "keep states that differ only by hart numbering apart")
-		progress = fs.Bool("progress", true, "show progress on stderr for runs over two seconds")
-	)
-	fs.StringVar(&opt.Variant, "variant", "", "protocol variant (default: the protocol's first)")
-	fs.StringVar(&opt.Op, "op", "enable", "operation the patcher performs: enable, disable or change")
-	fs.IntVar(&opt.Harts, "harts", 2, "CPUs running traced code, besides the patcher")
-	fs.IntVar(&opt.Preempt, "preempt", patchproto.DefaultPreempt, "preemptions per task (0: non-preemptible kernel)")
-	fs.IntVar(&opt.Calls, "calls", 1, "calls of the traced function per hart")
-	fs.StringVar(&opt.Memory, "memory", "sc", "memory model (see ftcheck list)")
-	fs.IntVar(&b.MaxStates, "max-states", 0, "stop after this many states (0: no bound)")
-	fs.IntVar(&b.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
-	fs.DurationVar(&b.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
-	views := registerViewFlags(fs)
-	search := registerSearchFlags(fs)
+	f := &exploreFlags{fs: fs, params: paramFlags{}}
+	f.proto = fs.String("protocol", "", "built-in protocol to explore (see ftcheck list)")
+	f.asJSON = fs.Bool("json", false, "write the result and its trace as JSON on stdout")
+	f.noReduce = fs.Bool("no-reduce", false, "explore every interleaving (no partial-order reduction)")
+	f.noSym = fs.Bool("no-symmetry", false, "keep states that differ only by hart numbering apart")
+	f.progress = fs.Bool("progress", true, "show progress on stderr for runs over two seconds")
+	fs.StringVar(&f.opt.Variant, "variant", "", "the variant parameter (default: the scenario's first)")
+	fs.StringVar(&f.opt.Op, "op", "", "the op parameter: enable, disable or change (default: the scenario's first)")
+	fs.Var(f.params, "param", "set a scenario parameter: `NAME=VALUE` (repeatable)")
+	fs.IntVar(&f.opt.Harts, "harts", 0, "CPUs running traced code, besides the patcher (default: the scenario's, 2 for the built-ins)")
+	fs.IntVar(&f.opt.Preempt, "preempt", patchproto.DefaultPreempt, "preemptions per task, 0: non-preemptible kernel (default: the scenario's)")
+	fs.IntVar(&f.opt.Calls, "calls", 0, "calls of the traced function per hart (default: the scenario's, 1 for the built-ins)")
+	fs.StringVar(&f.opt.Memory, "memory", "", "memory model, see ftcheck list (default: the scenario's, sc for the built-ins)")
+	fs.IntVar(&f.bounds.MaxStates, "max-states", 0, "stop after this many states (0: no bound)")
+	fs.IntVar(&f.bounds.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
+	fs.DurationVar(&f.bounds.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
+	f.views = registerViewFlags(fs)
+	f.search = registerSearchFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ftcheck explore --protocol NAME [options]")
+		fmt.Fprintln(stderr, "usage: ftcheck explore FILE [FILE...] [options]    explore scenario files (docs/scenarios.md)")
+		fmt.Fprintln(stderr, "       ftcheck explore --protocol NAME [options]   explore a built-in protocol")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	return f
+}
+
+// parse reads flags and file names in any order.
+func (f *exploreFlags) parse(args []string) (files []string, err error) {
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if f.fs.NArg() == 0 {
+			return files, nil
+		}
+		files = append(files, f.fs.Arg(0))
+		args = f.fs.Args()[1:]
+	}
+}
+
+// set reports which flags the user gave.
+func (f *exploreFlags) set() map[string]bool {
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	return given
+}
+
+func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	f := newExploreFlags(stderr)
+	files, err := f.parse(args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitSafe
 		}
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ftcheck explore: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
+	switch {
+	case *f.proto != "" && len(files) > 0:
+		fmt.Fprintf(stderr, "ftcheck explore: give scenario files or --protocol, not both (got %q)\n", files[0])
+		return exitUsage
+	case *f.proto == "" && len(files) == 0:
+		fmt.Fprintln(stderr, "ftcheck explore: give a scenario FILE or --protocol NAME")
+		f.fs.Usage()
 		return exitUsage
 	}
-	if *proto == "" {
-		fmt.Fprintln(stderr, "ftcheck explore: --protocol is required")
-		fs.Usage()
-		return exitUsage
-	}
-	if opt.Harts < 1 || opt.Calls < 1 {
+	given := f.set()
+	if (given["harts"] && f.opt.Harts < 1) || (given["calls"] && f.opt.Calls < 1) {
 		fmt.Fprintln(stderr, "ftcheck explore: --harts and --calls must be at least 1")
 		return exitUsage
 	}
-	if b.MaxStates < 0 || b.MaxDepth < 0 || b.Timeout < 0 {
+	if f.bounds.MaxStates < 0 || f.bounds.MaxDepth < 0 || f.bounds.Timeout < 0 {
 		fmt.Fprintln(stderr, "ftcheck explore: bounds must not be negative")
 		return exitUsage
 	}
-	if err := views.check(*asJSON); err != nil {
+	if err := f.views.check(*f.asJSON); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
-	p, err := patchproto.Lookup(*proto)
-	if err != nil {
-		fmt.Fprintf(stderr, "ftcheck explore: --protocol: %v\n", err)
+	if len(files) > 1 && (f.views.html != "" || f.views.dot != "" || f.views.svg != "") {
+		fmt.Fprintln(stderr, "ftcheck explore: --html, --dot and --svg draw one result; give one file")
 		return exitUsage
 	}
-	sys, opt, err := p.Build(opt)
-	if err != nil {
-		fmt.Fprintf(stderr, "ftcheck explore: %s: %v\n", p.Name, err)
-		return exitUsage
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	mo := model.Options{Bounds: b, NoReduce: *noReduce, NoSymmetry: *noSym}
-	if err := search.apply(&mo); err != nil {
+	if *f.proto != "" {
+		p, err := patchproto.Lookup(*f.proto)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftcheck explore: --protocol: %v\n", err)
+			return exitUsage
+		}
+		return f.exploreOne(ctx, p, "", given, stdout, stderr)
+	}
+	worst := exitSafe
+	for i, file := range files {
+		if i > 0 && !*f.asJSON {
+			fmt.Fprintln(stdout)
+		}
+		code := exitUsage
+		if p, err := patchproto.Load(file); err != nil {
+			fmt.Fprintf(stderr, "%v\n", err)
+		} else {
+			code = f.exploreOne(ctx, p, file, given, stdout, stderr)
+		}
+		worst = worse(worst, code)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return worst
+}
+
+// worse orders exit codes by how much they say: bad input (2) over a
+// violation (1) over an incomplete search (3) over safe (0).
+func worse(a, b int) int {
+	rank := map[int]int{exitSafe: 0, exitIncomplete: 1, exitViolation: 2, exitUsage: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// options are the flags given; an option left zero means the scenario's
+// own value. The preemption bound, where 0 is a value, is filled in from
+// the scenario when not given.
+func (f *exploreFlags) options(p *patchproto.Protocol, given map[string]bool) (patchproto.Options, error) {
+	o := f.opt
+	o.Params = f.params
+	for name, zero := range map[string]func(){
+		"harts": func() { o.Harts = 0 }, "calls": func() { o.Calls = 0 }, "memory": func() { o.Memory = "" },
+		"op": func() { o.Op = "" }, "variant": func() { o.Variant = "" },
+	} {
+		if !given[name] {
+			zero()
+		}
+	}
+	if !given["preempt"] {
+		d, err := p.FileDefaults()
+		if err != nil {
+			return o, err
+		}
+		o.Preempt = d.Preempt
+	}
+	return o, nil
+}
+
+func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, file string, given map[string]bool, stdout, stderr io.Writer) int {
+	name := p.Name
+	if file != "" {
+		name = file
+	}
+	opt, err := f.options(p, given)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
+	}
+	c, err := p.Configure(opt)
+	if err != nil {
+		var pe *scenario.Error
+		if errors.As(err, &pe) {
+			fmt.Fprintln(stderr, pe) // file:line:col: message
+		} else {
+			fmt.Fprintf(stderr, "ftcheck explore: %s: %v\n", name, err)
+		}
+		return exitUsage
+	}
+	sys := c.System
+	b := c.Bounds
+	if given["max-states"] {
+		b.MaxStates = f.bounds.MaxStates
+	}
+	if given["max-depth"] {
+		b.MaxDepth = f.bounds.MaxDepth
+	}
+	if given["timeout"] {
+		b.Timeout = f.bounds.Timeout
+	}
+	mo := model.Options{Bounds: b, NoReduce: *f.noReduce, NoSymmetry: *f.noSym || c.ConcreteHarts}
+	if err := f.search.apply(&mo); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
-	if *progress {
+	if *f.progress {
 		start := time.Now()
 		mo.Progress = func(s model.Stats) {
 			if time.Since(start) < 2*time.Second {
@@ -101,22 +243,22 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	res := model.Explore(ctx, sys, mo)
-	rep := Report{Tool: toolVersion, Protocol: p.Name, Options: opt, Result: res}
+	rep := Report{Tool: toolVersion, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
 	if mo.Shard.N > 0 {
 		rep.Shard = &mo.Shard
 	}
-	if *asJSON {
+	if *f.asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 			return exitUsage
 		}
-	} else if done, err := views.writeStdout(stdout, rep, sys); err != nil {
+	} else if done, err := f.views.writeStdout(stdout, rep, sys); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	} else if !done {
 		writeText(stdout, rep, sys)
 	}
-	if err := views.writeFiles(rep, sys); err != nil {
+	if err := f.views.writeFiles(rep, sys); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}

@@ -22,7 +22,10 @@ const (
 const usage = `ftcheck — a model checker for races in live kernel code patching
 
 usage:
+  ftcheck explore FILE [FILE...] [options]    explore scenario files (docs/scenarios.md)
   ftcheck explore --protocol NAME [options]   explore a built-in protocol
+  ftcheck check FILE [FILE...]                parse and assemble scenario files, no search
+  ftcheck show --protocol NAME                print a built-in protocol's scenario file
   ftcheck replay FILE                         re-execute a JSON trace written by --json
   ftcheck list                                protocols, checks and memory models
   ftcheck help                                this text
@@ -30,6 +33,7 @@ usage:
 explore options (ftcheck explore --help for all):
   --protocol NAME   riscv-jalr, riscv-pair, ... (see ftcheck list)
   --variant V       protocol variant          --op OP      enable | disable | change
+  --param NAME=V    any scenario parameter    (unset options: the scenario's own values)
   --harts N         CPUs running traced code  --preempt N  preemptions per task (0: off)
   --calls N         calls per hart            --memory M   memory model (sc)
   --max-states N  --max-depth N  --timeout D  bounds of the search
@@ -55,6 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdReplay(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "show":
+		return cmdShow(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitSafe

@@ -42,6 +42,9 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	p, err := patchproto.Lookup(rep.Protocol)
+	if rep.Scenario != "" {
+		p, err = patchproto.Load(rep.Scenario) // the scenario file the report names
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: protocol: %v\n", file, err)
 		return exitUsage

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +19,7 @@ import (
 type Report struct {
 	Tool     string             `json:"tool"`
 	Protocol string             `json:"protocol"`
+	Scenario string             `json:"scenario,omitempty"` // the scenario file explored (not a built-in)
 	Options  patchproto.Options `json:"options"`
 	Shard    *model.Shard       `json:"shard,omitempty"` // set when the report is one slice of a split search
 	model.Result
@@ -44,13 +47,49 @@ func describeBounds(r Report) string {
 	if r.Bounds.Timeout > 0 {
 		to = r.Bounds.Timeout.String()
 	}
-	return fmt.Sprintf("%d harts + patcher, preemption %s, %d call(s) per hart, op %s, memory %s; max-states %s, max-depth %s, timeout %s",
-		o.Harts, pre, o.Calls, o.Op, o.Memory, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
+	op := ""
+	if o.Op != "" {
+		op = ", op " + o.Op
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Params)) {
+		op += ", " + k + " " + o.Params[k]
+	}
+	calls := ""
+	if o.Calls > 0 {
+		calls = fmt.Sprintf(", %d call(s) per hart", o.Calls)
+	}
+	return fmt.Sprintf("%d harts + patcher, preemption %s%s%s, memory %s; max-states %s, max-depth %s, timeout %s",
+		o.Harts, pre, calls, op, o.Memory, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
+}
+
+// finalCondition is the scenario's herd-style final condition, if any.
+type finalCondition interface {
+	Condition() string
+	Witness() bool
+}
+
+func conditionOf(sys *model.System) finalCondition {
+	for _, c := range sys.Checks {
+		if f, ok := c.(finalCondition); ok {
+			return f
+		}
+	}
+	return nil
 }
 
 func writeText(w io.Writer, r Report, sys *model.System) {
 	o := r.Options
-	fmt.Fprintf(w, "protocol: %s (variant %s)\n", r.Protocol, o.Variant)
+	switch {
+	case r.Scenario != "" && o.Variant != "":
+		fmt.Fprintf(w, "scenario: %s (%s, variant %s)\n", r.Protocol, r.Scenario, o.Variant)
+	case r.Scenario != "":
+		fmt.Fprintf(w, "scenario: %s (%s)\n", r.Protocol, r.Scenario)
+	default:
+		fmt.Fprintf(w, "protocol: %s (variant %s)\n", r.Protocol, o.Variant)
+	}
+	if fc := conditionOf(sys); fc != nil {
+		fmt.Fprintf(w, "final:    %s (judged in every state where nothing can move)\n", fc.Condition())
+	}
 	fmt.Fprintf(w, "bounds:   %s\n", describeBounds(r))
 	if o.Preempt > 0 && !sys.PreemptionMatters() {
 		fmt.Fprintln(w, "          (no stop_machine here: a preempted task is a task not yet scheduled, which the interleavings cover)")
@@ -68,12 +107,21 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 	switch r.Outcome {
 	case model.Safe:
 		fmt.Fprintf(w, "result:   no violation — search complete (no bound hit): %s\n", counts)
+		if fc := conditionOf(sys); fc != nil && fc.Witness() {
+			fmt.Fprintln(w, "          (the exists condition holds in no reachable final state)")
+		}
 	case model.Incomplete:
 		fmt.Fprintf(w, "result:   INCOMPLETE — %s; NOT a proof of safety: %s explored, %d states queued\n", r.Why, counts, st.Queue)
 	case model.Violated:
-		fmt.Fprintf(w, "result:   VIOLATION of %s after %s\n", r.Violation.Check, counts)
+		kind, none := "counterexample", "violating execution"
+		if fc := conditionOf(sys); fc != nil && fc.Witness() && r.Violation.Check == "exists" {
+			fmt.Fprintf(w, "result:   EXISTS — the final condition can hold (found after %s)\n", counts)
+			kind, none = "witness", "such execution"
+		} else {
+			fmt.Fprintf(w, "result:   VIOLATION of %s after %s\n", r.Violation.Check, counts)
+		}
 		fmt.Fprintf(w, "          %s\n\n", r.Violation.Message)
-		fmt.Fprintf(w, "minimal counterexample (%d steps; no violating execution within the bounds is shorter):\n", len(r.Trace))
+		fmt.Fprintf(w, "minimal %s (%d steps; no %s within the bounds is shorter):\n", kind, len(r.Trace), none)
 		writeTrace(w, r.Trace, sys)
 	}
 }

@@ -113,3 +113,29 @@ func HiLo(off int64) (hi, lo int64) {
 // FenceTSO is fence.tso (fm=1000, pred=succ=rw): RVWMO's TSO-style fence,
 // ordering everything but earlier stores before later loads.
 const FenceTSO uint32 = 0x8330000f
+
+// RegNumber reads a register name as GNU as does: an ABI name (t0, ra,
+// zero), fp for s0, or x0..x31.
+func RegNumber(name string) (int, bool) {
+	for i, n := range abiNames {
+		if n == name {
+			return i, true
+		}
+	}
+	if name == "fp" {
+		return 8, true
+	}
+	if len(name) >= 2 && len(name) <= 3 && name[0] == 'x' {
+		n := 0
+		for _, c := range name[1:] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		if n < 32 && (name[1] != '0' || len(name) == 2) {
+			return n, true
+		}
+	}
+	return 0, false
+}

@@ -1,6 +1,7 @@
 package riscv
 
 import (
+	"fmt"
 	"testing"
 
 	"golang.org/x/arch/riscv64/riscv64asm"
@@ -100,5 +101,21 @@ func TestFenceTSODecodes(t *testing.T) {
 	}
 	if got := Fence(3, 3) | 8<<28; got != FenceTSO {
 		t.Fatalf("fence.tso = fence rw,rw with fm=1000: %08x", got)
+	}
+}
+
+func TestRegNumberReadsEveryName(t *testing.T) {
+	for i, n := range abiNames {
+		if got, ok := RegNumber(n); !ok || got != i {
+			t.Errorf("%s: %d %v", n, got, ok)
+		}
+		if got, ok := RegNumber(fmt.Sprintf("x%d", i)); !ok || got != i {
+			t.Errorf("x%d: %d %v", i, got, ok)
+		}
+	}
+	for _, bad := range []string{"x32", "x01", "t7", "", "x", "pc"} {
+		if _, ok := RegNumber(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

@@ -1,0 +1,17 @@
+// Package scenario reads ftcheck's scenario files: a protocol and the
+// CPUs racing with it, written the way reviewers write them, close to
+// herd's .litmus format. A file has a header (RISCV NAME, quoted doc
+// lines), declarations (param, bounds, memory model, IPI handlers), and
+// sections: [text] and [hart NAME] hold real RISC-V assembly in GNU
+// syntax with ABI register names, assembled here (asm.go) with the
+// encoders of ifetch/riscv; [data] holds initial memory; [init] the
+// registers; [patcher] the kernel's patching steps, each mapped to a
+// model.PatchOp; [check torn-pair] the intended jump targets; and a
+// herd-style final condition (exists, ~exists, forall) is judged in
+// every terminal state. docs/scenarios.md describes the format.
+//
+// Parse reads the header and parameters; File.Build resolves .if on the
+// parameter values, expands .rept, lays out and assembles the text in two
+// passes (labels first), and returns a model.Config. Every problem is an
+// *Error that prints as file:line:col: message.
+package scenario

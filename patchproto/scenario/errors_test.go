@@ -1,0 +1,121 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+)
+
+// minimal is a valid scenario to break one line at a time.
+const minimal = `RISCV t
+param op = a | b
+handler sync: fence r,r
+[text 0x1000]
+task:   nop
+        ebreak
+[data 0x8000]
+x:      .dword 0
+[init]
+pc = task
+[patcher]
+store64 x = 1   [why]
+[check torn-pair]
+intend task -> task
+`
+
+func buildErr(src string) error {
+	f, err := Parse("t.scenario", []byte(src))
+	if err != nil {
+		return err
+	}
+	_, err = f.Build(Settings{})
+	return err
+}
+
+func TestMinimalScenarioBuilds(t *testing.T) {
+	if err := buildErr(minimal); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every malformed file is refused with file:line:col: and a message that
+// says what is wrong.
+func TestErrorsArePositioned(t *testing.T) {
+	for _, c := range []struct {
+		old, new string // replace old by new in minimal
+		want     string // prefix of the error
+	}{
+		{"RISCV t", "X86 t", "t.scenario:1:1: architecture \"X86\" is not supported yet"},
+		{"RISCV t", "RISCV", "t.scenario:1:6: the header needs a name"},
+		{"task:   nop", "task:   nopp", "t.scenario:5:9: unknown instruction \"nopp\""},
+		{"task:   nop", "task:   addi a0, q1, 1", "t.scenario:5:18: unknown register \"q1\""},
+		{"task:   nop", "task:   addi a0, a0", "t.scenario:5:9: addi takes operands rd, rs, imm; found 2"},
+		{"task:   nop", "task:   ld a0, 8 gp", "t.scenario:5:16: expected off(reg)"},
+		{"task:   nop", "task:   jal nowhere", "t.scenario:5:13: undefined symbol nowhere"},
+		{"task:   nop", "task:   addi a0, a0, 1 2", "t.scenario:5:24: unexpected \"2\""},
+		{"task:   nop", "task:   fence q,w", "t.scenario:5:15: bad fence set \"q\""},
+		{"task:   nop", "task:   nop <-> la a0, x", "t.scenario:5:17: each version of a word (<->) must be one 4-byte instruction"},
+		{"task:   nop", "task:   nop\n        .org 0x1000\n        nop", "t.scenario:7:9: the word at 0x1000 is already defined at t.scenario:5:9"},
+		{"[text 0x1000]", "[text 0x1002]", "t.scenario:4:7: address 0x1002 is not 4-byte aligned"},
+		{"[text 0x1000]", "[txt 0x1000]", "t.scenario:4:2: unknown section [txt]"},
+		{"[text 0x1000]", "[text 0x1000", "t.scenario:4:13: section header not closed"},
+		{"x:      .dword 0", "x:      .dword 0\nx:      .dword 1", "t.scenario:9:1: x is already defined at t.scenario:8:1"},
+		{"x:      .dword 0", "x:      .word 0x100000000", "t.scenario:8:15: 0x100000000 does not fit in 4 bytes"},
+		{"pc = task", "pc = task\n3:a0 = 1", "t.scenario:11:1: hart 3 does not exist"},
+		{"store64 x = 1   [why]", "store64 x = 1   [why", "t.scenario:12:17: annotation not closed"},
+		{"store64 x = 1   [why]", "store48 x = 1", "t.scenario:12:1: unknown patcher step \"store48\""},
+		{"store64 x = 1   [why]", "store64 task = {nop}", "t.scenario:12:16: store64 writes 8 bytes but the instructions are 4 bytes"},
+		{"store64 x = 1   [why]", "ipi others nosuch", "t.scenario:12:12: unknown handler nosuch"},
+		{"store64 x = 1   [why]", "ipi mask cpu_online_mask sync", "t.scenario:12:5: an IPI to the harts read from a mask (cpu_online_mask) is not supported yet"},
+		{"store64 x = 1   [why]", "load a0 = cpu_online_mask", "t.scenario:12:1: load is not supported yet as a patcher step"},
+		{"store64 x = 1   [why]", "cmpxchg x, 0, 1", "t.scenario:12:1: cmpxchg is not supported yet as a patcher step"},
+		{"store64 x = 1   [why]", "wait counter x == 2", "t.scenario:12:6: waiting for \"counter\" is not supported yet"},
+		{"[check torn-pair]", "[check stale-dest]", "t.scenario:13:8: check stale-dest is not implemented yet"},
+		{"[check torn-pair]", "[check deadlock]", "t.scenario:13:8: check deadlock is not implemented yet"},
+		{"[check torn-pair]", "[check lost-return]", "t.scenario:13:8: check lost-return is not implemented yet"},
+		{"[check torn-pair]", "[check bad-fetch]", "t.scenario:13:8: check bad-fetch is not implemented yet"},
+		{"[check torn-pair]", "[check tron-pair]", "t.scenario:13:8: unknown check \"tron-pair\""},
+		{"intend task -> task", "intend task task", "t.scenario:14:13: expected \"->\""},
+		{"handler sync: fence r,r", "handler sync: ebreak", "t.scenario:3:15: a handler runs fence P,S and/or fence.i"},
+		{"handler sync: fence r,r", "hotplug cpu1", "t.scenario:3:1: CPU hotplug events are not supported yet"},
+		{"handler sync: fence r,r", "harts 9", "t.scenario:3:7: harts wants a number from 1 to 8"},
+		{"handler sync: fence r,r", "memory weak", "t.scenario:3:8: unknown memory model \"weak\""},
+		{"handler sync: fence r,r", ".if op == c\n.endif", "t.scenario:3:11: \"c\" is not a value of op"},
+		{"handler sync: fence r,r", ".if opp == a\n.endif", "t.scenario:3:5: opp is not a parameter"},
+		{"handler sync: fence r,r", ".if op == a", "t.scenario:3:1: .if without .endif"},
+		{"handler sync: fence r,r", ".endif", "t.scenario:3:1: .endif without .if"},
+		{"task:   nop", ".rept 100\nnop\n.endr", "t.scenario:5:1: .rept 100: at most 64 copies"},
+		{"task:   nop", ".rept 2\nnop", "t.scenario:5:1: .rept without .endr"},
+		{"task:   nop", "task:   li a0, task", "t.scenario:5:16: li needs a constant"},
+		{"intend task -> task", "intend task -> task\n~exists (0:a0=1 /\\ )", "t.scenario:15:20: expected a location"},
+		{"intend task -> task", "intend task -> task\nexists (0:pc=1)", "t.scenario:15:11: unknown register \"pc\""},
+		{"intend task -> task", "intend task -> task\nforall (y=1)", "t.scenario:15:9: y is not a data label"},
+		{"[check torn-pair]\nintend task -> task\n", "", "t.scenario:1:1: nothing to check"},
+		{"param op = a | b", "param op = a | a", "t.scenario:2:16: value a listed twice"},
+		{"task:   nop", "task:   \"nop\"", "t.scenario:5:9: expected an instruction, found \"nop\""},
+		{"task:   nop", "task:   nop @", "t.scenario:5:13: unexpected character '@'"},
+	} {
+		src := strings.Replace(minimal, c.old, c.new, 1)
+		err := buildErr(src)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
+		}
+	}
+}
+
+// A planned check or step is refused, never silently ignored, in every
+// branch: ftcheck check builds every combination of parameters.
+func TestCheckAllSeesEveryBranch(t *testing.T) {
+	src := strings.Replace(minimal, "store64 x = 1   [why]", ".if op == b\nload a0 = x\n.endif", 1)
+	f, err := Parse("t.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Build(Settings{}); err != nil {
+		t.Fatalf("default branch: %v", err)
+	}
+	n, problems := f.CheckAll()
+	if n != 2 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "t.scenario:13:1: load is not supported yet") ||
+		!strings.Contains(problems[0].Error(), "(with op=b)") {
+		t.Fatalf("%d configurations, %v", n, problems)
+	}
+}

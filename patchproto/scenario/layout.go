@@ -1,0 +1,387 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+)
+
+// textImage is the text as laid out: the boot word at each address, the
+// declared versions of patchable words, instruction boundaries and
+// schedule points.
+type textImage struct {
+	words      map[uint64]uint32
+	versions   map[uint64][]uint32
+	owner      map[uint64]Pos
+	boundaries map[uint64]bool
+	sched      map[uint64]bool
+	lo, hi     uint64 // the region fetched: [lo, hi)
+	set        bool
+	pending    []statement
+}
+
+func newTextImage() textImage {
+	return textImage{words: map[uint64]uint32{}, versions: map[uint64][]uint32{}, owner: map[uint64]Pos{},
+		boundaries: map[uint64]bool{}, sched: map[uint64]bool{}}
+}
+
+// statement is a text line waiting for pass 2 (labels need addresses
+// first): its alternatives are the versions of one word.
+type statement struct {
+	addr uint64
+	alts []insn
+}
+
+type dataItem struct {
+	addr uint64
+	size int
+	x    *expr
+	pos  Pos
+}
+
+type hartCode struct {
+	name  string
+	start uint64
+	pos   Pos
+}
+
+const (
+	defaultText = 0x1000
+	defaultData = 0x8000
+	maxText     = 1 << 20 // bytes of text (one fetch unit per 4)
+)
+
+// layout gives every label of the text, hart and data sections an
+// address and records the statements and data to encode.
+func (b *builder) layout() *Error {
+	tloc, dloc := uint64(defaultText), uint64(defaultData)
+	for _, s := range b.sections {
+		lines, err := b.expandRept(s.lines)
+		if err != nil {
+			return err
+		}
+		s.lines = lines
+		switch s.kind {
+		case "text":
+			if b.textPos.Line == 0 {
+				b.textPos = s.head.pos(0)
+			}
+			if !s.args.done() {
+				if tloc, err = b.headerAddr(s.args); err != nil {
+					return err
+				}
+				b.text.extend(tloc)
+				if s.args.accept("..") {
+					end, err := b.headerAddr(s.args)
+					if err != nil {
+						return err
+					}
+					b.text.extend(end - 4)
+				}
+			}
+			if err := s.args.end(); err != nil {
+				return err
+			}
+			if err := b.layoutText(s.lines, &tloc); err != nil {
+				return err
+			}
+		case "hart":
+			if b.textPos.Line == 0 {
+				b.textPos = s.head.pos(0)
+			}
+			if err := b.hartSection(s, tloc); err != nil {
+				return err
+			}
+			if err := b.layoutText(s.lines, &tloc); err != nil {
+				return err
+			}
+		case "data":
+			if !s.args.done() {
+				if dloc, err = b.headerAddr(s.args); err != nil {
+					return err
+				}
+			}
+			if err := s.args.end(); err != nil {
+				return err
+			}
+			if err := b.layoutData(s.lines, &dloc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) headerAddr(c *cursor) (uint64, *Error) {
+	p := c.pos()
+	x, err := parseExpr(c)
+	if err != nil {
+		return 0, err
+	}
+	v, err := x.eval(b.constant(false))
+	if err == nil && v&3 != 0 {
+		err = errorf(p, "address %#x is not 4-byte aligned", v)
+	}
+	return v, err
+}
+
+func (b *builder) hartSection(s *section, at uint64) *Error {
+	t := s.args.next()
+	if t.kind != tkIdent && t.kind != tkNumber {
+		s.args.i--
+		return s.args.errorf("expected a hart name: [hart NAME]")
+	}
+	if err := s.args.end(); err != nil {
+		return err
+	}
+	p := s.head.pos(t.off)
+	for _, h := range b.harting {
+		if h.name == t.val {
+			return errorf(p, "hart %s is declared twice (at %s)", t.val, h.pos)
+		}
+	}
+	b.harting = append(b.harting, hartCode{name: t.val, start: at, pos: p})
+	name := t.val
+	if t.kind == tkNumber {
+		name = "hart" + t.val
+	}
+	return b.define(name, p, &symbol{addrs: []uint64{at}})
+}
+
+// extend grows the text region to cover the word at a.
+func (t *textImage) extend(a uint64) {
+	if !t.set {
+		t.lo, t.hi, t.set = a, a+4, true
+	}
+	t.lo, t.hi = min(t.lo, a), max(t.hi, a+4)
+}
+
+// labels defines the labels at the start of a line (name:) at loc.
+func (b *builder) labels(c *cursor, loc uint64, data bool) ([]*symbol, *Error) {
+	var syms []*symbol
+	for len(c.ts) > c.i+1 && c.ts[c.i].kind == tkIdent && c.ts[c.i+1].val == ":" && c.ts[c.i+1].kind == tkPunct {
+		t := c.next()
+		c.next()
+		s := &symbol{addrs: []uint64{loc}, data: data}
+		if err := b.define(t.val, c.l.pos(t.off), s); err != nil {
+			return nil, err
+		}
+		syms = append(syms, b.syms[t.val])
+	}
+	return syms, nil
+}
+
+func (b *builder) layoutText(lines []line, loc *uint64) *Error {
+	for _, l := range lines {
+		_, off := l.trimmed()
+		c, err := lineCursor(l, off)
+		if err != nil {
+			return err
+		}
+		if _, err := b.labels(c, *loc, false); err != nil {
+			return err
+		}
+		if c.done() {
+			continue
+		}
+		switch c.peek().val {
+		case ".org":
+			c.next()
+			if *loc, err = b.headerAddr(c); err != nil {
+				return err
+			}
+			if err := c.end(); err != nil {
+				return err
+			}
+			continue
+		case ".sched":
+			c.next()
+			b.text.sched[*loc] = true
+			if err := c.end(); err != nil {
+				return err
+			}
+			continue
+		case ".equ", ".set":
+			c.next()
+			if err := b.equ(c); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := b.statement(c, loc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statement records one instruction, or the versions of one word
+// separated by <->, at *loc.
+func (b *builder) statement(c *cursor, loc *uint64) *Error {
+	var alts []insn
+	ts := c.ts[c.i:]
+	start := 0
+	for i := 0; i <= len(ts); i++ {
+		if i < len(ts) && !(ts[i].kind == tkPunct && ts[i].val == "<->") {
+			continue
+		}
+		if i == start {
+			p := c.l.pos(len(c.l.text))
+			if i < len(ts) {
+				p = c.l.pos(ts[i].off)
+			}
+			return errorf(p, "expected an instruction")
+		}
+		in, err := parseInsn(c.l, ts[start:i])
+		if err != nil {
+			return err
+		}
+		alts = append(alts, in)
+		start = i + 1
+	}
+	size := 0
+	for _, in := range alts {
+		n, err := in.size(b.constant(false))
+		if err != nil {
+			return err
+		}
+		if len(alts) > 1 && n != 4 {
+			return in.errorf(in.mn, "each version of a word (<->) must be one 4-byte instruction; %s is %d bytes", in.mn.val, n)
+		}
+		size = n
+	}
+	if *loc&3 != 0 {
+		return c.errorf("instruction at %#x is not 4-byte aligned", *loc)
+	}
+	for a := *loc; a < *loc+uint64(size); a += 4 {
+		if p, ok := b.text.owner[a]; ok {
+			return c.errorf("the word at %#x is already defined at %s", a, p)
+		}
+		b.text.owner[a] = c.pos()
+		b.text.extend(a)
+	}
+	if b.text.hi-b.text.lo > maxText {
+		return c.errorf("the text spans %#x..%#x, more than %d bytes", b.text.lo, b.text.hi, maxText)
+	}
+	b.text.pending = append(b.text.pending, statement{addr: *loc, alts: alts})
+	*loc += uint64(size)
+	return nil
+}
+
+var dataSizes = map[string]int{".dword": 8, ".quad": 8, ".word": 4, ".half": 2, ".byte": 1}
+
+func (b *builder) layoutData(lines []line, loc *uint64) *Error {
+	var unsized []*symbol
+	for _, l := range lines {
+		_, off := l.trimmed()
+		c, err := lineCursor(l, off)
+		if err != nil {
+			return err
+		}
+		syms, err := b.labels(c, *loc, true)
+		if err != nil {
+			return err
+		}
+		unsized = append(unsized, syms...)
+		if c.done() {
+			continue
+		}
+		d := c.next()
+		switch {
+		case d.val == ".org":
+			if *loc, err = b.headerAddr(c); err != nil {
+				return err
+			}
+		case d.val == ".zero":
+			x, err := parseExpr(c)
+			if err != nil {
+				return err
+			}
+			n, err := x.eval(b.constant(false))
+			if err != nil {
+				return err
+			}
+			if n > 1<<16 {
+				return errorf(c.l.pos(d.off), ".zero %d: at most 65536 bytes", n)
+			}
+			*loc += n
+		case d.val == ".equ" || d.val == ".set":
+			if err := b.equ(c); err != nil {
+				return err
+			}
+		case dataSizes[d.val] != 0:
+			size := dataSizes[d.val]
+			for {
+				p := c.pos()
+				x, err := parseExpr(c)
+				if err != nil {
+					return err
+				}
+				if *loc%uint64(size) != 0 {
+					return errorf(p, "%s at %#x is not aligned to %d bytes", d.val, *loc, size)
+				}
+				b.data = append(b.data, dataItem{addr: *loc, size: size, x: x, pos: p})
+				for _, s := range unsized {
+					s.size = size
+				}
+				unsized = nil
+				*loc += uint64(size)
+				if !c.accept(",") {
+					break
+				}
+			}
+		default:
+			return errorf(c.l.pos(d.off), "expected data (.dword, .quad, .word, .half, .byte, .zero, .org), found %q", d.val)
+		}
+		if err := c.end(); err != nil {
+			return err
+		}
+	}
+	for _, s := range unsized {
+		s.size = 8
+	}
+	return nil
+}
+
+// encode is pass 2: every statement with its labels known.
+func (b *builder) encode() *Error {
+	for _, st := range b.text.pending {
+		for v, in := range st.alts {
+			ws, err := in.encode(st.addr, b.resolveAt(st.addr))
+			if err != nil {
+				return err
+			}
+			for i, w := range ws {
+				a := st.addr + 4*uint64(i)
+				b.text.boundaries[a] = true
+				if v == 0 {
+					b.text.words[a] = w
+				}
+				if len(st.alts) > 1 {
+					b.text.versions[a] = append(b.text.versions[a], w)
+				}
+			}
+		}
+	}
+	seen := map[uint64]Pos{}
+	for _, d := range b.data {
+		for a := d.addr; a < d.addr+uint64(d.size); a++ {
+			if b.text.set && a >= b.text.lo && a < b.text.hi {
+				return errorf(d.pos, "data at %#x lies inside the text (%#x..%#x)", a, b.text.lo, b.text.hi)
+			}
+			if p, ok := seen[a]; ok {
+				return errorf(d.pos, "data at %#x overlaps data defined at %s", a, p)
+			}
+			seen[a] = d.pos
+		}
+	}
+	return nil
+}
+
+// describeVersions renders a word's declared versions for an error.
+func describeVersions(ws []uint32) string {
+	var s []string
+	for _, w := range ws {
+		s = append(s, fmt.Sprintf("%08x", w))
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,247 @@
+package scenario
+
+import (
+	"github.com/ftcheck/ftcheck/checks"
+	"github.com/ftcheck/ftcheck/ifetch"
+	"github.com/ftcheck/ftcheck/ifetch/riscv"
+	"github.com/ftcheck/ftcheck/memmodel"
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// build turns the sections into a model configuration.
+func (b *builder) build() (model.Config, *Error) {
+	if err := b.layout(); err != nil {
+		return model.Config{}, err
+	}
+	if err := b.encode(); err != nil {
+		return model.Config{}, err
+	}
+	if !b.text.set {
+		return model.Config{}, errorf(b.f.header, "no text: a scenario needs a [text] or [hart NAME] section with code")
+	}
+	if b.text.hi-b.text.lo > maxText || b.text.hi < b.text.lo {
+		return model.Config{}, errorf(b.textPos, "the text spans %#x..%#x, more than %d bytes", b.text.lo, b.text.hi, maxText)
+	}
+	mem, err := memmodel.New(b.memory)
+	if err != nil {
+		p := b.memoryPos
+		if p.Line == 0 {
+			p = b.f.header
+		}
+		return model.Config{}, errorf(p, "%v", err)
+	}
+	harts, e := b.initHarts()
+	if e != nil {
+		return model.Config{}, e
+	}
+	var ops []model.PatchOp
+	intent := checks.Intent{Boundaries: b.text.boundaries, Targets: map[uint64][]uint64{}}
+	tornPair := false
+	for _, s := range b.sections {
+		switch s.kind {
+		case "patcher":
+			more, err := b.patcher(s.lines)
+			if err != nil {
+				return model.Config{}, err
+			}
+			ops = append(ops, more...)
+			if len(ops) > maxPatchSteps {
+				return model.Config{}, errorf(s.head.pos(0), "at most %d patcher steps", maxPatchSteps)
+			}
+		case "check":
+			if err := b.checkSection(s, &intent); err != nil {
+				return model.Config{}, err
+			}
+			tornPair = true
+		}
+	}
+	syms := b.symbolTable()
+	var cs []model.Check
+	if tornPair {
+		intent.Symbols = syms
+		cs = append(cs, checks.TornPair{Intent: intent})
+	}
+	if len(b.conds) > 0 {
+		cond, err := b.parseCondition(b.conds)
+		if err != nil {
+			return model.Config{}, err
+		}
+		cs = append(cs, FinalCheck{cond: cond})
+	}
+	if len(cs) == 0 {
+		return model.Config{}, errorf(b.f.header, "nothing to check: add a [check torn-pair] section or a final condition (exists, ~exists, forall)")
+	}
+
+	img := make([]uint32, (b.text.hi-b.text.lo)/4)
+	stores := false
+	for a, w := range b.text.words {
+		img[(a-b.text.lo)/4] = w
+	}
+	for _, w := range img {
+		if w != 0 {
+			stores = stores || isStore(w)
+		}
+	}
+	for _, vs := range b.text.versions {
+		for _, w := range vs {
+			stores = stores || isStore(w)
+		}
+	}
+	for _, op := range ops {
+		stores = stores || op.Kind == model.PatchStore && patchesStore(op, b.text.lo, b.text.hi)
+	}
+	for _, d := range b.data {
+		v, err := d.x.eval(b.resolveAt(d.addr))
+		if err != nil {
+			return model.Config{}, err
+		}
+		if d.size < 8 && v>>(8*d.size) != 0 && !fits(int64(v), uint(8*d.size)) {
+			return model.Config{}, errorf(d.pos, "%#x does not fit in %d bytes", v, d.size)
+		}
+		mem.Init(d.addr, d.size, v)
+	}
+	for i, w := range img {
+		if w != 0 {
+			mem.Init(b.text.lo+4*uint64(i), 4, uint64(w))
+		}
+	}
+	m := &model.Machine{Harts: harts, Mem: mem, Fetch: ifetch.NewWords(b.text.lo, img, len(harts))}
+	return model.Config{
+		Name:         b.f.Name,
+		ISA:          riscv.ISA{},
+		Initial:      m,
+		Patch:        ops,
+		Handlers:     b.handlers,
+		MaxPreempt:   b.preempt,
+		SchedPoints:  b.text.sched,
+		HartsStore:   stores,
+		ParkExitSync: b.parkExit,
+		Checks:       cs,
+		Symbols:      syms,
+	}, nil
+}
+
+// isStore reports whether a word is a store (sd, sw, ...): the harts'
+// code then writes memory, which the reduction must know.
+func isStore(w uint32) bool { return w&0x7f == 0x23 || w&0x7f == 0x2f }
+
+// patchesStore reports whether a patcher store may put a store
+// instruction into the text: a whole word that is one, or a partial or
+// misaligned write, which is judged conservatively.
+func patchesStore(op model.PatchOp, lo, hi uint64) bool {
+	if op.Addr+uint64(op.Size) <= lo || op.Addr >= hi {
+		return false
+	}
+	if op.Addr&3 != 0 || op.Size < 4 {
+		return true
+	}
+	for i := 0; i < op.Size/4; i++ {
+		if isStore(uint32(op.Val >> (32 * i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// initHarts makes the harts: each [hart NAME] section's code, or
+// `harts` copies starting at the pc [init] sets; then [init]'s registers.
+func (b *builder) initHarts() ([]model.Hart, *Error) {
+	harts := make([]model.Hart, b.harts)
+	pcSet := make([]bool, b.harts)
+	for i, h := range b.harting {
+		harts[i].PC, pcSet[i] = h.start, true
+	}
+	for _, s := range b.sections {
+		if s.kind != "init" {
+			continue
+		}
+		if err := s.args.end(); err != nil {
+			return nil, err
+		}
+		for _, l := range s.lines {
+			_, off := l.trimmed()
+			c, err := lineCursor(l, off)
+			if err != nil {
+				return nil, err
+			}
+			for !c.done() {
+				if err := b.initReg(c, harts, pcSet); err != nil {
+					return nil, err
+				}
+				if !c.accept(";") {
+					if err := c.end(); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	for i, ok := range pcSet {
+		if !ok {
+			return nil, errorf(b.f.header, "hart %d has no code: write [hart NAME] sections or set pc = LABEL in [init]", i)
+		}
+	}
+	return harts, nil
+}
+
+// initReg reads [HART:]REG = VALUE; without HART it sets every hart.
+func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
+	which := -1
+	if t := c.peek(); len(c.ts) > c.i+1 && c.ts[c.i+1].val == ":" {
+		c.next()
+		c.next()
+		h, err := b.hartNumber(t, c.at(t))
+		if err != nil {
+			return err
+		}
+		which = h
+	}
+	r, err := c.ident("a register (or pc)")
+	if err != nil {
+		return err
+	}
+	reg := -1
+	if r.val != "pc" {
+		n, ok := riscv.RegNumber(r.val)
+		if !ok {
+			return errorf(c.at(r), "unknown register %q", r.val)
+		}
+		if n == 0 {
+			return errorf(c.at(r), "zero is always 0")
+		}
+		reg = n
+	}
+	if err := c.expect("="); err != nil {
+		return err
+	}
+	x, err := parseExpr(c)
+	if err != nil {
+		return err
+	}
+	v, err := x.eval(b.resolve)
+	if err != nil {
+		return err
+	}
+	for i := range harts {
+		if which >= 0 && i != which {
+			continue
+		}
+		if reg < 0 {
+			harts[i].PC, pcSet[i] = v, true
+		} else {
+			harts[i].Regs[reg] = v
+		}
+	}
+	return nil
+}
+
+// concreteHarts: a final condition that names a hart must see the harts
+// as numbered.
+func (b *builder) concreteHarts(cfg model.Config) bool {
+	for _, c := range cfg.Checks {
+		if f, ok := c.(FinalCheck); ok && f.cond.prop.namesHarts() {
+			return true
+		}
+	}
+	return false
+}

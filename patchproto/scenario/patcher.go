@@ -1,0 +1,217 @@
+package scenario
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// maxPatchSteps bounds the patcher's program (the fetch model counts at
+// most 255 versions of a word).
+const maxPatchSteps = 200
+
+// patcher reads the [patcher] section: one step per line, each with an
+// optional [annotation] naming the kernel code it belongs to (shown in
+// traces).
+func (b *builder) patcher(lines []line) ([]model.PatchOp, *Error) {
+	var ops []model.PatchOp
+	for _, l := range lines {
+		t, off := l.trimmed()
+		if t == "" {
+			continue
+		}
+		why := ""
+		body := l
+		if i := strings.IndexByte(l.text, '['); i >= 0 {
+			j := strings.LastIndexByte(l.text, ']')
+			if j < i || strings.TrimSpace(l.text[j+1:]) != "" {
+				return nil, errorf(l.pos(i), "annotation not closed: a step ends with [kernel function: detail]")
+			}
+			why = strings.TrimSpace(l.text[i+1 : j])
+			body.text = l.text[:i]
+		}
+		c, err := lineCursor(body, off)
+		if err != nil {
+			return nil, err
+		}
+		if c.done() {
+			return nil, errorf(l.pos(off), "expected a patcher step before the annotation")
+		}
+		if len(ops) == maxPatchSteps {
+			return nil, errorf(l.pos(off), "at most %d patcher steps", maxPatchSteps)
+		}
+		op, err := b.patchStep(c)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.end(); err != nil {
+			return nil, err
+		}
+		op.Why = why
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
+
+const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns}, fence [P,S], fence.tso, fence.i, ipi others|all HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
+
+func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
+	kw := c.peek()
+	if kw.kind != tkIdent {
+		return model.PatchOp{}, c.errorf("expected a patcher step (%s), found %s", patchSteps, c.describe())
+	}
+	switch kw.val {
+	case "store8", "store16", "store32", "store64":
+		c.next()
+		size, _ := strconv.Atoi(kw.val[len("store"):])
+		return b.store(c, size/8)
+	case "fence", "fence.tso":
+		k, err := fenceKind(c)
+		return model.PatchOp{Kind: model.PatchFence, Fence: k}, err
+	case "fence.i":
+		c.next()
+		return model.PatchOp{Kind: model.PatchSyncFetch}, nil
+	case "ipi":
+		c.next()
+		op := model.PatchOp{Kind: model.PatchSendIPI}
+		switch {
+		case c.accept("others"):
+		case c.accept("all"):
+			op.ToSelf = true
+		case c.is("mask"):
+			return op, c.errorf("an IPI to the harts read from a mask (cpu_online_mask) is not supported yet: every IPI goes to every hart")
+		default:
+			return op, c.errorf("expected ipi others HANDLER (smp_call_function) or ipi all HANDLER (on_each_cpu), found %s", c.describe())
+		}
+		h, err := b.handlerRef(c)
+		op.Handler = h
+		return op, err
+	case "wait":
+		c.next()
+		switch {
+		case c.accept("ipi"):
+			h, err := b.handlerRef(c)
+			return model.PatchOp{Kind: model.PatchWaitIPI, Handler: h}, err
+		case c.accept("parked"):
+			return model.PatchOp{Kind: model.PatchWaitParked}, nil
+		}
+		return model.PatchOp{}, c.errorf("waiting for %s is not supported yet (known: wait ipi HANDLER, wait parked)", c.describe())
+	case "stop_machine":
+		c.next()
+		return model.PatchOp{Kind: model.PatchStopMachine}, nil
+	case "release":
+		c.next()
+		return model.PatchOp{Kind: model.PatchRelease}, nil
+	case "load", "cmpxchg", "read", "atomic_inc", "atomic_dec":
+		return model.PatchOp{}, c.errorf("%s is not supported yet as a patcher step", kw.val)
+	}
+	return model.PatchOp{}, c.errorf("unknown patcher step %q (known: %s)", kw.val, patchSteps)
+}
+
+func (b *builder) handlerRef(c *cursor) (int, *Error) {
+	t, err := c.ident("a handler name")
+	if err != nil {
+		return 0, err
+	}
+	i, ok := b.handlerIndex[t.val]
+	if !ok {
+		return 0, errorf(c.l.pos(t.off), "unknown handler %s (declare it: handler %s: fence r,r)", t.val, t.val)
+	}
+	return i, nil
+}
+
+// store reads ADDR = VALUE (a data value) or ADDR = {insn; insn} (text:
+// the words are checked against the versions the text declares).
+func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
+	op := model.PatchOp{Kind: model.PatchStore, Size: size}
+	p := c.pos()
+	x, err := parseExpr(c)
+	if err != nil {
+		return op, err
+	}
+	if op.Addr, err = x.eval(b.resolve); err != nil {
+		return op, err
+	}
+	if op.Addr%uint64(size) != 0 {
+		return op, errorf(p, "store%d to %#x is not aligned", size*8, op.Addr)
+	}
+	if err := c.expect("="); err != nil {
+		return op, err
+	}
+	if !c.accept("{") {
+		vp := c.pos()
+		v, err := parseExpr(c)
+		if err != nil {
+			return op, err
+		}
+		if op.Val, err = v.eval(b.resolve); err != nil {
+			return op, err
+		}
+		if size < 8 && op.Val>>(8*size) != 0 && !fits(int64(op.Val), uint(8*size)) {
+			return op, errorf(vp, "%#x does not fit in %d bytes", op.Val, size)
+		}
+		if size < 8 {
+			op.Val &= 1<<(8*size) - 1
+		}
+		return op, nil
+	}
+	return b.textStore(c, op)
+}
+
+func (b *builder) textStore(c *cursor, op model.PatchOp) (model.PatchOp, *Error) {
+	open := c.i - 1
+	var words []uint32
+	for {
+		start := c.i
+		for !c.done() && !c.is(";") && !c.is("}") {
+			c.next()
+		}
+		if c.done() {
+			return op, c.errorf("expected } to close the instructions")
+		}
+		if c.i == start {
+			return op, c.errorf("expected an instruction")
+		}
+		in, err := parseInsn(c.l, c.ts[start:c.i])
+		if err != nil {
+			return op, err
+		}
+		if _, err := in.size(b.constant(false)); err != nil {
+			return op, err
+		}
+		at := op.Addr + 4*uint64(len(words))
+		ws, err := in.encode(at, b.resolveAt(at))
+		if err != nil {
+			return op, err
+		}
+		words = append(words, ws...)
+		if c.next().val == "}" {
+			break
+		}
+	}
+	if 4*len(words) != op.Size {
+		return op, errorf(c.l.pos(c.ts[open].off), "store%d writes %d bytes but the instructions are %d bytes", op.Size*8, op.Size, 4*len(words))
+	}
+	if op.Addr&3 != 0 {
+		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a 4-byte aligned address")
+	}
+	for i, w := range words {
+		a := op.Addr + 4*uint64(i)
+		if vs, ok := b.text.versions[a]; ok && !containsWord(vs, w) {
+			return op, errorf(c.l.pos(c.ts[open].off), "the word stored at %#x (%08x) is none of the versions the text declares there (%s)",
+				a, w, describeVersions(vs))
+		}
+		op.Val |= uint64(w) << (32 * i)
+	}
+	return op, nil
+}
+
+func containsWord(ws []uint32, w uint32) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
