@@ -143,7 +143,7 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 // consists of reduced states only, and no step is postponed forever.
 func expand(s *System, m *Machine, reduce bool) []*Transition {
 	var all []*Transition
-	s.successors(m, false, false, func(t *Transition) bool { all = append(all, t); return true })
+	s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
 	if !reduce {
 		return all
 	}

@@ -100,29 +100,18 @@ var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActU
 // deterministic), with full events for traces. yield returns false to
 // stop early.
 func (s *System) Successors(m *Machine, yield func(*Transition) bool) {
-	s.successors(m, true, false, yield)
+	s.successors(m, true, yield)
 }
 
 // Steps is Successors without the readable parts of events (disassembly,
 // effects): the same transitions, faster.
 func (s *System) Steps(m *Machine, yield func(*Transition) bool) {
-	s.successors(m, false, false, yield)
+	s.successors(m, false, yield)
 }
 
-// successors generates the transitions of m. With reduce, it generates
-// only an ample set when one exists (see reduce.go). trace asks for
-// readable events.
-func (s *System) successors(m *Machine, trace, reduce bool, yield func(*Transition) bool) {
-	if reduce {
-		var all []*Transition
-		s.successors(m, trace, false, func(t *Transition) bool { all = append(all, t); return true })
-		for _, t := range s.ample(m, all) {
-			if !yield(t) {
-				return
-			}
-		}
-		return
-	}
+// successors generates the transitions of m; trace asks for readable
+// events. (The search picks ample subsets of them: see expand.)
+func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool) {
 	n := len(m.Harts)
 	for h := 0; h < n; h++ {
 		for _, a := range hartActions {

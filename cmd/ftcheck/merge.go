@@ -1,16 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 
 	"github.com/ftcheck/ftcheck/model"
-	"github.com/ftcheck/ftcheck/patchproto"
 )
 
 func init() { extraCommands["merge"] = cmdMerge }
@@ -36,14 +33,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	var reps []Report
 	for _, file := range fs.Args() {
-		data, err := os.ReadFile(file)
+		r, err := readReport("merge", file)
 		if err != nil {
-			fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
-			return exitUsage
-		}
-		var r Report
-		if err := json.Unmarshal(data, &r); err != nil {
-			fmt.Fprintln(stderr, jsonError(file, data, err))
+			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
 		if r.Shard == nil {
@@ -56,7 +48,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	results := make([]model.Result, n)
 	seen := make([]bool, n)
 	for i, r := range reps {
-		if r.Protocol != reps[0].Protocol || !reflect.DeepEqual(r.Options, reps[0].Options) || r.Shard.N != n {
+		if r.Protocol != reps[0].Protocol || r.Scenario != reps[0].Scenario || !reflect.DeepEqual(r.Options, reps[0].Options) || r.Shard.N != n {
 			fmt.Fprintf(stderr, "%s: shard of another search (protocol, options or N differ from %s)\n", fs.Arg(i), fs.Arg(0))
 			return exitUsage
 		}
@@ -78,7 +70,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
 		return exitUsage
 	}
-	rep := Report{Tool: toolVersion, Protocol: reps[0].Protocol, Options: reps[0].Options, Result: merged}
+	rep := Report{Tool: toolVersion, Protocol: reps[0].Protocol, Scenario: reps[0].Scenario, Options: reps[0].Options, Result: merged}
 	if *asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
@@ -86,12 +78,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitCode(merged.Outcome)
 	}
-	p, err := patchproto.Lookup(rep.Protocol)
-	if err != nil {
-		fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
-		return exitUsage
-	}
-	sys, _, err := p.Build(rep.Options)
+	sys, err := reportSystem(rep)
 	if err != nil {
 		fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
 		return exitUsage

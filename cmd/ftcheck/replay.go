@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ftcheck/ftcheck/model"
-	"github.com/ftcheck/ftcheck/patchproto"
 )
 
 // cmdReplay re-executes the trace of a JSON report step by step on a
@@ -31,27 +29,14 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	file := fs.Arg(0)
-	data, err := os.ReadFile(file)
+	rep, err := readReport("replay", file)
 	if err != nil {
-		fmt.Fprintf(stderr, "ftcheck replay: %v\n", err)
+		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	var rep Report
-	if err := json.Unmarshal(data, &rep); err != nil {
-		fmt.Fprintf(stderr, "%s\n", jsonError(file, data, err))
-		return exitUsage
-	}
-	p, err := patchproto.Lookup(rep.Protocol)
-	if rep.Scenario != "" {
-		p, err = patchproto.Load(rep.Scenario) // the scenario file the report names
-	}
+	sys, err := reportSystem(rep)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: protocol: %v\n", file, err)
-		return exitUsage
-	}
-	sys, _, err := p.Build(rep.Options)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: options: %v\n", file, err)
+		fmt.Fprintf(stderr, "%s: %v\n", file, err)
 		return exitUsage
 	}
 	if len(rep.Trace) == 0 {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +25,38 @@ type Report struct {
 	Options  patchproto.Options `json:"options"`
 	Shard    *model.Shard       `json:"shard,omitempty"` // set when the report is one slice of a split search
 	model.Result
+}
+
+// readReport reads a JSON report written by explore --json. Its error is
+// ready to print as the command cmd reports it: file:line:col for bad
+// JSON.
+func readReport(cmd, file string) (Report, error) {
+	var r Report
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return r, fmt.Errorf("ftcheck %s: %w", cmd, err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, errors.New(jsonError(file, data, err))
+	}
+	return r, nil
+}
+
+// reportSystem rebuilds the model a report was made on: the scenario
+// file it names, else the built-in protocol, with the report's options.
+func reportSystem(r Report) (*model.System, error) {
+	p, err := patchproto.Lookup(r.Protocol)
+	if r.Scenario != "" {
+		p, err = patchproto.Load(r.Scenario)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("protocol: %w", err)
+	}
+	sys, _, err := p.Build(r.Options)
+	if err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	return sys, nil
 }
 
 func writeJSON(w io.Writer, r Report) error {

@@ -113,6 +113,15 @@ func shape(mn string) string {
 
 func (in insn) cursor(i int) *cursor { return &cursor{l: in.l, ts: in.ops[i]} }
 
+// regFirstOfTwo checks that the instruction has two operands and reads
+// the first as a register (rd of lui/auipc/la/li, rt of loads and stores).
+func (in insn) regFirstOfTwo() (int, *Error) {
+	if err := in.arity(2); err != nil {
+		return 0, err
+	}
+	return in.reg(0)
+}
+
 func (in insn) reg(i int) (int, *Error) {
 	op := in.ops[i]
 	if len(op) != 1 || op[0].kind != tkIdent {
@@ -332,10 +341,7 @@ func (in insn) encode(pc uint64, r resolver) ([]uint32, *Error) {
 	case "li":
 		return in.li(r)
 	case "lui", "auipc":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.reg(0)
+		rd, err := in.regFirstOfTwo()
 		if err != nil {
 			return nil, err
 		}
@@ -345,10 +351,7 @@ func (in insn) encode(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return one(riscv.Auipc(rd, imm), err)
 	case "la":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.reg(0)
+		rd, err := in.regFirstOfTwo()
 		if err != nil {
 			return nil, err
 		}
@@ -362,10 +365,7 @@ func (in insn) encode(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{riscv.Auipc(rd, hi), riscv.Addi(rd, rd, lo)}, nil
 	case "ld", "lw", "sd", "sw":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rt, err := in.reg(0)
+		rt, err := in.regFirstOfTwo()
 		if err != nil {
 			return nil, err
 		}
@@ -466,10 +466,7 @@ func (in insn) branch(pc uint64, r resolver) ([]uint32, *Error) {
 }
 
 func (in insn) li(r resolver) ([]uint32, *Error) {
-	if err := in.arity(2); err != nil {
-		return nil, err
-	}
-	rd, err := in.reg(0)
+	rd, err := in.regFirstOfTwo()
 	if err != nil {
 		return nil, err
 	}
