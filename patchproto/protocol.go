@@ -59,7 +59,7 @@ func Parse(file string, text []byte) (*Protocol, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Protocol{Name: f.Name, Arch: "riscv64", Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, file: f}
+	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, file: f}
 	if v, ok := f.Param("variant"); ok {
 		for _, x := range v.Values {
 			p.Variants = append(p.Variants, Variant{x.Name, x.Doc})

@@ -35,7 +35,8 @@ type Built struct {
 
 // builder holds what Build learns while reading the file.
 type builder struct {
-	f *File
+	f    *File
+	arch *arch
 
 	harts, calls, preempt int
 	hartsPos, memoryPos   Pos
@@ -70,9 +71,9 @@ type section struct {
 
 // Build lays out, assembles and checks the scenario for the settings.
 func (f *File) Build(s Settings) (*Built, error) {
-	b := &builder{f: f, harts: 0, calls: 1, preempt: 1, memory: "sc",
+	b := &builder{f: f, arch: f.arch, harts: 0, calls: 1, preempt: 1, memory: f.arch.mem,
 		handlerIndex: map[string]int{}, syms: map[string]*symbol{}, usesBound: map[string]bool{},
-		text: newTextImage()}
+		text: newTextImage(uint64(f.arch.unit))}
 	params, err := f.paramValues(s.Params)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,12 @@ type File struct {
 
 	header Pos
 	lines  []line // every line after the header and doc lines
+	arch   *arch  // what the header's architecture word selects
 }
+
+// Machine is the kernel's name for the file's architecture (riscv64,
+// arm64, x86_64, ppc64le).
+func (f *File) Machine() string { return f.arch.machine }
 
 // Param is a parameter of the scenario (op, variant, ...): a name and
 // the values it may take, the first being the default.
@@ -107,13 +112,14 @@ func (f *File) parseHeader(l line) *Error {
 	f.header = l.pos(off)
 	arch, name, _ := strings.Cut(t, " ")
 	name = strings.TrimSpace(name)
+	a, ok := arches[arch]
 	switch {
-	case arch != "RISCV":
-		return errorf(f.header, "architecture %q is not supported yet: the header must start with RISCV", arch)
+	case !ok:
+		return errorf(f.header, "architecture %q is not supported yet: the header must start with one of %s", arch, archHeaders())
 	case name == "":
-		return errorf(l.pos(off+len(arch)), "the header needs a name: RISCV NAME")
+		return errorf(l.pos(off+len(arch)), "the header needs a name: %s NAME", arch)
 	}
-	f.Arch, f.Name = arch, name
+	f.Arch, f.Name, f.arch = arch, name, a
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ftcheck/ftcheck/ifetch/riscv"
 	"github.com/ftcheck/ftcheck/model"
 )
 
@@ -140,7 +139,7 @@ func (b *builder) parseAtom(c *cursor) (*prop, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		reg, ok := riscv.RegNumber(r.val)
+		reg, ok := b.arch.regNumber(r.val)
 		if !ok {
 			return nil, errorf(c.at(r), "unknown register %q", r.val)
 		}

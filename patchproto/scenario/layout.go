@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -16,12 +15,13 @@ type textImage struct {
 	sched      map[uint64]bool
 	lo, hi     uint64 // the region fetched: [lo, hi)
 	set        bool
+	unit       uint64 // fetch unit in bytes (the arch's)
 	pending    []statement
 }
 
-func newTextImage() textImage {
+func newTextImage(unit uint64) textImage {
 	return textImage{words: map[uint64]uint32{}, versions: map[uint64][]uint32{}, owner: map[uint64]Pos{},
-		boundaries: map[uint64]bool{}, sched: map[uint64]bool{}}
+		boundaries: map[uint64]bool{}, sched: map[uint64]bool{}, unit: unit}
 }
 
 // statement is a text line waiting for pass 2 (labels need addresses
@@ -47,7 +47,7 @@ type hartCode struct {
 const (
 	defaultText = 0x1000
 	defaultData = 0x8000
-	maxText     = 1 << 20 // bytes of text (one fetch unit per 4)
+	maxText     = 1 << 20 // bytes of text
 )
 
 // layout gives every label of the text, hart and data sections an
@@ -75,7 +75,7 @@ func (b *builder) layout() *Error {
 					if err != nil {
 						return err
 					}
-					b.text.extend(end - 4)
+					b.text.extend(end - b.text.unit)
 				}
 			}
 			if err := s.args.end(); err != nil {
@@ -147,12 +147,12 @@ func (b *builder) hartSection(s *section, at uint64) *Error {
 	return b.define(name, p, &symbol{addrs: []uint64{at}})
 }
 
-// extend grows the text region to cover the word at a.
+// extend grows the text region to cover the fetch unit at a.
 func (t *textImage) extend(a uint64) {
 	if !t.set {
-		t.lo, t.hi, t.set = a, a+4, true
+		t.lo, t.hi, t.set = a, a+t.unit, true
 	}
-	t.lo, t.hi = min(t.lo, a), max(t.hi, a+4)
+	t.lo, t.hi = min(t.lo, a), max(t.hi, a+t.unit)
 }
 
 // labels defines the labels at the start of a line (name:) at loc.
@@ -231,7 +231,7 @@ func (b *builder) statement(c *cursor, loc *uint64) *Error {
 			}
 			return errorf(p, "expected an instruction")
 		}
-		in, err := parseInsn(c.l, ts[start:i])
+		in, err := parseInsn(b.arch, c.l, ts[start:i])
 		if err != nil {
 			return err
 		}
@@ -239,20 +239,23 @@ func (b *builder) statement(c *cursor, loc *uint64) *Error {
 		start = i + 1
 	}
 	size := 0
-	for _, in := range alts {
+	for v, in := range alts {
 		n, err := in.size(b.constant(false))
 		if err != nil {
 			return err
 		}
-		if len(alts) > 1 && n != 4 {
-			return in.errorf(in.mn, "each version of a word (<->) must be one 4-byte instruction; %s is %d bytes", in.mn.val, n)
+		if v > 0 && n != size {
+			return in.errorf(in.mn, "every version (<->) must have the same length: %s is %d bytes, the first version %d", in.mn.val, n, size)
 		}
 		size = n
 	}
-	if *loc&3 != 0 {
-		return c.errorf("instruction at %#x is not 4-byte aligned", *loc)
+	if align := uint64(b.arch.align); *loc%align != 0 {
+		return c.errorf("instruction at %#x is not %d-byte aligned", *loc, align)
 	}
-	for a := *loc; a < *loc+uint64(size); a += 4 {
+	if size%int(b.text.unit) != 0 {
+		return c.errorf("%d bytes of instructions do not fill whole %d-byte fetch units", size, b.text.unit)
+	}
+	for a := *loc; a < *loc+uint64(size); a += b.text.unit {
 		if p, ok := b.text.owner[a]; ok {
 			return c.errorf("the word at %#x is already defined at %s", a, p)
 		}
@@ -346,13 +349,17 @@ func (b *builder) layoutData(lines []line, loc *uint64) *Error {
 func (b *builder) encode() *Error {
 	for _, st := range b.text.pending {
 		for v, in := range st.alts {
-			ws, err := in.encode(st.addr, b.resolveAt(st.addr))
+			insns, err := in.encode(st.addr, b.resolveAt(st.addr))
 			if err != nil {
 				return err
 			}
-			for i, w := range ws {
-				a := st.addr + 4*uint64(i)
-				b.text.boundaries[a] = true
+			var code []byte
+			for _, one := range insns {
+				b.text.boundaries[st.addr+uint64(len(code))] = true
+				code = append(code, one...)
+			}
+			for off := 0; off < len(code); off += b.arch.unit {
+				a, w := st.addr+uint64(off), b.arch.unitAt(code[off:])
 				if v == 0 {
 					b.text.words[a] = w
 				}
@@ -377,11 +384,11 @@ func (b *builder) encode() *Error {
 	return nil
 }
 
-// describeVersions renders a word's declared versions for an error.
-func describeVersions(ws []uint32) string {
+// describeVersions renders a unit's declared versions for an error.
+func describeVersions(a *arch, ws []uint32) string {
 	var s []string
 	for _, w := range ws {
-		s = append(s, fmt.Sprintf("%08x", w))
+		s = append(s, a.formatUnit(w))
 	}
 	return strings.Join(s, ", ")
 }

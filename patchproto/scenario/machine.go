@@ -2,8 +2,6 @@ package scenario
 
 import (
 	"github.com/ftcheck/ftcheck/checks"
-	"github.com/ftcheck/ftcheck/ifetch"
-	"github.com/ftcheck/ftcheck/ifetch/riscv"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
 )
@@ -72,23 +70,24 @@ func (b *builder) build() (model.Config, *Error) {
 		return model.Config{}, errorf(b.f.header, "nothing to check: add a [check torn-pair] section or a final condition (exists, ~exists, forall)")
 	}
 
-	img := make([]uint32, (b.text.hi-b.text.lo)/4)
+	unit := b.text.unit
+	img := make([]uint32, (b.text.hi-b.text.lo)/unit)
 	stores := false
 	for a, w := range b.text.words {
-		img[(a-b.text.lo)/4] = w
+		img[(a-b.text.lo)/unit] = w
 	}
 	for _, w := range img {
 		if w != 0 {
-			stores = stores || isStore(w)
+			stores = stores || b.arch.stores(w)
 		}
 	}
 	for _, vs := range b.text.versions {
 		for _, w := range vs {
-			stores = stores || isStore(w)
+			stores = stores || b.arch.stores(w)
 		}
 	}
 	for _, op := range ops {
-		stores = stores || op.Kind == model.PatchStore && patchesStore(op, b.text.lo, b.text.hi)
+		stores = stores || op.Kind == model.PatchStore && b.patchesStore(op)
 	}
 	for _, d := range b.data {
 		v, err := d.x.eval(b.resolveAt(d.addr))
@@ -102,13 +101,13 @@ func (b *builder) build() (model.Config, *Error) {
 	}
 	for i, w := range img {
 		if w != 0 {
-			mem.Init(b.text.lo+4*uint64(i), 4, uint64(w))
+			mem.Init(b.text.lo+unit*uint64(i), int(unit), uint64(w))
 		}
 	}
-	m := &model.Machine{Harts: harts, Mem: mem, Fetch: ifetch.NewWords(b.text.lo, img, len(harts))}
+	m := &model.Machine{Harts: harts, Mem: mem, Fetch: b.arch.fetch(b.text.lo, img, len(harts))}
 	return model.Config{
 		Name:         b.f.Name,
-		ISA:          riscv.ISA{},
+		ISA:          b.arch.isa,
 		Initial:      m,
 		Patch:        ops,
 		Handlers:     b.handlers,
@@ -121,22 +120,20 @@ func (b *builder) build() (model.Config, *Error) {
 	}, nil
 }
 
-// isStore reports whether a word is a store (sd, sw, ...): the harts'
-// code then writes memory, which the reduction must know.
-func isStore(w uint32) bool { return w&0x7f == 0x23 || w&0x7f == 0x2f }
-
 // patchesStore reports whether a patcher store may put a store
-// instruction into the text: a whole word that is one, or a partial or
-// misaligned write, which is judged conservatively.
-func patchesStore(op model.PatchOp, lo, hi uint64) bool {
+// instruction into the text: whole units that may be one, or a partial
+// or misaligned write, which is judged conservatively.
+func (b *builder) patchesStore(op model.PatchOp) bool {
+	lo, hi, unit := b.text.lo, b.text.hi, b.text.unit
 	if op.Addr+uint64(op.Size) <= lo || op.Addr >= hi {
 		return false
 	}
-	if op.Addr&3 != 0 || op.Size < 4 {
+	if op.Addr%unit != 0 || uint64(op.Size)%unit != 0 {
 		return true
 	}
-	for i := 0; i < op.Size/4; i++ {
-		if isStore(uint32(op.Val >> (32 * i))) {
+	bits := 8 * unit
+	for i := uint64(0); i < uint64(op.Size)/unit; i++ {
+		if b.arch.stores(uint32(op.Val >> (bits * i) & (1<<bits - 1))) {
 			return true
 		}
 	}
@@ -202,7 +199,7 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 	}
 	reg := -1
 	if r.val != "pc" {
-		n, ok := riscv.RegNumber(r.val)
+		n, ok := b.arch.regNumber(r.val)
 		if !ok {
 			return errorf(c.at(r), "unknown register %q", r.val)
 		}

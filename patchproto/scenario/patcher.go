@@ -161,7 +161,7 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 
 func (b *builder) textStore(c *cursor, op model.PatchOp) (model.PatchOp, *Error) {
 	open := c.i - 1
-	var words []uint32
+	var code []byte
 	for {
 		start := c.i
 		for !c.done() && !c.is(";") && !c.is("}") {
@@ -173,36 +173,41 @@ func (b *builder) textStore(c *cursor, op model.PatchOp) (model.PatchOp, *Error)
 		if c.i == start {
 			return op, c.errorf("expected an instruction")
 		}
-		in, err := parseInsn(c.l, c.ts[start:c.i])
+		in, err := parseInsn(b.arch, c.l, c.ts[start:c.i])
 		if err != nil {
 			return op, err
 		}
 		if _, err := in.size(b.constant(false)); err != nil {
 			return op, err
 		}
-		at := op.Addr + 4*uint64(len(words))
-		ws, err := in.encode(at, b.resolveAt(at))
+		at := op.Addr + uint64(len(code))
+		insns, err := in.encode(at, b.resolveAt(at))
 		if err != nil {
 			return op, err
 		}
-		words = append(words, ws...)
+		for _, one := range insns {
+			code = append(code, one...)
+		}
 		if c.next().val == "}" {
 			break
 		}
 	}
-	if 4*len(words) != op.Size {
-		return op, errorf(c.l.pos(c.ts[open].off), "store%d writes %d bytes but the instructions are %d bytes", op.Size*8, op.Size, 4*len(words))
+	if len(code) != op.Size {
+		return op, errorf(c.l.pos(c.ts[open].off), "store%d writes %d bytes but the instructions are %d bytes", op.Size*8, op.Size, len(code))
 	}
-	if op.Addr&3 != 0 {
-		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a 4-byte aligned address")
+	unit := b.arch.unit
+	if op.Addr%uint64(unit) != 0 {
+		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a %d-byte aligned address", unit)
 	}
-	for i, w := range words {
-		a := op.Addr + 4*uint64(i)
+	for off := 0; off < len(code); off += unit {
+		a, w := op.Addr+uint64(off), b.arch.unitAt(code[off:])
 		if vs, ok := b.text.versions[a]; ok && !containsWord(vs, w) {
-			return op, errorf(c.l.pos(c.ts[open].off), "the word stored at %#x (%08x) is none of the versions the text declares there (%s)",
-				a, w, describeVersions(vs))
+			return op, errorf(c.l.pos(c.ts[open].off), "the %s stored at %#x (%s) is none of the versions the text declares there (%s)",
+				b.arch.unitName(), a, b.arch.formatUnit(w), describeVersions(b.arch, vs))
 		}
-		op.Val |= uint64(w) << (32 * i)
+	}
+	for i, x := range code {
+		op.Val |= uint64(x) << (8 * i)
 	}
 	return op, nil
 }
