@@ -86,6 +86,12 @@ type Options struct {
 	// NoReduce turns off partial-order reduction (ample sets of local
 	// steps); the verdict is the same, the search is larger.
 	NoReduce bool
+	// Store chooses how visited states are remembered: exactly (the
+	// default), or approximately for runs too large for memory, in which
+	// case a search that finds nothing ends Incomplete (see StateStore).
+	Store StateStore
+	// BitstateBytes sizes the bit array of StoreBitstate (default 64 MiB).
+	BitstateBytes uint64
 	// Progress, if set, is called about every ProgressEvery (default 1s).
 	Progress      func(Stats)
 	ProgressEvery time.Duration
@@ -123,6 +129,7 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 	full := opt
 	full.MaxDepth = len(r.Trace)
 	full.MaxStates = 0
+	full.Store = StoreExact // bounded by the trace's length; exact, so minimal
 	m := search(ctx, s, full, false)
 	if m.Outcome == Violated {
 		m.Bounds, m.Reduced = opt.Bounds, true

@@ -29,7 +29,7 @@ type searcher struct {
 	reduce bool
 	start  time.Time
 
-	visited map[string]int32
+	visited visitedSet
 	parent  []int32
 	via     []Label
 	perms   []packedPerm
@@ -48,22 +48,22 @@ type succ struct {
 	label Label
 	rep   *Machine
 	perm  packedPerm
-	key   string
+	key   []byte
 	viol  *Violation
 }
 
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
-	w := &searcher{s: s, opt: opt, reduce: reduce, start: time.Now(), visited: map[string]int32{}}
+	w := &searcher{s: s, opt: opt, reduce: reduce, start: time.Now(), visited: newVisited(opt.Store, opt.BitstateBytes)}
 	return w.run(ctx)
 }
 
 // canon returns the representative of m, its renumbering and its key.
-func (w *searcher) canon(m *Machine) (*Machine, packedPerm, string) {
+func (w *searcher) canon(m *Machine) (*Machine, packedPerm, []byte) {
 	var perm []int
 	if !w.opt.NoSymmetry {
 		m, perm = w.s.canonical(m)
 	}
-	return m, pack(perm), string(m.AppendKey(nil))
+	return m, pack(perm), m.AppendKey(nil)
 }
 
 // successors computes item it's successors (the expensive part, done by
@@ -82,12 +82,11 @@ func (w *searcher) successors(it item) []succ {
 	return out
 }
 
-func (w *searcher) add(key string, from int32, l Label, perm packedPerm) (int32, bool) {
-	if _, ok := w.visited[key]; ok {
+func (w *searcher) add(key []byte, from int32, l Label, perm packedPerm) (int32, bool) {
+	if !w.visited.insert(key) {
 		return 0, false
 	}
 	id := int32(len(w.parent))
-	w.visited[key] = id
 	w.parent = append(w.parent, from)
 	w.via = append(w.via, l)
 	w.perms = append(w.perms, perm)
@@ -99,6 +98,14 @@ func (w *searcher) finish(r Result) Result {
 	w.st.Elapsed = time.Since(w.start)
 	w.sampleHeap()
 	w.st.PeakHeap = w.peak
+	if r.Outcome == Safe {
+		if c := w.visited.caveat(w.st.States); c != "" {
+			// Complete, but states may have been merged by a hash
+			// collision: never call that safe.
+			r.Outcome, r.Why = Incomplete, "no violation found, but "+c
+			w.st.Queue = 0 // the search did finish
+		}
+	}
 	r.Stats = w.st
 	r.Bounds = w.opt.Bounds
 	return r

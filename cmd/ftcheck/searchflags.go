@@ -15,6 +15,8 @@ type searchFlags struct {
 	workers   *int
 	maxMemory *string
 	shard     *string
+	store     *string
+	bitstate  *string
 }
 
 func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
@@ -22,6 +24,8 @@ func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
 		workers:   fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines expanding each search level (results do not depend on it)"),
 		maxMemory: fs.String("max-memory", "", "stop (incomplete) when the heap exceeds this, e.g. 2GiB or 512MiB"),
 		shard:     fs.String("shard", "", "explore slice K of N (K/N) of the search; combine the JSON reports with ftcheck merge"),
+		store:     fs.String("store", "exact", "how visited states are kept: exact (a proof), hash (64-bit hash compaction) or bitstate (fixed bit array); hash and bitstate never report safe"),
+		bitstate:  fs.String("bitstate-size", "64MiB", "the bit array of --store bitstate"),
 	}
 }
 
@@ -31,6 +35,21 @@ func (f *searchFlags) apply(o *model.Options) error {
 		return fmt.Errorf("--workers %d: want at least 1", *f.workers)
 	}
 	o.Workers = *f.workers
+	switch *f.store {
+	case "exact":
+		o.Store = model.StoreExact
+	case "hash":
+		o.Store = model.StoreHash
+	case "bitstate":
+		o.Store = model.StoreBitstate
+		n, err := parseBytes(*f.bitstate)
+		if err != nil {
+			return fmt.Errorf("--bitstate-size: %v", err)
+		}
+		o.BitstateBytes = n
+	default:
+		return fmt.Errorf("--store %q: want exact, hash or bitstate", *f.store)
+	}
 	if *f.maxMemory != "" {
 		n, err := parseBytes(*f.maxMemory)
 		if err != nil {
