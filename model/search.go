@@ -30,6 +30,7 @@ type searcher struct {
 	start  time.Time
 
 	visited visitedSet
+	keyCap  int // capacity to give a key buffer: keys grow little past the root's
 	parent  []int32
 	via     []Label
 	perms   []packedPerm
@@ -63,7 +64,7 @@ func (w *searcher) canon(m *Machine) (*Machine, packedPerm, []byte) {
 	if !w.opt.NoSymmetry {
 		m, perm = w.s.canonical(m)
 	}
-	return m, pack(perm), m.AppendKey(nil)
+	return m, pack(perm), m.AppendKey(make([]byte, 0, w.keyCap))
 }
 
 // successors computes item it's successors (the expensive part, done by
@@ -125,6 +126,7 @@ const window = 2048
 
 func (w *searcher) run(ctx context.Context) Result {
 	root, perm, key := w.canon(w.s.Initial)
+	w.keyCap = 2*len(key) + 32
 	w.add(key, -1, Label{}, perm)
 	level := []item{{0, root}}
 	workers := max(w.opt.Workers, 1)
