@@ -12,6 +12,17 @@ import (
 // distinct final state appears once; it is meant for small programs such
 // as litmus tests, and gives up after maxStates states (0: no bound).
 func Finals(ctx context.Context, s *System, maxStates int) ([]*Machine, error) {
+	return finals(ctx, s, maxStates, false)
+}
+
+// FinalsReduced is Finals over the partial-order-reduced state graph
+// that the search walks. Ample sets must keep every terminal state
+// reachable; tests hold it to Finals on litmus programs.
+func FinalsReduced(ctx context.Context, s *System, maxStates int) ([]*Machine, error) {
+	return finals(ctx, s, maxStates, true)
+}
+
+func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Machine, error) {
 	seen := map[string]bool{string(s.Initial.AppendKey(nil)): true}
 	queue := []*Machine{s.Initial}
 	var finals []*Machine
@@ -21,16 +32,15 @@ func Finals(ctx context.Context, s *System, maxStates int) ([]*Machine, error) {
 		}
 		m := queue[0]
 		queue = queue[1:]
-		terminal := true
-		s.Steps(m, func(t *Transition) bool {
-			terminal = false
+		ts := expand(s, m, reduce)
+		terminal := len(ts) == 0
+		for _, t := range ts {
 			k := string(t.After.AppendKey(nil))
 			if !seen[k] {
 				seen[k] = true
 				queue = append(queue, t.After)
 			}
-			return true
-		})
+		}
 		if terminal {
 			finals = append(finals, m)
 		}
