@@ -29,9 +29,11 @@ type footprint struct {
 // it returns all.
 func (s *System) ample(m *Machine, all []*Transition) []*Transition {
 	// A store still in a buffer changes what a later load or fetch reads
-	// when it drains; local() only knows the patcher's future stores, so
-	// reduce only when the memory model has nothing pending.
-	if m.Mem.Internal() > 0 {
+	// when it becomes visible: it counts as a future store like the
+	// patcher's own. A memory model that cannot say where its pending
+	// stores go gets no reduction while it has any.
+	later, ok := s.futureStores(m)
+	if !ok {
 		return all
 	}
 	n := len(m.Harts)
@@ -50,7 +52,7 @@ func (s *System) ample(m *Machine, all []*Transition) []*Transition {
 		}
 		local := true
 		for _, t := range all[lo:hi] {
-			if !s.local(m, t) {
+			if !s.local(m, t, later) {
 				local = false
 				break
 			}
@@ -63,9 +65,9 @@ func (s *System) ample(m *Machine, all []*Transition) []*Transition {
 }
 
 // local decides whether t commutes with every step other actors can take
-// from m on.
-func (s *System) local(m *Machine, t *Transition) bool {
-	later := s.storesFrom[m.Patcher.PC] // the only writers besides t's actor
+// from m on; later are the bytes they may still write (the harts write
+// nothing when a hart's step can be local).
+func (s *System) local(m *Machine, t *Transition, later []span) bool {
 	untouched := func(spans []span) bool {
 		for _, a := range spans {
 			for _, w := range later {
