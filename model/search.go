@@ -59,10 +59,10 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 }
 
 // canon returns the representative of m, its renumbering and its key.
-func (w *searcher) canon(m *Machine) (*Machine, packedPerm, []byte) {
+func (w *searcher) canon(m *Machine, fresh bool) (*Machine, packedPerm, []byte) {
 	var perm []int
 	if !w.opt.NoSymmetry {
-		m, perm = w.s.canonical(m)
+		m, perm = w.s.canonical(m, fresh)
 	}
 	return m, pack(perm), m.AppendKey(make([]byte, 0, w.keyCap))
 }
@@ -77,7 +77,7 @@ func (w *searcher) successors(it item) []succ {
 			out = append(out, succ{label: t.Label, viol: v})
 			break // nothing after a violation is looked at
 		}
-		rep, perm, key := w.canon(t.After)
+		rep, perm, key := w.canon(t.After, true) // t.After is this successor's own
 		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key})
 	}
 	return out
@@ -125,7 +125,7 @@ func (w *searcher) sampleHeap() uint64 {
 const window = 2048
 
 func (w *searcher) run(ctx context.Context) Result {
-	root, perm, key := w.canon(w.s.Initial)
+	root, perm, key := w.canon(w.s.Initial, false)
 	w.keyCap = 2*len(key) + 32
 	w.add(key, -1, Label{}, perm)
 	level := []item{{0, root}}

@@ -16,18 +16,31 @@ import (
 
 // canonical returns m's representative and perm (hart i of m is hart
 // perm[i] of the representative), or m itself and nil when m is already
-// canonical or the memory model cannot be renumbered.
-func (s *System) canonical(m *Machine) (*Machine, []int) {
+// canonical or the memory model cannot be renumbered. With inPlace, m
+// (a fresh successor nobody else holds) is renumbered itself instead of
+// a copy.
+func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	n := len(m.Harts)
 	mp, ok := m.Mem.(AgentPermuter)
 	if !ok || n < 2 {
 		return m, nil
 	}
-	keys := make([][]byte, n)
+	// Every hart's key in one buffer: keys[h] = buf[ends[h-1]:ends[h]].
+	var buf []byte
+	ends := make([]int, n)
 	for h := range m.Harts {
-		k := m.Harts[h].appendKey(nil)
-		k = m.Fetch.AppendHartKey(h, k)
-		keys[h] = mp.AppendAgentKey(h, k)
+		buf = m.Harts[h].appendKey(buf)
+		buf = m.Fetch.AppendHartKey(h, buf)
+		buf = mp.AppendAgentKey(h, buf)
+		ends[h] = len(buf)
+	}
+	keys := make([][]byte, n)
+	for h := range keys {
+		start := 0
+		if h > 0 {
+			start = ends[h-1]
+		}
+		keys[h] = buf[start:ends[h]:ends[h]]
 	}
 	order := make([]int, n) // order[j]: the hart that becomes hart j
 	for i := range order {
@@ -48,9 +61,17 @@ func (s *System) canonical(m *Machine) (*Machine, []int) {
 	for j, h := range order {
 		perm[h] = j
 	}
-	c := m.Clone()
-	for h := range m.Harts {
-		c.Harts[perm[h]] = m.Harts[h]
+	c := m
+	if inPlace {
+		old := slices.Clone(m.Harts)
+		for h := range old {
+			c.Harts[perm[h]] = old[h]
+		}
+	} else {
+		c = m.Clone()
+		for h := range m.Harts {
+			c.Harts[perm[h]] = m.Harts[h]
+		}
 	}
 	c.Fetch.PermuteHarts(perm)
 	c.Mem.(AgentPermuter).PermuteAgents(perm)
