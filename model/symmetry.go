@@ -63,7 +63,8 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	}
 	c := m
 	if inPlace {
-		old := slices.Clone(m.Harts)
+		var stack [8]Hart // symmetry packs at most 8 harts; no heap copy
+		old := append(stack[:0], m.Harts...)
 		for h := range old {
 			c.Harts[perm[h]] = old[h]
 		}
