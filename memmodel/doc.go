@@ -10,9 +10,12 @@
 // TSO (x86-TSO) adds a FIFO store buffer per agent. RVWMO is operational
 // RISC-V weak memory ordering: per-agent views over a multi-copy-atomic
 // history of visible stores, and a store buffer that drains out of order
-// within the fences' rules. docs/memory-models.md states what each allows
-// and how they were checked against the axiomatic models (package
-// axiomatic) on litmus shapes and random programs.
+// within the fences' rules. ARMv8 is the same machinery with Armv8's
+// barriers (DMB ISH, ISHLD, ISHST) and acquire/release accesses (LDAR,
+// LDAPR, STLR, through model.OrderedMemory). docs/memory-models.md
+// states what each allows and how they were checked against the
+// axiomatic models (package axiomatic) on litmus shapes and random
+// programs.
 //
 // The interface is shaped for the weak models: a load may have several
 // possible values (Loads/Load branch the search), a store may stay

@@ -30,9 +30,10 @@ const (
 
 type access struct {
 	kind  accessKind
-	loc   int   // load, store: 0=x 1=y 2=z
-	val   int   // store: 1..4
-	fence uint8 // fence: pred<<4 | succ (model.FenceR/FenceW bits); 0xff = fence.tso
+	loc   int            // load, store: 0=x 1=y 2=z
+	val   int            // store: 1..4
+	fence uint8          // fence: pred<<4 | succ (model.FenceR/FenceW bits); 0xff = fence.tso
+	ord   model.Ordering // load: Acquire, AcquirePC; store: Release (armv8_test.go runs them)
 }
 
 var locNames = []string{"x", "y", "z"}
@@ -73,6 +74,9 @@ func (p *program) words(th int) []uint32 {
 	var ws []uint32
 	loads := 0
 	for _, a := range p.threads[th] {
+		if a.ord != model.Plain {
+			panic(fmt.Sprintf("%s: RV64 words have no %v access (run it with directFinals)", p.name, a.ord))
+		}
 		switch a.kind {
 		case load:
 			ws = append(ws, riscv.Lw(loadReg(loads), 10+a.loc, 0))
@@ -181,6 +185,8 @@ func latest(mem model.DataMemory, addr uint64, size int) uint64 {
 	case *TSO:
 		return m.Latest(addr, size)
 	case *RVWMO:
+		return m.Latest(addr, size)
+	case *ARMv8:
 		return m.Latest(addr, size)
 	}
 	panic("unknown model")

@@ -71,7 +71,7 @@ func (p *program) loadThenStore() bool {
 	return false
 }
 
-// Every SC outcome is a TSO and an RVWMO outcome; SC and TSO equal their
+// Every SC outcome is a TSO, an RVWMO and an ARMv8 outcome; SC and TSO equal their
 // axiomatic models; operational RVWMO outcomes are axiomatic RVWMO
 // outcomes, and it misses some only where a load precedes a store to
 // another location without a fence r,w between them.
@@ -90,6 +90,7 @@ func TestRandomProgramsAgreeWithAxiomaticModels(tt *testing.T) {
 		p := genProgram(t)
 		programs++
 		ops := map[string]map[string]bool{}
+		var err error
 		for _, name := range []string{"sc", "tso", "rvwmo"} {
 			op, err := p.finalsOf(newMemory(name))
 			if err != nil {
@@ -113,7 +114,11 @@ func TestRandomProgramsAgreeWithAxiomaticModels(tt *testing.T) {
 				t.Fatalf("%s misses axiomatic outcomes %v\n%s", name, missing, p.riscvText(nil))
 			}
 		}
-		for _, weak := range []string{"tso", "rvwmo"} {
+		// armv8 against aarch64.cat: armv8_test.go (it needs AArch64 text).
+		if ops["armv8"], err = p.finalsOf(newMemory("armv8")); err != nil {
+			t.Fatal(err)
+		}
+		for _, weak := range []string{"tso", "rvwmo", "armv8"} {
 			if d := diff(ops["sc"], ops[weak]); len(d) > 0 {
 				t.Fatalf("SC outcomes %v not allowed by %s\n%s", d, weak, p.riscvText(nil))
 			}

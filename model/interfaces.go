@@ -161,3 +161,37 @@ type ISA interface {
 	// RegName names register i in the ISA's usual syntax.
 	RegName(i int) string
 }
+
+// An Ordering is the one-sided barrier a load or store carries: arm64
+// LDAR (Acquire), LDAPR (AcquirePC) and STLR (Release).
+type Ordering uint8
+
+const (
+	Plain Ordering = iota
+	// Acquire: every later access is ordered after the load, and the load
+	// after every program-order-earlier release store (RCsc: arm64 LDAR).
+	Acquire
+	// AcquirePC: every later access is ordered after the load (RCpc:
+	// arm64 LDAPR).
+	AcquirePC
+	// Release: the store is ordered after every earlier access (arm64
+	// STLR).
+	Release
+)
+
+func (o Ordering) String() string {
+	return [...]string{"plain", "acquire", "acquire-pc", "release"}[o]
+}
+
+// OrderedMemory is implemented by memory models whose accesses can carry
+// an Ordering (memmodel's armv8). An ISA with acquire loads or release
+// stores needs it; a model without it cannot run them.
+type OrderedMemory interface {
+	// LoadsOrdered is Loads for a load carrying o.
+	LoadsOrdered(agent int, addr uint64, size int, o Ordering) int
+	// LoadOrdered performs it; an Acquire first makes the agent's
+	// earlier release stores visible, and returns them.
+	LoadOrdered(agent int, addr uint64, size int, choice int, o Ordering) (uint64, []Commit)
+	// StoreOrdered is Store for a store carrying o.
+	StoreOrdered(agent int, addr uint64, size int, val uint64, o Ordering) []Commit
+}
