@@ -1,0 +1,30 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// BadFetch is the bad-fetch check: a hart executed bytes that are no
+// instruction of any version of the code. Who knows that is the ISA or
+// the fetch model, which mark the step with Exec.BadFetch: an undefined
+// encoding (arm64), a unit fetched while being modified in a way the
+// architecture leaves undefined (arm64 CMODX: not both the old and the
+// new instruction are B, BL, NOP, BRK, SVC, HVC, SMC or ISB), a resume in
+// the middle of an instruction (x86). The check only reports it; other
+// faults (an instruction outside the modelled subset) are torn-pair's.
+type BadFetch struct{ Symbols model.Symbols }
+
+// BadFetchDoc is the one-line description shown by `ftcheck list`.
+const BadFetchDoc = "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction"
+
+func (BadFetch) Name() string { return "bad-fetch" }
+
+func (c BadFetch) Inspect(t *model.Transition) *model.Violation {
+	x := t.Event.Exec
+	if x == nil || x.BadFetch == "" {
+		return nil
+	}
+	return &model.Violation{Check: c.Name(), Message: fmt.Sprintf("%s at %s: %s", t.Event.Actor, c.Symbols.Name(t.Event.PC), x.BadFetch)}
+}
