@@ -61,6 +61,8 @@ type rvAgent struct {
 	buf                 storeBuffer
 	coh                 []wordView // sorted by word; absent means 0
 	vrOld, vrNew, vwOld uint32
+	// inbox: csd messages not yet acquired, by channel (message.go).
+	inbox []mail
 }
 
 // wordView is a coherence view of one aligned 4-byte word: the hart's
@@ -71,7 +73,7 @@ type wordView struct {
 }
 
 func (a *rvAgent) empty() bool {
-	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0
+	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0 && len(a.inbox) == 0
 }
 
 func (a *rvAgent) cohOf(word uint64) uint32 {
@@ -132,7 +134,7 @@ func (m *RVWMO) Clone() model.DataMemory {
 		agents: make([]rvAgent, len(m.agents)),
 	}
 	for i, a := range m.agents {
-		c.agents[i] = rvAgent{buf: a.buf.clone(), coh: slices.Clone(a.coh), vrOld: a.vrOld, vrNew: a.vrNew, vwOld: a.vwOld}
+		c.agents[i] = rvAgent{buf: a.buf.clone(), coh: slices.Clone(a.coh), vrOld: a.vrOld, vrNew: a.vrNew, vwOld: a.vwOld, inbox: slices.Clone(a.inbox)}
 	}
 	return c
 }
@@ -162,7 +164,8 @@ func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(ag.vrOld))
 	b = binary.AppendUvarint(b, uint64(ag.vrNew))
-	return binary.AppendUvarint(b, uint64(ag.vwOld))
+	b = binary.AppendUvarint(b, uint64(ag.vwOld))
+	return ag.appendInboxKey(b)
 }
 
 // PermuteAgents renumbers the harts' state; the patcher's stays last.

@@ -108,7 +108,7 @@ type Options struct {
 // reported is minimal over all interleavings.
 func Explore(ctx context.Context, s *System, opt Options) Result {
 	r := explore(ctx, s, opt)
-	r.Symmetric = !opt.NoSymmetry
+	r.Symmetric = !opt.NoSymmetry && !s.asymmetric // hotplug.go
 	return r
 }
 

@@ -151,6 +151,23 @@ type Exec struct {
 	Jump   bool // a control transfer (jal, jalr, taken branch)
 	Halt   bool // the task ended (it returned to the scheduler)
 	Fault  string
+	// BadFetch says why the step fetched bytes that are no instruction of
+	// any version: an illegal encoding, a resume inside an instruction
+	// (both also a Fault: nothing can run), or a unit fetched while being
+	// modified in a way the architecture leaves undefined (arm64 CMODX:
+	// the step still runs the version fetched, one of the behaviours the
+	// architecture allows). The bad-fetch check reports it.
+	BadFetch string
+	// Call: the instruction is a call that links ReturnAddr (bl, blr; a
+	// RISC-V jal/jalr writing ra or t0). Return: it is a return (ret, a
+	// RISC-V jr ra/t0). The machine keeps a shadow stack of the
+	// ReturnAddrs when Config.ShadowStack is set (lost-return).
+	Call, Return bool
+	ReturnAddr   uint64
+	// IntrReturn: the instruction returns from an interrupt handler
+	// (RISC-V sret): the machine resumes the interrupted PC with the
+	// registers the entry saved (interrupt.go).
+	IntrReturn bool
 }
 
 // ISA executes instructions.

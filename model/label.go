@@ -10,17 +10,19 @@ import (
 type Action uint8
 
 const (
-	ActExec    Action = iota // a hart fetches, decodes and executes one instruction
-	ActIPI                   // a hart takes a pending IPI
-	ActPreempt               // the task on a hart is switched out
-	ActResume                // the task is switched back in
-	ActPark                  // the CPU parks in stop_machine
-	ActUnpark                // the CPU leaves stop_machine
-	ActPatch                 // the patcher performs its next step
-	ActMemory                // the memory model's own step (drain, propagate)
+	ActExec      Action = iota // a hart fetches, decodes and executes one instruction
+	ActIPI                     // a hart takes a pending IPI
+	ActPreempt                 // the task on a hart is switched out
+	ActResume                  // the task is switched back in
+	ActPark                    // the CPU parks in stop_machine
+	ActUnpark                  // the CPU leaves stop_machine
+	ActPatch                   // the patcher performs its next step
+	ActMemory                  // the memory model's own step (drain, propagate)
+	ActOnline                  // an offline CPU comes online (hotplug.go)
+	ActInterrupt               // a hart takes an interrupt that runs handler code (interrupt.go)
 )
 
-var actionNames = [...]string{"exec", "ipi", "preempt", "resume", "park", "unpark", "patch", "memory"}
+var actionNames = [...]string{"exec", "ipi", "preempt", "resume", "park", "unpark", "patch", "memory", "online", "interrupt"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {

@@ -26,14 +26,32 @@ type Hart struct {
 	PC       uint64
 	Regs     [32]uint64
 	Task     TaskState
-	Preempts uint8  // preemptions used, bounded by Config.MaxPreempt
-	Parked   bool   // spinning in stop_machine with IRQs off
-	Pending  uint16 // IPIs not yet taken, one bit per Config.Handlers entry
+	Preempts uint8 // preemptions used, bounded by Config.MaxPreempt
+	Parked   bool  // spinning in stop_machine with IRQs off
+	// Offline: the CPU has not come online yet (hotplug.go); it runs
+	// nothing and takes no IPI until its ActOnline step.
+	Offline bool
+	Pending uint16 // IPIs not yet taken, one bit per Config.Handlers entry
+	// Shadow is the task's shadow call stack: the return address of
+	// each call it has made and not returned from, innermost last
+	// (kept only with Config.ShadowStack; see shadow.go).
+	Shadow    [MaxShadow]uint64
+	ShadowLen uint8
+	// Intr is the frame of the interrupt whose handler the hart runs
+	// (nil: none); Interrupts counts the interrupts taken, bounded by
+	// Config.MaxInterrupts (interrupt.go).
+	Intr       *IntrFrame
+	Interrupts uint8
+	// Spec are the ISA's special registers (ppc64 LR; special.go).
+	Spec [NumSpecial]uint64
 }
 
 // Patcher is where the patching CPU is in its PatchOp list.
 type Patcher struct {
 	PC int
+	// Mask is the cpu_online_mask value the patcher's last PatchLoad
+	// read (hotplug.go): bit i is hart i.
+	Mask uint64
 }
 
 // StopMachine is the rendezvous state of stop_machine().
@@ -49,6 +67,9 @@ type Machine struct {
 	Stop    StopMachine
 	Mem     DataMemory
 	Fetch   FetchState
+	// Records are the monitors' memories of the execution (monitor.go);
+	// nil without monitors.
+	Records []Record
 }
 
 // Clone returns a deep copy.
@@ -59,6 +80,7 @@ func (m *Machine) Clone() *Machine {
 		Stop:    m.Stop,
 		Mem:     m.Mem.Clone(),
 		Fetch:   m.Fetch.Clone(),
+		Records: cloneRecords(m.Records),
 	}
 	return c
 }
@@ -67,6 +89,7 @@ func (m *Machine) Clone() *Machine {
 // equal states.
 func (m *Machine) AppendKey(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(m.Patcher.PC))
+	b = binary.AppendUvarint(b, m.Patcher.Mask)
 	b = append(b, boolByte(m.Stop.Requested)|boolByte(m.Stop.Released)<<1)
 	for i := range m.Harts {
 		b = m.Harts[i].appendKey(b)
@@ -74,12 +97,13 @@ func (m *Machine) AppendKey(b []byte) []byte {
 	b = append(b, 0xff)
 	b = m.Mem.AppendKey(b)
 	b = append(b, 0xfe)
-	return m.Fetch.AppendKey(b)
+	b = m.Fetch.AppendKey(b)
+	return appendRecordsKey(m.Records, b)
 }
 
 func (h *Hart) appendKey(b []byte) []byte {
 	b = binary.AppendUvarint(b, h.PC)
-	b = append(b, byte(h.Task), h.Preempts, boolByte(h.Parked))
+	b = append(b, byte(h.Task), h.Preempts, boolByte(h.Parked)|boolByte(h.Offline)<<1)
 	b = binary.AppendUvarint(b, uint64(h.Pending))
 	// Registers are mostly zero: encode a bitmap of the non-zero ones.
 	var nz uint32
@@ -94,7 +118,12 @@ func (h *Hart) appendKey(b []byte) []byte {
 			b = binary.AppendUvarint(b, v)
 		}
 	}
-	return b
+	b = append(b, h.ShadowLen)
+	for _, v := range h.Shadow[:h.ShadowLen] {
+		b = binary.AppendUvarint(b, v)
+	}
+	b = h.appendSpecKey(b)
+	return h.appendIntrKey(b)
 }
 
 func boolByte(v bool) byte {
@@ -109,7 +138,7 @@ type PatchKind uint8
 
 const (
 	PatchStore       PatchKind = iota // a store (text or data) through the memory model
-	PatchLoad                         // a load into the patcher's scratch (reserved for masks)
+	PatchLoad                         // a load of cpu_online_mask into Patcher.Mask (hotplug.go)
 	PatchFence                        // a memory barrier
 	PatchSyncFetch                    // a local instruction-fetch barrier (fence.i)
 	PatchSendIPI                      // interrupt every hart (and run the handler locally if ToSelf)
@@ -129,7 +158,10 @@ type PatchOp struct {
 	Fence   FenceKind
 	Handler int  // PatchSendIPI/PatchWaitIPI: index into Config.Handlers
 	ToSelf  bool // PatchSendIPI: the patcher runs the handler too (on_each_cpu)
-	Why     string
+	// ToMask (PatchSendIPI): interrupt only the harts whose bits are set
+	// in Patcher.Mask (smp_call_function after reading cpu_online_mask).
+	ToMask bool
+	Why    string
 }
 
 // Handler is an IPI handler: what a hart does when it takes the IPI.
@@ -137,6 +169,12 @@ type Handler struct {
 	Name      string // ftrace_sync_ipi, ipi_remote_fence_i
 	Fence     *FenceKind
 	SyncFetch bool
+	// SyncName is how the ISA writes the fetch barrier (default fence.i;
+	// isb on arm64), for traces.
+	SyncName string
+	// Via is how the IPI is delivered, which decides what memory
+	// ordering it carries (hotplug.go).
+	Via Delivery
 }
 
 func (h Handler) String() string {
@@ -145,7 +183,14 @@ func (h Handler) String() string {
 		s += " " + h.Fence.String()
 	}
 	if h.SyncFetch {
-		s += " fence.i"
+		if h.SyncName != "" {
+			s += " " + h.SyncName
+		} else {
+			s += " fence.i"
+		}
+	}
+	if h.Via != ViaCSD {
+		s += " (via " + h.Via.String() + ")"
 	}
 	return s
 }

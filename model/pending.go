@@ -17,6 +17,10 @@ type PendingStores interface {
 // steps it cannot describe.
 func (s *System) futureStores(m *Machine) (spans []span, ok bool) {
 	later := s.storesFrom[m.Patcher.PC]
+	if s.MaskSize != 0 && offlineLeft(m) {
+		// A hart still to come online stores its bit (hotplug.go).
+		later = append(later[:len(later):len(later)], span{s.MaskAddr, uint64(s.MaskSize)})
+	}
 	if m.Mem.Internal() == 0 {
 		return later, true
 	}

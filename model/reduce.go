@@ -22,6 +22,8 @@ type footprint struct {
 	fence     bool // a fence that is not local under the memory model
 	syncFetch bool // fence.i
 	multi     bool // some fetch or load had several outcomes
+	stale     bool // some fetch returned a version older than the newest
+	visible   bool // a monitor recorded the step (monitor.go)
 }
 
 // ample picks, from all transitions of m, the steps of the first actor
@@ -68,6 +70,14 @@ func (s *System) ample(m *Machine, all []*Transition) []*Transition {
 // from m on; later are the bytes they may still write (the harts write
 // nothing when a hart's step can be local).
 func (s *System) local(m *Machine, t *Transition, later []span) bool {
+	if t.fp.visible {
+		// A monitor's record orders this step against other actors'
+		// steps: reordering it could change the history it judges.
+		return false
+	}
+	if s.parkEnablingChanged(m, t) {
+		return false
+	}
 	untouched := func(spans []span) bool {
 		for _, a := range spans {
 			for _, w := range later {
@@ -84,7 +94,9 @@ func (s *System) local(m *Machine, t *Transition, later []span) bool {
 				return true
 			}
 		}
-		return false
+		// Cache maintenance still to come changes what a hart's
+		// synchronisation makes fetchable.
+		return s.maintenanceLeft(m.Patcher.PC)
 	}
 	switch t.Label.Action {
 	case ActPreempt, ActResume:
@@ -103,7 +115,11 @@ func (s *System) local(m *Machine, t *Transition, later []span) bool {
 			if hd.Fence != nil && !m.Mem.FenceIsLocal(t.Label.Actor, *hd.Fence) {
 				return false
 			}
-			if hd.SyncFetch && textStoresLeft() {
+			if !s.takeIsLocal(m, t.Label.Actor, i) {
+				return false
+			}
+			_, ctxSync := m.Fetch.(ContextSync)
+			if (hd.SyncFetch || ctxSync) && textStoresLeft() {
 				return false
 			}
 			// No second send of i can come before this take: the patcher

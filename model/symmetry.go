@@ -22,7 +22,7 @@ import (
 func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	n := len(m.Harts)
 	mp, ok := m.Mem.(AgentPermuter)
-	if !ok || n < 2 {
+	if !ok || n < 2 || s.asymmetric {
 		return m, nil
 	}
 	// Every hart's key in one buffer: keys[h] = buf[ends[h-1]:ends[h]].
@@ -32,6 +32,7 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 		buf = m.Harts[h].appendKey(buf)
 		buf = m.Fetch.AppendHartKey(h, buf)
 		buf = mp.AppendAgentKey(h, buf)
+		buf = appendRecordsHartKey(m.Records, h, buf)
 		ends[h] = len(buf)
 	}
 	keys := make([][]byte, n)
@@ -76,6 +77,7 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	}
 	c.Fetch.PermuteHarts(perm)
 	c.Mem.(AgentPermuter).PermuteAgents(perm)
+	permuteRecords(c.Records, perm)
 	return c, perm
 }
 

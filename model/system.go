@@ -29,8 +29,26 @@ type Config struct {
 	// ParkExitSync: a CPU leaving stop_machine runs a local fetch barrier
 	// (RISC-V v6.9-v6.15 multi-CPU callback: local_flush_icache_all()).
 	ParkExitSync bool
-	Checks       []Check
-	Symbols      Symbols
+	// MaskAddr, MaskSize locate cpu_online_mask (hotplug.go); MaskSize
+	// 0: no hotplug. Online is what a hart runs right after setting its
+	// bit when it comes online (smp_callin: local_flush_icache_all()).
+	MaskAddr uint64
+	MaskSize int
+	Online   Handler
+	// ShadowStack: keep each task's shadow call stack (Hart.Shadow) for
+	// the lost-return check.
+	ShadowStack bool
+	// SyncName is the ISA's local fetch barrier, for traces (default
+	// fence.i; isb on arm64).
+	SyncName string
+	Checks   []Check
+	// Monitors are checks that remember the execution (monitor.go).
+	Monitors []Monitor
+	// Interrupts are the interrupts that run handler code on a hart;
+	// each hart takes at most MaxInterrupts of them (interrupt.go).
+	Interrupts    []InterruptSource
+	MaxInterrupts int
+	Symbols       Symbols
 }
 
 // Check judges one transition. Checks are independent of protocols.
@@ -43,6 +61,9 @@ type Check interface {
 type Violation struct {
 	Check   string `json:"check"`
 	Message string `json:"message"`
+	// Detail is what the check found beyond words (a monitor's failing
+	// history), for the views; not part of the JSON report.
+	Detail any `json:"-"`
 }
 
 // System is a Config ready to be explored.
@@ -54,6 +75,9 @@ type System struct {
 	preempt int
 	// storesFrom[pc] are the spans the patcher stores to from step pc on.
 	storesFrom [][]span
+	// asymmetric: hart numbers are named by mask bits (hotplug.go), so
+	// no symmetry reduction.
+	asymmetric bool
 }
 
 // NewSystem validates the configuration.
@@ -64,7 +88,20 @@ func NewSystem(c Config) (*System, error) {
 	if len(c.Handlers) > 16 {
 		return nil, fmt.Errorf("model: at most 16 IPI handlers")
 	}
-	s := &System{Config: c}
+	if err := c.checkMaintenance(); err != nil {
+		return nil, err
+	}
+	if err := c.checkHotplug(); err != nil {
+		return nil, err
+	}
+	if err := c.checkDelivery(); err != nil {
+		return nil, err
+	}
+	s := &System{Config: c, asymmetric: c.asymmetric()}
+	if len(c.Monitors) > 0 {
+		s.Initial = c.Initial.Clone()
+		s.newRecords(s.Initial)
+	}
 	s.storesFrom = make([][]span, len(c.Patch)+1)
 	for pc := len(c.Patch) - 1; pc >= 0; pc-- {
 		op := c.Patch[pc]
@@ -91,9 +128,11 @@ type Transition struct {
 	Event  Event
 	Sys    *System
 	fp     footprint // what the step touched, for the reduction
+	// violation is what a monitor found when it observed the step.
+	violation *Violation
 }
 
-var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActUnpark}
+var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActUnpark, ActOnline}
 
 // Successors calls yield for every transition enabled in m, in a fixed
 // order (the order is part of what makes traces replayable and BFS
@@ -122,6 +161,9 @@ func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool
 				return
 			}
 		}
+		if len(s.Interrupts) > 0 && !s.interruptSteps(m, h, trace, yield) {
+			return
+		}
 	}
 	if s.patchEnabled(m) {
 		if !s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield) {
@@ -149,6 +191,9 @@ func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition)
 		ev.Label = lab
 		fp.multi = len(ch.vec) > 0
 		t := &Transition{Label: lab, Before: m, After: after, Event: ev, Sys: s, fp: fp}
+		if len(s.Monitors) > 0 {
+			s.observe(t)
+		}
 		if !yield(t) {
 			return false
 		}
@@ -182,7 +227,7 @@ func (s *System) Inspect(t *Transition) *Violation {
 			return v
 		}
 	}
-	return nil
+	return t.violation
 }
 
 func (s *System) enabled(m *Machine, actor int, a Action) bool {
@@ -190,6 +235,12 @@ func (s *System) enabled(m *Machine, actor int, a Action) bool {
 		return s.patchEnabled(m)
 	}
 	h := &m.Harts[actor]
+	if h.Offline {
+		return a == ActOnline
+	}
+	if h.Intr != nil {
+		return a == ActExec // in an interrupt handler: only its code runs
+	}
 	switch a {
 	case ActExec:
 		return h.Task == TaskRunning && !h.Parked
@@ -249,7 +300,9 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 		s.commit(m, cs)
 		return Event{Actor: "memory", Text: desc}
 	case actor == n:
-		return s.performPatch(m, trace)
+		return s.performPatch(m, trace, ch)
+	case a == ActOnline:
+		return s.online(m, actor, trace)
 	}
 	h := &m.Harts[actor]
 	ev := Event{PC: h.PC, HasPC: true}
@@ -260,6 +313,8 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 	case ActExec:
 		cpu := &cpuCtx{sys: s, m: m, hart: actor, ch: ch, trace: trace, fp: fp}
 		x := s.ISA.Step(cpu)
+		s.afterExec(h, cpu, &x)
+		s.interruptExec(m, actor, &x, trace)
 		ev.Exec = &x
 		ev.Fetches = cpu.fetches
 		switch {
@@ -277,17 +332,23 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 			}
 			h.Pending &^= 1 << i
 			hd := s.Handlers[i]
-			if hd.Fence != nil {
-				s.commit(m, m.Mem.Fence(actor, *hd.Fence))
-			}
-			if hd.SyncFetch {
-				m.Fetch.Sync(actor)
-			}
+			s.takeIPI(m, actor, i, func() {
+				if hd.Fence != nil {
+					s.commit(m, m.Mem.Fence(actor, *hd.Fence))
+				}
+				if hd.SyncFetch {
+					m.Fetch.Sync(actor)
+				} else if cs, ok := m.Fetch.(ContextSync); ok {
+					cs.ContextSync(actor) // the exception return is one
+				}
+			})
 			if trace {
 				ev.Text = "take IPI " + hd.String()
 			}
 			break
 		}
+	case ActInterrupt:
+		s.takeInterrupt(m, actor, index, &ev, trace)
 	case ActPreempt:
 		h.Task = TaskPreempted
 		h.Preempts++
@@ -303,16 +364,23 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 		ev.Text = "leave stop_machine"
 		if s.ParkExitSync {
 			m.Fetch.Sync(actor)
-			ev.Text += "; local fence.i"
+			ev.Text += "; local " + s.syncName()
 		}
 	}
 	return ev
 }
 
-func (s *System) performPatch(m *Machine, trace bool) Event {
+func (s *System) performPatch(m *Machine, trace bool, ch *chooser) Event {
 	op := s.Patch[m.Patcher.PC]
 	m.Patcher.PC++
 	ev := Event{Actor: "patcher", Why: op.Why}
+	if op.Kind == PatchLoad { // the patcher's one step with several outcomes
+		s.loadMask(m, op, ch)
+		if trace {
+			ev.Text = fmt.Sprintf("load%d [%s] -> %#x", op.Size*8, s.Symbols.Name(op.Addr), m.Patcher.Mask)
+		}
+		return ev
+	}
 	if !trace {
 		s.doPatch(m, op)
 		return ev
@@ -327,6 +395,9 @@ func (s *System) performPatch(m *Machine, trace bool) Event {
 		ev.Text = "fence.i (local)"
 	case PatchSendIPI:
 		ev.Text = "send IPI " + s.Handlers[op.Handler].String()
+		if op.ToMask {
+			ev.Text += " to " + s.maskTargets(m)
+		}
 	case PatchWaitIPI:
 		ev.Text = "every hart took IPI " + s.Handlers[op.Handler].Name
 	case PatchStopMachine:
@@ -335,6 +406,8 @@ func (s *System) performPatch(m *Machine, trace bool) Event {
 		ev.Text = "stop_machine: every CPU parked"
 	case PatchRelease:
 		ev.Text = "stop_machine: release CPUs"
+	default:
+		ev.Text = s.maintenanceText(op)
 	}
 	s.doPatch(m, op)
 	return ev
@@ -343,18 +416,18 @@ func (s *System) performPatch(m *Machine, trace bool) Event {
 // doPatch performs a patcher step's effect on m.
 func (s *System) doPatch(m *Machine, op PatchOp) {
 	n := len(m.Harts)
+	if s.doMaintenance(m, op) {
+		return
+	}
 	switch op.Kind {
 	case PatchStore:
 		s.commit(m, m.Mem.Store(n, op.Addr, op.Size, op.Val))
 	case PatchFence:
 		s.commit(m, m.Mem.Fence(n, op.Fence))
 	case PatchSendIPI:
-		for i := range m.Harts {
-			m.Harts[i].Pending |= 1 << op.Handler
-		}
-		if hd := s.Handlers[op.Handler]; op.ToSelf && hd.Fence != nil {
-			s.commit(m, m.Mem.Fence(n, *hd.Fence))
-		}
+		s.sendIPI(m, op)
+	case PatchWaitIPI:
+		s.waitIPI(m, op)
 	case PatchStopMachine:
 		m.Stop = StopMachine{Requested: true}
 	case PatchRelease:
@@ -371,6 +444,9 @@ type cpuCtx struct {
 	trace   bool
 	fp      *footprint
 	fetches []Fetched
+	// undefined is why a fetch of this step was architecturally
+	// undefined (FetchJudge), or "".
+	undefined string
 }
 
 func (c *cpuCtx) Tracing() bool { return c.trace }
@@ -385,7 +461,13 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 		return 0, false
 	}
 	c.fp.fetches = append(c.fp.fetches, span{addr, 4})
+	if j, ok := c.m.Fetch.(FetchJudge); ok && c.undefined == "" {
+		c.undefined = j.Undefined(c.hart, addr)
+	}
 	w, v := c.m.Fetch.Fetch(c.hart, addr, c.ch.choose(n))
+	if n > 1 && v+1 < c.m.Fetch.Versions(addr) {
+		c.fp.stale = true // (the newest version is always fetchable)
+	}
 	if !c.trace {
 		return w, true
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -24,6 +25,10 @@ type Options struct {
 	Variant string            `json:"variant"` // the variant parameter
 	Memory  string            `json:"memory"`  // memory model
 	Params  map[string]string `json:"params,omitempty"`
+	// Interrupts is the scenario's bound on interrupts per hart (its
+	// interrupts declaration; 0: it declares no interrupt). It is
+	// reported, not set: the file decides.
+	Interrupts int `json:"interrupts,omitempty"`
 }
 
 // DefaultPreempt is the preemption bound when neither the scenario nor
@@ -47,19 +52,38 @@ type Protocol struct {
 	Ops      []string
 	Path     string // the file it was read from (protocols/NAME.scenario for built-ins)
 	Text     []byte // the scenario file as written
-	file     *scenario.File
+	// Expect is the file's expect line (nil: none), which ftcheck test
+	// holds its configuration to.
+	Expect *scenario.Expect
+	file   *scenario.File
+	over   overlay // what an instance file sets (docs/ci.md)
 }
 
 //go:embed protocols/*.scenario
 var builtinFiles embed.FS
 
 // Parse reads a scenario file's text; path names it in error messages.
+// An instance file (protocol NAME or scenario "PATH", docs/ci.md) is
+// the protocol it names with the instance's settings as its own.
 func Parse(file string, text []byte) (*Protocol, error) {
+	return parse(file, text, []string{filepath.Clean(file)})
+}
+
+func parse(file string, text []byte, chain []string) (*Protocol, error) {
+	if scenario.IsInstance(text) {
+		return parseInstance(file, text, chain)
+	}
+	return parseScenario(file, text)
+}
+
+// parseScenario reads a whole scenario (not an instance: the built-ins
+// are read with it, before Lookup can resolve an instance's protocol).
+func parseScenario(file string, text []byte) (*Protocol, error) {
 	f, err := scenario.Parse(file, text)
 	if err != nil {
 		return nil, err
 	}
-	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, file: f}
+	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, Expect: f.Expect, file: f}
 	if v, ok := f.Param("variant"); ok {
 		for _, x := range v.Values {
 			p.Variants = append(p.Variants, Variant{x.Name, x.Doc})
@@ -95,6 +119,7 @@ type Configured struct {
 
 // Configure builds the explorable system for the given options.
 func (p *Protocol) Configure(o Options) (*Configured, error) {
+	o = p.over.fill(o)
 	if err := validate(o); err != nil {
 		return nil, err
 	}
@@ -118,6 +143,9 @@ func (p *Protocol) Configure(o Options) (*Configured, error) {
 		return nil, err
 	}
 	r := Options{Harts: b.Harts, Preempt: b.Preempt, Calls: b.Calls, Op: b.Params["op"], Variant: b.Params["variant"], Memory: b.Memory}
+	if len(s.Interrupts) > 0 {
+		r.Interrupts = s.MaxInterrupts
+	}
 	for k, v := range b.Params {
 		if k != "op" && k != "variant" {
 			if r.Params == nil {
@@ -126,7 +154,7 @@ func (p *Protocol) Configure(o Options) (*Configured, error) {
 			r.Params[k] = v
 		}
 	}
-	return &Configured{System: s, Options: r, Bounds: b.Bounds, ConcreteHarts: b.ConcreteHarts}, nil
+	return &Configured{System: s, Options: r, Bounds: p.over.boundsOver(b.Bounds), ConcreteHarts: b.ConcreteHarts}, nil
 }
 
 // Build makes the explorable system for the given options and returns
@@ -140,9 +168,9 @@ func (p *Protocol) Build(o Options) (*model.System, Options, error) {
 }
 
 // FileDefaults are the scenario's own settings: its bounds and the first
-// value of each parameter.
+// value of each parameter, or what an instance file sets.
 func (p *Protocol) FileDefaults() (Options, error) {
-	b, err := p.file.Build(scenario.Settings{})
+	b, err := p.file.Build(p.over.settings())
 	if err != nil {
 		return Options{}, err
 	}
@@ -188,7 +216,7 @@ var registry = func() []*Protocol {
 		if err != nil {
 			panic(err)
 		}
-		p, err := Parse(name, text)
+		p, err := parseScenario(name, text)
 		if err != nil {
 			panic(fmt.Sprintf("patchproto: built-in scenario: %v", err))
 		}

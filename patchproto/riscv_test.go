@@ -14,11 +14,14 @@ func explore(t testing.TB, name string, o Options, mo model.Options) (model.Resu
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := p.Build(o)
+	c, err := p.Configure(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return model.Explore(context.Background(), s, mo), s
+	if c.ConcreteHarts {
+		mo.NoSymmetry = true // the final condition names harts (as the CLI does)
+	}
+	return model.Explore(context.Background(), c.System, mo), c.System
 }
 
 // The minimal trace lengths below are derived by hand in

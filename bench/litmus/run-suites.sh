@@ -12,7 +12,8 @@ bin=$(mktemp -d)/ftcheck
 go build -o "$bin" ./cmd/ftcheck || exit 2
 status=0
 for suite in "RISCV RISCV-expected.csv" "X86 X86-expected.csv" \
-	"AARCH64 AARCH64-expected.csv" "x86_64-herd/@all x86_64-herd-kinds.txt"; do
+	"AARCH64 AARCH64-expected.csv" "x86_64-herd/@all x86_64-herd-kinds.txt" \
+	"aarch64-ifetch aarch64-ifetch-kinds.txt"; do
 	set -- $suite
 	echo "== $1"
 	start=$(date +%s.%N)

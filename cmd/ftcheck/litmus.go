@@ -20,9 +20,11 @@ const litmusUsage = `usage: ftcheck litmus [--model M] [--expect FILE] [--timeou
 
 Checks herd litmus tests (RISCV, AArch64, X86) under a memory model.
 PATHS are .litmus files, folders (searched recursively) or herd index
-files such as @all. --model is sc, tso, rvwmo or armv8 (default: the
-architecture's own model). --expect compares with a verdict file (CSV
-"path,0|1" or kinds "name Allowed|Forbidden|Required").
+files such as @all. --model is sc, tso, rvwmo, armv8 or armv8-ifetch
+(default: the architecture's own model; AArch64 tests that modify or
+fetch code, use cache maintenance, a fault handler or CacheType= get
+armv8-ifetch, with the test's CTR_EL0.IDC/DIC). --expect compares with a
+verdict file (CSV "path,0|1" or kinds "name Allowed|Forbidden|Required").
 Exit status: 0 all good, 1 a disagreement with --expect, 2 input errors.
 `
 
@@ -52,7 +54,7 @@ func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("litmus", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, litmusUsage) }
-	model := fs.String("model", "", "memory model: sc, tso, rvwmo or armv8 (default: per architecture)")
+	model := fs.String("model", "", "memory model: sc, tso, rvwmo, armv8 or armv8-ifetch (default: per test)")
 	expect := fs.String("expect", "", "verdict file to compare against")
 	timeout := fs.Duration("timeout", 30*time.Second, "time bound per test")
 	asJSON := fs.Bool("json", false, "print one JSON object per test and a summary object")

@@ -92,6 +92,9 @@ func describeBounds(r Report) string {
 	if o.Calls > 0 {
 		calls = fmt.Sprintf(", %d call(s) per hart", o.Calls)
 	}
+	if o.Interrupts > 0 {
+		calls += fmt.Sprintf(", interrupts <= %d per hart", o.Interrupts)
+	}
 	return fmt.Sprintf("%d harts + patcher, preemption %s%s%s, memory %s; max-states %s, max-depth %s, timeout %s",
 		o.Harts, pre, calls, op, o.Memory, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
 }

@@ -110,9 +110,9 @@ func TestExploreSeveralFilesExitsWithTheWorst(t *testing.T) {
 func TestCheckReportsPositionedProblems(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.scenario")
-	os.WriteFile(bad, []byte("RISCV bad\nparam op = a | b\n[text]\nf: nop\n[init]\npc = f\n[patcher]\n.if op == b\nwait counter x\n.endif\n[check stale-dest]\n"), 0o644)
+	os.WriteFile(bad, []byte("RISCV bad\nparam op = a | b\n[text]\nf: nop\n[init]\npc = f\n[patcher]\n.if op == b\nwait counter x\n.endif\n[check livelock]\n"), 0o644)
 	code, _, errOut := ftcheck("check", bad)
-	if code != exitUsage || !strings.Contains(errOut, "bad.scenario:11:8: check stale-dest is not implemented yet") {
+	if code != exitUsage || !strings.Contains(errOut, "bad.scenario:11:8: unknown check \"livelock\"") {
 		t.Errorf("exit %d, %q", code, errOut)
 	}
 	code, out, _ := ftcheck("check", ehnExample, "../../patchproto/protocols/riscv-pair.scenario")

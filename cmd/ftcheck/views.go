@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ftcheck/ftcheck/cmd/ftcheck/render"
 	"github.com/ftcheck/ftcheck/model"
@@ -51,6 +52,12 @@ func (v *viewFlags) check(asJSON bool) error {
 			return fmt.Errorf("--%s and --%s name the same file %s", other, o.flag, o.path)
 		}
 		seen[filepath.Clean(o.path)] = o.flag
+	}
+	if v.html != "" {
+		h := historyPath(v.html)
+		if other, dup := seen[filepath.Clean(h)]; dup {
+			return fmt.Errorf("--%s %s is where --html %s puts a failing history; choose another name", other, h, v.html)
+		}
 	}
 	if v.svg != "" && !render.HaveDot() {
 		return fmt.Errorf("--svg: %v (or use --dot and render it elsewhere)", render.ErrNoGraphviz)
@@ -96,18 +103,59 @@ func (v *viewFlags) writeStdout(stdout io.Writer, rep Report, sys *model.System)
 // writeFiles draws each requested view into a buffer first, so that a
 // failing renderer leaves no half-written file.
 func (v *viewFlags) writeFiles(rep Report, sys *model.System) error {
+	in := viewInput(rep, sys)
+	if v.html != "" {
+		if err := writeHistory(v.html, rep, &in); err != nil {
+			return fmt.Errorf("--html: %v", err)
+		}
+	}
 	for _, o := range v.outputs() {
 		if o.path == "" {
 			continue
 		}
 		var buf bytes.Buffer
-		if err := o.draw(&buf, viewInput(rep, sys)); err != nil {
+		if err := o.draw(&buf, in); err != nil {
 			return fmt.Errorf("--%s: %v", o.flag, err)
 		}
 		if err := os.WriteFile(o.path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("--%s: %v", o.flag, err)
 		}
 	}
+	return nil
+}
+
+// historyVisualizer is a violation's detail that can draw itself: the
+// stale-dest check's history, drawn by porcupine.
+type historyVisualizer interface {
+	Visualize(w io.Writer) error
+}
+
+// historyPath is where --html FILE puts porcupine's view of a failing
+// history: FILE with .history.html for its .html.
+func historyPath(html string) string {
+	return strings.TrimSuffix(html, ".html") + ".history.html"
+}
+
+// writeHistory writes porcupine's page for a violation that carries a
+// history, next to the lanes page, and links it from there.
+func writeHistory(html string, rep Report, in *render.Input) error {
+	v := rep.Result.Violation
+	if v == nil {
+		return nil
+	}
+	h, ok := v.Detail.(historyVisualizer)
+	if !ok {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := h.Visualize(&buf); err != nil {
+		return err
+	}
+	path := historyPath(html)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	in.History = filepath.Base(path)
 	return nil
 }
 

@@ -119,3 +119,18 @@ func TestRegNumberReadsEveryName(t *testing.T) {
 		}
 	}
 }
+
+// sret is executed by its fixed encoding only because x/arch does not
+// decode privileged instructions; this fails when it starts to.
+func TestSretIsNotDecodedByXArch(t *testing.T) {
+	if inst, err := decode(Sret); err == nil {
+		t.Fatalf("x/arch now decodes %08x as %v: decode sret with it", Sret, inst)
+	}
+	x, ok := privileged(Sret, 0x1000, true)
+	if !ok || !x.IntrReturn || x.Disasm != "sret" || x.Fault != "" {
+		t.Fatalf("%+v %v", x, ok)
+	}
+	if _, ok := privileged(Ebreak, 0x1000, true); ok {
+		t.Fatal("ebreak taken for a privileged instruction")
+	}
+}

@@ -85,6 +85,9 @@ func (ISA) Step(cpu model.CPU) model.Exec {
 	}
 	inst, err := decode(word)
 	if err != nil {
+		if x, ok := privileged(word, pc, cpu.Tracing()); ok {
+			return x
+		}
 		return model.Exec{Word: word, Disasm: "(illegal)", Fault: fmt.Sprintf("illegal instruction %#08x at %#x", word, pc)}
 	}
 	x := model.Exec{Word: word, NextPC: pc + 4}
@@ -150,11 +153,13 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 		target := pc + uint64(int64(a[1].(riscv64asm.Simm).Imm))
 		e.set(reg(a[0]), pc+4)
 		e.jump(target)
+		e.link(reg(a[0]), -1, 0, pc)
 	case riscv64asm.JALR:
 		ro := a[1].(riscv64asm.RegOffset)
 		target := (e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))) &^ 1
 		e.set(reg(a[0]), pc+4)
 		e.jump(target)
+		e.link(reg(a[0]), int(ro.OfsReg-riscv64asm.X0), ro.Ofs.Imm, pc)
 	case riscv64asm.BEQ, riscv64asm.BNE:
 		eq := r(0) == r(1)
 		if eq == (inst.Op == riscv64asm.BEQ) {
@@ -230,4 +235,19 @@ func fenceSet(a riscv64asm.Arg) uint8 {
 		s |= model.FenceW
 	}
 	return s
+}
+
+// link marks calls and returns for the shadow call stack (lost-return),
+// by the calling convention's link registers (the RISC-V unprivileged
+// spec's hint table for return-address stacks: x1 = ra, x5 = t0): a jal
+// or jalr that writes ra or t0 is a call; a jalr x0, 0(ra or t0) is a
+// return. rs is -1 for jal.
+func (e *executor) link(rd, rs int, off int32, pc uint64) {
+	isLink := func(r int) bool { return r == RA || r == T0 }
+	switch {
+	case isLink(rd):
+		e.x.Call, e.x.ReturnAddr = true, pc+4
+	case rd == Zero && rs >= 0 && isLink(rs) && off == 0:
+		e.x.Return = true
+	}
 }

@@ -104,3 +104,31 @@ func TestFaults(t *testing.T) {
 		t.Error("fetching outside the text must fault")
 	}
 }
+
+// Calls and returns are marked by the link registers (ra, t0; the text
+// starts at 0x100): the
+// lost-return check's shadow stack follows them.
+func TestCallsAndReturnsAreMarked(t *testing.T) {
+	_, xs := run(t,
+		Jal(RA, 8),        // 0x100: call 0x108, links 0x104
+		Ebreak,            // 0x104
+		Jalr(T0, RA, 12),  // 0x108: call 0x110 through t0, links 0x10c
+		Nop,               // 0x10c (not reached)
+		Jalr(Zero, RA, 0), // 0x110: ret, back to 0x104
+	)
+	if len(xs) != 4 {
+		t.Fatalf("%d steps", len(xs))
+	}
+	if !xs[0].Call || xs[0].ReturnAddr != 0x104 || xs[0].Return {
+		t.Errorf("jal ra: %+v", xs[0])
+	}
+	if !xs[1].Call || xs[1].ReturnAddr != 0x10c {
+		t.Errorf("jalr t0: %+v", xs[1])
+	}
+	if !xs[2].Return || xs[2].Call || xs[2].NextPC != 0x104 {
+		t.Errorf("ret: %+v", xs[2])
+	}
+	if xs[3].Call || xs[3].Return || !xs[3].Halt {
+		t.Errorf("ebreak: %+v", xs[3])
+	}
+}

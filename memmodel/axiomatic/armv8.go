@@ -63,7 +63,7 @@ func (ARMv8) LOB(x *Execution) Rel {
 	lob.UnionWith(x.RMW.Range().restrictRel(lrs).Restrict(all, acqOrPC))
 
 	dmb := func(k FenceKind) Rel {
-		return x.FenceRel(func(f FenceKind) bool { return f == k })
+		return x.FenceRel(func(f FenceKind) bool { return f == k || f.dmbOf() == k })
 	}
 	lob.UnionWith(dmb(FenceDMBFull))
 	amoAL := x.AMO.Restrict(acq, rel)
@@ -83,4 +83,18 @@ func (s Set) restrictRel(r Rel) Rel {
 		all[i] = ^uint64(0)
 	}
 	return r.Restrict(s, all)
+}
+
+// dmbOf maps a DSB to the DMB of the same class, for models that do not
+// tell them apart.
+func (f FenceKind) dmbOf() FenceKind {
+	switch f {
+	case FenceDSBFull:
+		return FenceDMBFull
+	case FenceDSBLd:
+		return FenceDMBLd
+	case FenceDSBSt:
+		return FenceDMBSt
+	}
+	return FenceNone
 }

@@ -18,6 +18,9 @@
 //   - TSO    x86tso.cat   x86-TSO
 //   - RVWMO  riscv.cat    RISC-V weak memory ordering (ppo rules r1-r13)
 //   - ARMv8  aarch64.cat  Armv8 other-multi-copy-atomic (ob = obs|lob)
+//   - ARMv8IFetch  the current aarch64.cat with -variant ifetch: instruction
+//     fetches (Event.Annot IFetch), DC/IC cache maintenance, DSB and
+//     context synchronisation, for CTR_EL0.IDC/DIC (ifetch.go)
 //
 // Relations are dense bit matrices (Rel): litmus executions have a few
 // dozen events, so composition and cycle detection stay cheap while an

@@ -22,6 +22,10 @@ const (
 	Release                     // RISC-V .rl, ARM STLR (L)
 	Exclusive                   // RISC-V LR/SC, ARM LDXR/STXR (herd's EX)
 	Atomic                      // produced by one AMO / locked instruction (herd's X)
+	// IFetch marks the read by which a hart fetches an instruction it
+	// then executes (herd's Imp & Instr & R, under -variant ifetch). It is
+	// an implicit access: no model's explicit-access rules apply to it.
+	IFetch
 )
 
 // FenceKind identifies a barrier instruction. The RISC-V ones carry
@@ -37,7 +41,26 @@ const (
 	FenceDMBSt   // DMB ST/ISHST
 	FenceISB
 	FenceMFence
-	FenceOther           // fence.i and other barriers with no data-ordering effect
+	FenceOther // fence.i and other barriers with no data-ordering effect
+
+	// Armv8 DSBs, kept apart from DMBs because they also order cache
+	// maintenance and instruction fetches (aarch64.cat's dsb.full,
+	// dsb.ld, dsb.st). Models without instruction fetch treat each as
+	// the DMB of the same class.
+	FenceDSBFull
+	FenceDSBLd
+	FenceDSBSt
+	// Cache maintenance (herd's CMO events). DC CVAU and IC IVAU carry the
+	// address they clean or invalidate in Event.Loc; IC IALLU has none and
+	// is on the same cache line as everything.
+	FenceDCCVAU
+	FenceICIVAU
+	FenceICIALLU
+	// Exception entry (a fault taken) and exception return (ERET): context
+	// synchronisation events, like ISB (aarch64hwreqs.cat's IFB).
+	FenceExcEntry
+	FenceExcReturn
+
 	FenceRISCV FenceKind = 0x100
 )
 

@@ -14,9 +14,13 @@ var models = map[string]Model{
 	"tso":   TSO{},
 	"rvwmo": RVWMO{},
 	"armv8": ARMv8{},
+	// armv8-ifetch answers for a machine with neither CTR_EL0.IDC nor
+	// .DIC; litmus tests set theirs with WithCacheType.
+	"armv8-ifetch": ARMv8IFetch{},
 }
 
-// ByName returns the model called name ("sc", "tso", "rvwmo", "armv8").
+// ByName returns the model called name ("sc", "tso", "rvwmo", "armv8",
+// "armv8-ifetch").
 func ByName(name string) (Model, bool) {
 	m, ok := models[name]
 	return m, ok

@@ -14,6 +14,29 @@ type aarch64Front struct{}
 
 func (aarch64Front) defaultModel() string { return "armv8" }
 
+// elrEL1 is the slot name of the exception link register.
+const elrEL1 = "ELR_EL1"
+
+// registers fixes the register slots of every AArch64 thread (X0-X30,
+// then ELR_EL1), so that an instruction decoded for one thread runs on
+// any: a thread may branch into another's code.
+func (aarch64Front) registers() []string {
+	rs := make([]string, 0, 32)
+	for i := 0; i <= 30; i++ {
+		rs = append(rs, sprintf("X%d", i))
+	}
+	return append(rs, elrEL1)
+}
+
+// isRelTarget recognises `.+N` and `.-N` branch targets.
+func isRelTarget(s string) bool {
+	if !strings.HasPrefix(s, ".+") && !strings.HasPrefix(s, ".-") {
+		return false
+	}
+	_, ok := parseInt(strings.TrimPrefix(s[1:], "+"))
+	return ok
+}
+
 func (aarch64Front) regName(name string) string {
 	n, _ := aarch64Reg(name)
 	return n
@@ -112,14 +135,22 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		}
 		in.rs1, in.useImm, in.width32, in.target = rn, true, w, ops[1]
 		return in, "", nil
-	case "B", "B.EQ", "B.NE":
-		if len(ops) != 1 || !isIdent(ops[0]) {
+	case "B", "BL", "B.EQ", "B.NE":
+		if len(ops) != 1 || !isIdent(ops[0]) && !isRelTarget(ops[0]) {
 			return bad("expected `%s label`", mn)
 		}
-		if mn == "B" {
+		if mn == "B" || mn == "BL" {
 			in := newInst(opJump)
-			in.target = ops[0]
+			in.target, in.link = ops[0], mn == "BL"
+			if isRelTarget(ops[0]) {
+				// `B .+8`: eight bytes after this instruction.
+				in.relative = true
+				in.rel, _ = parseInt(strings.TrimPrefix(strings.TrimPrefix(ops[0], "."), "+"))
+			}
 			return in, "", nil
+		}
+		if !isIdent(ops[0]) {
+			return bad("expected `%s label`", mn)
 		}
 		in := newInst(opBranch)
 		in.cond = condEq
@@ -140,7 +171,100 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		default:
 			return bad("unknown barrier option %q", rest)
 		}
+		if mn == "DSB" {
+			// A DSB also completes cache maintenance and orders fetches;
+			// models without instruction fetch read it as the DMB.
+			in.fence = map[ax.FenceKind]ax.FenceKind{ax.FenceDMBFull: ax.FenceDSBFull,
+				ax.FenceDMBLd: ax.FenceDSBLd, ax.FenceDMBSt: ax.FenceDSBSt}[in.fence]
+		}
 		return in, "", nil
+	case "DC", "IC":
+		in := newInst(opMaint)
+		op := ""
+		if len(ops) > 0 {
+			op = strings.ToUpper(ops[0])
+		}
+		switch {
+		case mn == "DC" && op == "CVAU" && len(ops) == 2:
+			in.fence = ax.FenceDCCVAU
+		case mn == "IC" && op == "IVAU" && len(ops) == 2:
+			in.fence = ax.FenceICIVAU
+		case mn == "IC" && (op == "IALLU" || op == "IALLUIS") && len(ops) == 1:
+			in.fence = ax.FenceICIALLU
+			return in, "", nil
+		case mn == "DC" || mn == "IC":
+			return inst{}, "cache maintenance " + text, nil
+		}
+		r, _, ok := reg(1)
+		if !ok {
+			return bad("expected `%s %s,Xt`", mn, op)
+		}
+		in.rs1 = r
+		return in, "", nil
+	case "BR", "BLR", "RET":
+		in := newInst(opIndirect)
+		in.rs1, in.link = th.reg("X30"), mn == "BLR"
+		if len(ops) == 1 {
+			r, _, ok := reg(0)
+			if !ok {
+				return bad("expected `%s Xn`", mn)
+			}
+			in.rs1 = r
+		} else if len(ops) != 0 || mn != "RET" {
+			return bad("expected `%s Xn`", mn)
+		}
+		return in, "", nil
+	case "ADR":
+		rd, _, ok := reg(0)
+		if !ok || len(ops) != 2 || !isIdent(ops[1]) {
+			return bad("expected `ADR Xd,label`")
+		}
+		in := newInst(opALU)
+		in.rd, in.adr, in.target = rd, true, ops[1]
+		return in, "", nil
+	case "CSET", "CSEL":
+		in := newInst(opCsel)
+		rd, w, ok := reg(0)
+		in.rd, in.width32 = rd, w
+		condAt := 1
+		if mn == "CSEL" {
+			r1, _, ok1 := reg(1)
+			r2, _, ok2 := reg(2)
+			in.rs1, in.rs2, ok, condAt = r1, r2, ok && ok1 && ok2, 3
+		} else {
+			in.cset = true
+		}
+		if !ok || len(ops) != condAt+1 {
+			return bad("expected `%s`", map[string]string{"CSET": "CSET Rd,cond", "CSEL": "CSEL Rd,Rn,Rm,cond"}[mn])
+		}
+		switch strings.ToUpper(ops[condAt]) {
+		case "EQ":
+			in.cond = condEq
+		case "NE":
+			in.cond = condNe
+		default:
+			return inst{}, "condition " + ops[condAt], nil
+		}
+		return in, "", nil
+	case "MSR":
+		// Only ELR_EL1, the return address ERET uses, is modelled.
+		if len(ops) != 2 || !strings.EqualFold(ops[0], "ELR_EL1") {
+			return inst{}, "system register write " + text, nil
+		}
+		r, _, ok := reg(1)
+		if !ok {
+			return bad("expected `MSR ELR_EL1,Xt`")
+		}
+		in := newInst(opALU)
+		in.alu, in.rd, in.rs2 = aluMov, th.reg(elrEL1), r
+		return in, "", nil
+	case "ERET":
+		return newInst(opEret), "", nil
+	case "UDF":
+		if len(ops) != 1 {
+			return bad("expected `UDF #imm`")
+		}
+		return newInst(opUDF), "", nil
 	case "ISB":
 		in := newInst(opFence)
 		in.fence = ax.FenceISB

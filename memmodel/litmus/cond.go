@@ -40,18 +40,21 @@ type Prop struct {
 	atom atom
 }
 
-// atom compares one final value with a constant.
+// atom compares one final value with a constant, or (fault set) asks
+// whether thread took a fault of that kind at the instruction at addr.
 type atom struct {
 	thread int   // -1 for a memory location
 	reg    int   // register slot when thread >= 0
 	addr   int64 // location address when thread < 0
 	size   int   // bytes compared at addr
 	value  int64
+	fault  faultKind
 }
 
 // finalState is what a condition is evaluated against.
 type finalState struct {
-	regs [][]int64 // per thread, per register slot
+	regs   [][]int64 // per thread, per register slot
+	faults [][]faultRec
 	// mem returns the final content of size bytes at addr (little-endian).
 	mem func(addr int64, size int) int64
 }
@@ -62,6 +65,17 @@ func (p Prop) eval(s *finalState) bool {
 		return true
 	case propAtom:
 		a := p.atom
+		if a.fault != 0 {
+			if a.thread >= len(s.faults) {
+				return false
+			}
+			for _, f := range s.faults[a.thread] {
+				if f.kind == a.fault && f.addr == a.addr {
+					return true
+				}
+			}
+			return false
+		}
 		if a.thread >= 0 {
 			regs := s.regs[a.thread]
 			v := int64(0)
@@ -117,7 +131,18 @@ func (p *parser) lexCondition(start, end int) *condLexer {
 			lx.push(text[off:off+2], off)
 			off += 2
 			continue
-		case strings.ContainsRune("~()[]=;", rune(c)):
+		case strings.HasPrefix(text[off:], `instr:"`) || strings.HasPrefix(text[off:], `label:"`):
+			// A quoted instruction or label value is one token.
+			q := strings.IndexByte(text[off+7:end], '"')
+			if q < 0 {
+				lx.push(text[off:end], off)
+				off = end
+				continue
+			}
+			lx.push(text[off:off+7+q+1], off)
+			off += 7 + q + 1
+			continue
+		case strings.ContainsRune("~()[]=;,", rune(c)):
 			lx.push(text[off:off+1], off)
 			off++
 			continue
@@ -201,6 +226,9 @@ func (p *parser) condition(start int) error {
 			lx.next()
 		}
 		lx.next()
+		if lx.peek() == ";" {
+			lx.next()
+		}
 	}
 	if strings.EqualFold(lx.peek(), "filter") {
 		lx.next()
@@ -324,6 +352,8 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 	locOff := lx.off()
 	tok := lx.next()
 	switch {
+	case strings.EqualFold(tok, "fault") && lx.peek() == "(":
+		return p.faultAtom(lx, locOff)
 	case tok == "[":
 		name := lx.next()
 		if !isIdent(name) {
@@ -382,4 +412,45 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 		pr = Prop{op: propNot, kids: []Prop{pr}}
 	}
 	return pr, nil
+}
+
+// faultAtom parses the rest of `fault(Pn:label,Kind)`: thread n took a
+// fault of kind Kind at the instruction at label.
+func (p *parser) faultAtom(lx *condLexer, off int) (Prop, error) {
+	lx.next() // (
+	refOff := lx.off()
+	ref := lx.next()
+	if !isLabelValue(ref) {
+		return Prop{}, p.s.errorf(refOff, "expected fault(Pn:label,Kind), found %q", ref)
+	}
+	th, _, _, err := p.splitRegisterThread(ref, refOff)
+	if err != nil {
+		return Prop{}, err
+	}
+	addr, err := p.labelValue(ref, refOff)
+	if err != nil {
+		return Prop{}, err
+	}
+	if err := lx.expect(","); err != nil {
+		return Prop{}, err
+	}
+	kindOff := lx.off()
+	kind, ok := faultNames[lx.next()]
+	if !ok {
+		return Prop{}, p.s.errorf(kindOff, "unknown fault type (want UndefinedInstruction)")
+	}
+	if err := lx.expect(")"); err != nil {
+		return Prop{}, err
+	}
+	return Prop{op: propAtom, atom: atom{thread: th, addr: addr, fault: kind}}, nil
+}
+
+// splitRegisterThread returns the thread number of `Pn:...`.
+func (p *parser) splitRegisterThread(s string, off int) (int, string, bool, error) {
+	colon := strings.IndexByte(s, ':')
+	id, err := atoiStrict(strings.TrimPrefix(strings.TrimPrefix(s[:colon], "P"), "p"))
+	if err != nil || id < 0 || id >= len(p.t.Threads) {
+		return 0, "", false, p.s.errorf(off, "bad thread in %q", s)
+	}
+	return id, s[colon+1:], true, nil
 }

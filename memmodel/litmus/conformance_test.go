@@ -178,3 +178,50 @@ func TestConformanceSample(t *testing.T) {
 		check(f, kinds)
 	}
 }
+
+// TestConformanceIFetch runs the whole AArch64 instruction-fetch catalogue
+// (herdtools7 catalogue/aarch64-ifetch, 326 tests, a fraction of a second)
+// and checks every verdict of aarch64-ifetch-kinds.txt: each test must
+// parse and run, and each test with a verdict must agree with herd.
+func TestConformanceIFetch(t *testing.T) {
+	dir := filepath.Join(sharedLitmus, "aarch64-ifetch")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("instruction-fetch catalogue not found at %s (it lives beside the repository as ../shared/litmus)", dir)
+	}
+	kinds, err := LoadExpectations(filepath.Join(sharedLitmus, "aarch64-ifetch-kinds.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Discover([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		test, err := Parse(f, src)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		r := Run(test, Options{Timeout: 20 * time.Second})
+		if r.Unsupported != "" || r.TimedOut {
+			t.Errorf("%s: unsupported=%q timedOut=%v", f, r.Unsupported, r.TimedOut)
+			continue
+		}
+		want, ok := LookupExpectation(kinds, f)
+		if !ok {
+			continue
+		}
+		compared++
+		if !want.Agrees(r) {
+			t.Errorf("%s: got %v %v, herd says %v", f, r.Verdict, r.Kind, want)
+		}
+	}
+	if compared != len(kinds) {
+		t.Errorf("compared %d tests with the %d verdicts of aarch64-ifetch-kinds.txt", compared, len(kinds))
+	}
+}

@@ -30,6 +30,14 @@
 // (memory.go); each piece is an event, rf and co are per piece, and the
 // pieces of one instruction are related by herd's si and not by po.
 //
+// AArch64 self- and cross-modifying code (herd's -variant ifetch) is in
+// ifetch.go: code has addresses, labels used as values make the
+// instructions they label into memory locations that stores may
+// overwrite, and executing one starts with a fetch whose value chooses
+// the instruction run (or an UndefinedInstruction fault and the thread's
+// handler). Such tests run under the armv8-ifetch model with the test's
+// CacheType.
+//
 // Tests using instructions or features the front ends do not model
 // parse but carry Test.Unsupported and get no verdict. LoadExpectations
 // and Discover support running whole suites against reference verdict

@@ -35,7 +35,13 @@ func (e *enumeration) run() string {
 		if err != nil {
 			return err.Error()
 		}
-		perThread[i] = trs
+		kept := trs[:0]
+		for _, tr := range trs {
+			if !tr.cut {
+				kept = append(kept, tr)
+			}
+		}
+		perThread[i] = kept
 	}
 	perThread = prunePaths(perThread)
 	e.pieces = piecesOf(e.t, perThread)
@@ -109,6 +115,11 @@ func prunePaths(perThread [][]trace) [][]trace {
 func feasible(tr trace, other func(loc, val int64) bool) bool {
 	last := map[int64]int64{} // location -> value of the latest own write
 	for _, e := range tr.events {
+		if e.annot&ax.IFetch != 0 {
+			// A fetch may read any write, however stale: instruction
+			// fetches are not coherent with the thread's own stores.
+			continue
+		}
 		if e.kind == ax.Read || e.kind == ax.Update {
 			want := e.val
 			if e.kind == ax.Update {
@@ -161,6 +172,7 @@ type graph struct {
 	locs     []int64         // locations with non-initial writes, sorted
 	initOf   map[int64]int   // initial write per location
 	regs     [][]int64
+	faults   [][]faultRec
 	coOrder  map[int64][]int // current coherence order per location
 
 	// Single-copy atomicity of mixed-size accesses. group numbers the
@@ -209,8 +221,7 @@ func (e *enumeration) build(choice []*trace) *graph {
 			g.group = append(g.group, gi)
 		}
 	}
-	for _, name := range t.locOrder {
-		base := t.Locations[name]
+	for _, base := range t.memoryBases() {
 		if len(e.pieces[base]) == 0 {
 			continue
 		}
@@ -243,6 +254,7 @@ func (e *enumeration) build(choice []*trace) *graph {
 			}
 		}
 		g.regs = append(g.regs, tr.regs)
+		g.faults = append(g.faults, tr.faults)
 	}
 	// Reads-from candidates first: a read with none rules out the whole
 	// combination of paths before any relation is built.
@@ -484,7 +496,7 @@ func (e *enumeration) check(g *graph) {
 	if !e.model.Consistent(x) {
 		return
 	}
-	st := &finalState{regs: g.regs, mem: func(addr int64, size int) int64 { return e.finalValue(g, addr, size) }}
+	st := &finalState{regs: g.regs, faults: g.faults, mem: func(addr int64, size int) int64 { return e.finalValue(g, addr, size) }}
 	if e.t.Filter != nil && !e.t.Filter.eval(st) {
 		return
 	}
@@ -505,8 +517,7 @@ func (e *enumeration) check(g *graph) {
 // written).
 func (e *enumeration) finalValue(g *graph, addr int64, size int) int64 {
 	base, _ := e.t.locBase(addr)
-	name, _ := e.t.locationAt(base)
-	v := uint64(extract(e.t.MemInit[name], addr-base, size))
+	v := uint64(extract(e.t.baseInit(base), addr-base, size))
 	end := addr + int64(size)
 	for _, p := range e.pieces[base] {
 		lo, hi := max(p.addr, addr), min(p.end(), end)
@@ -522,4 +533,17 @@ func (e *enumeration) finalValue(g *graph, addr int64, size int) int64 {
 		}
 	}
 	return int64(v)
+}
+
+// memoryBases lists the locations that get initial writes: the declared
+// ones, then the overwritable instructions.
+func (t *Test) memoryBases() []int64 {
+	out := make([]int64, 0, len(t.locOrder)+len(t.sites))
+	for _, name := range t.locOrder {
+		out = append(out, t.Locations[name])
+	}
+	for _, s := range t.sites {
+		out = append(out, s.addr)
+	}
+	return out
 }

@@ -36,6 +36,10 @@ type tEvent struct {
 type trace struct {
 	events []tEvent
 	regs   []int64 // final register values by slot
+	faults []faultRec
+	// cut marks a path stopped at the unrolling bound: its writes still
+	// feed the value domain, but it is no execution.
+	cut bool
 }
 
 // maxPathEvents bounds the events of one path: dependency sets are 64-bit
@@ -57,12 +61,29 @@ type pathState struct {
 	ctrl    uint64
 	resAddr int64 // reservation address, 0 when none (herd's RESADDR)
 	ninst   int   // instructions that produced events so far
+
+	// Instruction fetch. code is the thread whose code runs (a branch may
+	// enter another thread's code); inHandler is set while the fault
+	// handler runs; decoded is the instruction the last fetch read, to be
+	// executed next; faults are the faults taken so far.
+	code      int
+	inHandler bool
+	decoded   *inst
+	faults    []faultRec
+	// cut marks a path dropped at herd's unrolling bound.
+	cut bool
 }
+
+// unroll bounds how often a path enters its fault handler: a handler that
+// returns to a faulting instruction loops, and herd cuts such loops at its
+// default unrolling bound (-unroll 2), discarding the paths.
+const unroll = 2
 
 func (s *pathState) clone() *pathState {
 	c := *s
 	c.regs = append([]regVal(nil), s.regs...)
 	c.events = append([]tEvent(nil), s.events...)
+	c.faults = append([]faultRec(nil), s.faults...)
 	return &c
 }
 
@@ -85,7 +106,7 @@ func (s *pathState) set(r int, v regVal) {
 // nor written anywhere end the path (herd would fault).
 func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error) {
 	var out []trace
-	init := &pathState{regs: make([]regVal, len(th.regName))}
+	init := &pathState{regs: make([]regVal, len(th.regName)), code: th.ID}
 	for slot, v := range th.RegInit {
 		init.regs[slot] = regVal{v: v}
 	}
@@ -98,7 +119,16 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 		stack = stack[:len(stack)-1]
 	run:
 		for {
-			if s.pc >= len(th.Code) {
+			if s.cut {
+				out = append(out, trace{events: s.events, cut: true})
+				break
+			}
+			code := t.Threads[s.code]
+			end := code.mainEnd
+			if s.inHandler || code.handler < 0 {
+				end = len(code.Code)
+			}
+			if s.pc >= end {
 				if len(s.events) > maxPathEvents {
 					return nil, errPathTooLong
 				}
@@ -106,7 +136,7 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 				for i, r := range s.regs {
 					regs[i] = r.v
 				}
-				out = append(out, trace{events: s.events, regs: regs})
+				out = append(out, trace{events: s.events, regs: regs, faults: s.faults})
 				break
 			}
 			if s.steps++; s.steps > maxSteps {
@@ -115,9 +145,79 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 			if len(s.events) >= maxPathEvents-2 {
 				return nil, errPathTooLong
 			}
-			in := &th.Code[s.pc]
+			in := &code.Code[s.pc]
+			if s.decoded != nil {
+				in, s.decoded = s.decoded, nil
+			} else if site := code.sites[s.pc]; site != nil {
+				// Fetch the overwritable instruction: one path per word
+				// the location may hold, each running what it decodes to.
+				vals := mem.values(piece{site.addr, 4})
+				for k := len(vals) - 1; k >= 0; k-- {
+					c := s.clone()
+					c.events = append(c.events, tEvent{kind: ax.Read, size: 4, loc: site.addr, val: vals[k],
+						annot: ax.IFetch, ctrlDep: c.ctrl, amoRead: -1, inst: c.ninst})
+					c.ninst++
+					if c.decoded = site.lookup(vals[k]); c.decoded == nil {
+						c.pc++
+						if !c.fault(t, th, site.addr, faultUndefinedInstruction) {
+							c.pc = len(t.Threads[c.code].Code) // the thread stops
+						}
+					}
+					stack = append(stack, c)
+				}
+				break run
+			}
+			here := code.addr[s.pc]
 			s.pc++
 			switch in.op {
+			case opIndirect:
+				a := s.get(in.rs1)
+				if in.link {
+					s.set(th.reg("X30"), regVal{v: here + 4})
+				}
+				s.ctrl |= a.dep
+				if !s.jump(t, a.v) {
+					break run // not code: herd would stop on a segmentation fault
+				}
+			case opEret:
+				s.events = append(s.events, tEvent{kind: ax.Fence, fence: ax.FenceExcReturn, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst})
+				s.ninst++
+				a := s.get(th.reg(elrEL1))
+				s.ctrl |= a.dep
+				s.inHandler = false
+				if !s.jump(t, a.v) {
+					break run
+				}
+			case opUDF:
+				if !s.fault(t, th, here, faultUndefinedInstruction) {
+					s.pc = len(t.Threads[s.code].Code)
+				}
+			case opMaint:
+				e := tEvent{kind: ax.Fence, fence: in.fence, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst}
+				if in.rs1 != noReg {
+					a := s.get(in.rs1)
+					e.loc, e.addrDep = a.v, a.dep
+				}
+				s.events = append(s.events, e)
+				s.ninst++
+			case opCsel:
+				holds, dep := s.branch(&inst{rs1: flagsReg, useImm: true, cond: in.cond})
+				var v regVal
+				switch {
+				case in.cset && holds:
+					v = regVal{v: 1}
+				case in.cset:
+					v = regVal{v: 0}
+				case holds:
+					v = s.get(in.rs1)
+				default:
+					v = s.get(in.rs2)
+				}
+				v.dep |= dep
+				if in.width32 {
+					v.v = int64(uint32(v.v))
+				}
+				s.set(in.rd, v)
 			case opNop:
 			case opALU:
 				a := s.get(in.rs1)
@@ -131,6 +231,9 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 				s.events = append(s.events, tEvent{kind: ax.Fence, fence: in.fence, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst})
 				s.ninst++
 			case opJump:
+				if in.link {
+					s.set(th.reg("X30"), regVal{v: here + 4})
+				}
 				s.pc = in.targetPC
 			case opBranch:
 				taken, dep := s.branch(in)
@@ -341,4 +444,35 @@ func extend(v int64, size int, signed bool) int64 {
 	}
 	shift := 64 - 8*uint(size)
 	return v << shift >> shift
+}
+
+// jump continues at code address a, in whichever thread's code holds it.
+func (s *pathState) jump(t *Test, a int64) bool {
+	th, pc, ok := t.codeAt(a)
+	if !ok {
+		return false
+	}
+	s.code, s.pc = th.ID, pc
+	return true
+}
+
+// fault takes a fault at the instruction at addr: an exception entry
+// event, the fault recorded for fault(...) conditions, ELR_EL1 set to the
+// instruction, and a jump to the thread's handler. Without a handler (or
+// inside it) herd's default handling is fatal: fault returns false and the
+// thread stops.
+func (s *pathState) fault(t *Test, th *Thread, addr int64, kind faultKind) bool {
+	s.events = append(s.events, tEvent{kind: ax.Fence, fence: ax.FenceExcEntry, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst})
+	s.ninst++
+	s.faults = append(s.faults, faultRec{addr: addr, kind: kind})
+	if th.handler < 0 || s.inHandler {
+		return false
+	}
+	if len(s.faults) > unroll {
+		s.cut = true
+		return true
+	}
+	s.set(th.reg(elrEL1), regVal{v: addr})
+	s.inHandler, s.code, s.pc = true, th.ID, th.handler
+	return true
 }

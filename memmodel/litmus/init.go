@@ -133,6 +133,9 @@ func (p *parser) splitRegister(s string, off int) (*Thread, string, bool, error)
 func (p *parser) value(s string, off int) (int64, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "&")
+	if v, ok, err := p.specialValue(s, off); ok || err != nil {
+		return v, err
+	}
 	if v, ok := parseInt(s); ok {
 		return v, nil
 	}

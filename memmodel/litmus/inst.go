@@ -19,6 +19,14 @@ const (
 	opBranch           // conditional jump on rs1 (and rs2 or imm)
 	opJump             // unconditional jump
 	opCmp              // flags = rs1 - (rs2 or imm)
+	// AArch64 control and system instructions of the instruction-fetch
+	// catalogue.
+	opIndirect // jump to the address in rs1 (BR, BLR, RET)
+	opCsel     // rd = flags satisfy cond ? rs1 : rs2 (CSET: 1 : 0)
+	opMaint    // cache maintenance (DC CVAU, IC IVAU at rs1; IC IALLU)
+	opEret     // exception return to ELR_EL1
+	opUDF      // permanently undefined: an UndefinedInstruction fault
+	opHalt     // ends the thread (a fault with no handler)
 )
 
 type aluOp uint8
@@ -80,7 +88,17 @@ type inst struct {
 	ixExt ixExtend
 	// pair is the second register of an AArch64 LDP/STP (noReg
 	// otherwise); the parser expands a pair into two accesses.
-	pair      int
+	pair int
+
+	// link makes a branch write the address of the next instruction to
+	// X30 (BL, BLR). adr marks `ADR Xd,label` until the label resolves.
+	// relative targets (`B .+8`) are rel bytes from the instruction.
+	link, adr, relative bool
+	rel                 int64
+	cset                bool
+	// text is the instruction as written, for encoding it as a word.
+	text string
+
 	target    string // branch label
 	targetPC  int
 	line, col int

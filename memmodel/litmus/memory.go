@@ -55,6 +55,13 @@ type memory struct {
 // as a pointer) is its own anonymous location, which has no initial
 // write, as herd would fault on it.
 func (t *Test) locBase(a int64) (int64, bool) {
+	if a >= codeBase {
+		// An overwritable instruction is a 4-byte location of its own.
+		if _, ok := t.siteAt[a&^3]; ok {
+			return a &^ 3, true
+		}
+		return a, false
+	}
 	if a >= locationStride {
 		b := a - a%locationStride
 		if _, ok := t.locationAt(b); ok {
@@ -71,8 +78,17 @@ func (t *Test) initValue(p piece) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
+	return extract(t.baseInit(base), p.addr-base, p.size), true
+}
+
+// baseInit is the initial value of the location at base: its declared
+// value, or the encoding of the instruction an overwritable site holds.
+func (t *Test) baseInit(base int64) int64 {
+	if site, ok := t.siteAt[base]; ok {
+		return site.word
+	}
 	name, _ := t.locationAt(base)
-	return extract(t.MemInit[name], p.addr-base, p.size), true
+	return t.MemInit[name]
 }
 
 // extract returns size bytes of v starting at byte off (little-endian).

@@ -113,12 +113,15 @@ func Parse(filename string, src []byte) (*Test, error) {
 		return nil, s.errorf(lineEnd, "expected `{` opening the initial state")
 	}
 	open += lineEnd
+	p := &parser{s: s, t: t, front: front}
+	if err := p.headerOptions(lineEnd, open); err != nil {
+		return nil, err
+	}
 	closeOff := strings.IndexByte(s.text[open:], '}')
 	if closeOff < 0 {
 		return nil, s.errorf(open, "unclosed `{`: expected `}` ending the initial state")
 	}
 	closeOff += open
-	p := &parser{s: s, t: t, front: front}
 	initItems, err := p.initItems(open+1, closeOff)
 	if err != nil {
 		return nil, err
@@ -128,6 +131,7 @@ func Parse(filename string, src []byte) (*Test, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.layoutCode()
 	if err := p.applyInit(initItems); err != nil {
 		return nil, err
 	}
@@ -137,6 +141,9 @@ func Parse(filename string, src []byte) (*Test, error) {
 	if err := p.resolveLabels(); err != nil {
 		return nil, err
 	}
+	if err := p.fetchSites(); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -144,6 +151,14 @@ type parser struct {
 	s     *source
 	t     *Test
 	front frontEnd
+	// cols maps each table column to its thread, and says whether it is
+	// the thread's fault handler (`P0.F`).
+	cols []column
+}
+
+type column struct {
+	th      *Thread
+	handler bool
 }
 
 // frontEnd decodes one architecture's instructions and register names.
@@ -155,6 +170,12 @@ type frontEnd interface {
 	// returns "" if name is not a register.
 	regName(name string) string
 	defaultModel() string
+}
+
+// registerFile is implemented by front ends whose threads have fixed
+// register slots.
+type registerFile interface {
+	registers() []string
 }
 
 var frontEnds = map[string]frontEnd{
@@ -269,25 +290,47 @@ func (p *parser) threadHeader(line string, off int) error {
 	cs, offs := cells(line, off)
 	for i, c := range cs {
 		name := strings.TrimPrefix(strings.TrimPrefix(c, "P"), "p")
+		handler := false
+		if h, ok := strings.CutSuffix(name, ".F"); ok {
+			// `P0.F`: the fault handler of thread P0 (herd's fh_code).
+			name, handler = h, true
+		}
 		id, err := atoiStrict(name)
 		if err != nil || !strings.HasPrefix(strings.ToUpper(c), "P") {
-			return p.s.errorf(offs[i], "expected thread name P%d, found %q", i, c)
+			return p.s.errorf(offs[i], "expected thread name P%d, found %q", len(p.t.Threads), c)
 		}
-		if id != i {
-			return p.s.errorf(offs[i], "thread P%d out of order (expected P%d)", id, i)
+		if handler {
+			if id >= len(p.t.Threads) || p.t.Threads[id].handlerCode != nil {
+				return p.s.errorf(offs[i], "fault handler %s must follow thread P%d, once", c, id)
+			}
+			p.t.Threads[id].handlerCode = []inst{}
+			p.cols = append(p.cols, column{th: p.t.Threads[id], handler: true})
+			continue
 		}
-		p.t.Threads = append(p.t.Threads, newThread(id))
+		if id != len(p.t.Threads) {
+			return p.s.errorf(offs[i], "thread P%d out of order (expected P%d)", id, len(p.t.Threads))
+		}
+		th := newThread(id)
+		if rf, ok := p.front.(registerFile); ok {
+			// Fixed register slots, so that code runs on any thread
+			// (a branch into another thread's code).
+			for _, r := range rf.registers() {
+				th.reg(r)
+			}
+		}
+		p.t.Threads = append(p.t.Threads, th)
+		p.cols = append(p.cols, column{th: th})
 	}
 	return nil
 }
 
 func (p *parser) row(line string, off int) error {
 	cs, offs := cells(line, off)
-	if len(cs) > len(p.t.Threads) {
-		return p.s.errorf(offs[len(p.t.Threads)], "row has %d columns but the test has %d threads", len(cs), len(p.t.Threads))
+	if len(cs) > len(p.cols) {
+		return p.s.errorf(offs[len(p.cols)], "row has %d columns but the table has %d", len(cs), len(p.cols))
 	}
 	for i, c := range cs {
-		if err := p.cell(p.t.Threads[i], c, offs[i]); err != nil {
+		if err := p.cell(p.cols[i], c, offs[i]); err != nil {
 			return err
 		}
 	}
@@ -295,7 +338,12 @@ func (p *parser) row(line string, off int) error {
 }
 
 // cell decodes one table cell: optional `label:` then an instruction.
-func (p *parser) cell(th *Thread, text string, off int) error {
+func (p *parser) cell(col column, text string, off int) error {
+	th := col.th
+	code := &th.Code
+	if col.handler {
+		code = &th.handlerCode
+	}
 	for {
 		colon := strings.IndexByte(text, ':')
 		if colon <= 0 || !isIdent(strings.TrimSpace(text[:colon])) {
@@ -306,7 +354,7 @@ func (p *parser) cell(th *Thread, text string, off int) error {
 		in.target = lbl
 		in.line, in.col = p.s.pos(off)
 		in.targetPC = -2 // marks a label definition
-		th.Code = append(th.Code, in)
+		*code = append(*code, in)
 		rest := text[colon+1:]
 		lead := len(rest) - len(strings.TrimLeft(rest, " \t"))
 		off += colon + 1 + lead
@@ -327,6 +375,7 @@ func (p *parser) cell(th *Thread, text string, off int) error {
 		return nil
 	}
 	in.line, in.col = p.s.pos(off)
+	in.text = text
 	if in.pair != noReg {
 		// A register pair: the second access follows at the next address.
 		second := in
@@ -337,35 +386,55 @@ func (p *parser) cell(th *Thread, text string, off int) error {
 		}
 		in.pair, second.pair = noReg, noReg
 		second.imm += int64(in.size)
-		th.Code = append(th.Code, in, second)
+		*code = append(*code, in, second)
 		return nil
 	}
-	th.Code = append(th.Code, in)
+	*code = append(*code, in)
 	return nil
 }
 
-// resolveLabels turns label definitions into no-ops and branch targets
-// into instruction indices.
+// resolveLabels turns branch targets into instruction indices and ADR
+// operands into addresses. Labels are those of the thread's own code
+// (main code and fault handler); `.+N` targets are relative to the
+// instruction's address.
 func (p *parser) resolveLabels() error {
 	for _, th := range p.t.Threads {
-		labels := map[string]int{}
-		for i, in := range th.Code {
-			if in.op == opNop && in.targetPC == -2 {
-				labels[in.target] = i
-			}
-		}
 		for i := range th.Code {
-			in := &th.Code[i]
-			if in.op != opBranch && in.op != opJump {
-				continue
+			if err := p.resolveTarget(th, i, &th.Code[i]); err != nil {
+				return err
 			}
-			pc, ok := labels[in.target]
-			if !ok {
-				return &Error{File: p.s.file, Line: in.line, Col: in.col, Msg: sprintf("undefined label %q in P%d", in.target, th.ID)}
-			}
-			in.targetPC = pc
 		}
 	}
+	return nil
+}
+
+// resolveTarget resolves the label of in, placed at entry i of th.
+func (p *parser) resolveTarget(th *Thread, i int, in *inst) error {
+	if in.op != opBranch && in.op != opJump && !in.adr {
+		return nil
+	}
+	var pc int
+	var ok bool
+	if in.relative {
+		pc, ok = th.indexAt(th.addr[i] + in.rel)
+	} else {
+		pc, ok = th.labels[in.target]
+	}
+	if !ok {
+		return &Error{File: p.s.file, Line: in.line, Col: in.col, Msg: sprintf("undefined label %q in P%d", in.target, th.ID)}
+	}
+	if in.adr {
+		// ADR Xd,label: the label's address, a constant. Like a label in
+		// the initial state, it exports the label (herd's
+		// get_exported_label).
+		in.op, in.alu, in.useImm, in.imm, in.adr = opALU, aluMov, true, th.addr[pc], false
+		if p.t.exported == nil {
+			p.t.exported = map[labelRef]bool{}
+		}
+		p.t.exported[labelRef{th.ID, in.target}] = true
+		return nil
+	}
+	in.targetPC = pc
 	return nil
 }
 

@@ -77,6 +77,9 @@ func Run(t *Test, opts Options) (res Result) {
 	res = Result{Test: t.Name, Model: opts.Model}
 	if res.Model == "" {
 		res.Model = DefaultModel(t.Arch)
+		if t.IFetch {
+			res.Model = "armv8-ifetch"
+		}
 	}
 	defer func() { res.Duration = time.Since(start) }()
 	if t.Unsupported != "" {
@@ -87,6 +90,11 @@ func Run(t *Test, opts Options) (res Result) {
 	if !ok {
 		res.Unsupported = "unknown model " + res.Model
 		return res
+	}
+	if ct, ok := model.(interface {
+		WithCacheType(dic, idc bool) ax.Model
+	}); ok {
+		model = ct.WithCacheType(t.CacheDIC, t.CacheIDC)
 	}
 	var deadline time.Time
 	if opts.Timeout > 0 {

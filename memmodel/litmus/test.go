@@ -39,6 +39,27 @@ type Test struct {
 	// Unsupported is non-empty when the test uses an instruction or
 	// construct this checker does not model; such tests get no verdict.
 	Unsupported string
+
+	// Instruction fetch (AArch64 self- and cross-modifying code).
+	//
+	// CacheDIC and CacheIDC are CTR_EL0's bits as the `CacheType=` header
+	// sets them (DIC implies IDC). Variants lists `Variant=` words.
+	CacheDIC, CacheIDC bool
+	Variants           []string
+	// IFetch is set when the test needs the instruction-fetch model: it
+	// uses code labels as values, cache maintenance, a fault handler, a
+	// CacheType or Variant=self.
+	IFetch bool
+	// sites are the overwritable instructions (those at labels the test
+	// uses as values), each a 4-byte memory location; siteAt indexes them
+	// by address.
+	sites  []*codeSite
+	siteAt map[int64]*codeSite
+	// exported records the labels used as values, overwriting the
+	// instruction words given as values (herd's overwriting candidates).
+	exported    map[labelRef]bool
+	overwriting []overwrite
+	symbols     map[string]int64
 }
 
 // Thread is the code of one litmus thread.
@@ -48,6 +69,17 @@ type Thread struct {
 	regs    map[string]int // register name -> slot
 	regName []string
 	RegInit map[int]int64 // slot -> initial value
+
+	// Code holds the thread's code and then its fault handler (a `P0.F`
+	// column), which starts at handler (-1 when there is none); mainEnd
+	// is where the main code stops. addr gives each entry's address
+	// (a label entry has the address of the instruction it labels).
+	handlerCode []inst
+	handler     int
+	mainEnd     int
+	addr        []int64
+	labels      map[string]int
+	sites       map[int]*codeSite
 }
 
 // locationStride separates location addresses; offsets within a location
@@ -111,5 +143,5 @@ func (th *Thread) reg(name string) int {
 }
 
 func newThread(id int) *Thread {
-	return &Thread{ID: id, regs: map[string]int{"#zero": 0}, regName: []string{"#zero"}, RegInit: map[int]int64{}}
+	return &Thread{ID: id, regs: map[string]int{"#zero": 0}, regName: []string{"#zero"}, RegInit: map[int]int64{}, handler: -1}
 }

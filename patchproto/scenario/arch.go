@@ -27,6 +27,12 @@ type arch struct {
 	// shapes lists the mnemonics with their operand shapes (for errors).
 	shapes    map[string]string
 	regNumber func(name string) (int, bool)
+	// noZero: register 0 is an ordinary register (arm64 x0), not a
+	// hard-wired zero that [init] may not set.
+	noZero bool
+	// syncName is the local fetch barrier's mnemonic, for traces
+	// (empty: fence.i).
+	syncName string
 	// size is a statement's length in bytes in pass 1, when only
 	// constants resolve (labels have no address yet).
 	size func(in insn, consts resolver) (int, *Error)

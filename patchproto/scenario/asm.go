@@ -19,9 +19,9 @@ func parseInsn(a *arch, l line, ts []token) (insn, *Error) {
 	depth, start := 0, 0
 	for i, t := range rest {
 		switch {
-		case t.kind == tkPunct && t.val == "(":
+		case t.kind == tkPunct && (t.val == "(" || t.val == "["): // [ ]: arm64 [xn, off]
 			depth++
-		case t.kind == tkPunct && t.val == ")":
+		case t.kind == tkPunct && (t.val == ")" || t.val == "]"):
 			depth--
 		case t.kind == tkPunct && t.val == "," && depth == 0:
 			if i == start {

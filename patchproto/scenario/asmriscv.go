@@ -34,7 +34,7 @@ func riscvStores(w uint32) bool { return w&0x7f == 0x23 || w&0x7f == 0x2f }
 
 // mnemonics the assembler knows, with their operand shapes (for errors).
 var riscvMnemonics = map[string]string{
-	"nop": "", "ebreak": "", "fence.i": "", "fence.tso": "", "fence": "[pred, succ]",
+	"nop": "", "ebreak": "", "sret": "", "fence.i": "", "fence.tso": "", "fence": "[pred, succ]",
 	"ret": "", "jr": "rs", "jalr": "rs | rd, off(rs) | rd, rs, off", "jal": "target | rd, target",
 	"j": "target", "call": "target", "beq": "rs1, rs2, target", "bne": "rs1, rs2, target",
 	"beqz": "rs, target", "bnez": "rs, target", "addi": "rd, rs, imm", "ori": "rd, rs, imm",
@@ -148,12 +148,12 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		return []uint32{w}, nil
 	}
 	switch mn {
-	case "nop", "ebreak", "fence.i", "fence.tso", "ret":
+	case "nop", "ebreak", "fence.i", "fence.tso", "ret", "sret":
 		if err := in.arity(0); err != nil {
 			return nil, err
 		}
 		return []uint32{map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fence.i": riscv.FenceI,
-			"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0)}[mn]}, nil
+			"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0), "sret": riscv.Sret}[mn]}, nil
 	case "fence":
 		if err := in.arity(0, 2); err != nil {
 			return nil, err

@@ -32,8 +32,8 @@ func (b *builder) declaration(l line) *Error {
 		return errorf(l.pos(kw.off), "expected a declaration (harts, preempt, calls, memory, handler, ...), found %q", kw.val)
 	}
 	switch kw.val {
-	case "param", "source":
-		return nil
+	case "param", "source", "expect":
+		return nil // read by Parse
 	case "harts", "preempt", "calls":
 		return b.bound(c, kw)
 	case "memory":
@@ -52,18 +52,24 @@ func (b *builder) declaration(l line) *Error {
 		return nil
 	case "handler":
 		return b.handler(c)
+	case "interrupt":
+		return b.interruptDecl(c)
+	case "interrupts":
+		return b.interruptBound(c)
 	case "stop_machine":
-		if !c.accept("exit") || !c.accept(":") || !c.accept("fence.i") {
-			return errorf(l.pos(kw.off), "expected: stop_machine exit: fence.i (a CPU leaving stop_machine runs a local fence.i)")
+		if !c.accept("exit") || !c.accept(":") || !c.accept("fence.i") && !c.accept("isb") && !c.accept("isync") {
+			return errorf(l.pos(kw.off), "expected: stop_machine exit: fence.i (a CPU leaving stop_machine runs a local fence.i; isb on arm64, isync on ppc64)")
 		}
 		b.parkExit = true
 		return c.end()
 	case ".equ", ".set":
 		return b.equ(c)
-	case "hotplug", "cpu_online", "online":
-		return errorf(l.pos(kw.off), "CPU hotplug events are not supported yet: the machine has a fixed set of harts")
+	case "ctr_el0":
+		return b.cacheTypeDecl(c, l.pos(kw.off))
+	case "hotplug":
+		return b.hotplug(c, l.pos(kw.off))
 	}
-	return errorf(l.pos(kw.off), "unknown declaration %q (known: param, source, harts, preempt, calls, memory, max-states, max-depth, timeout, handler, stop_machine exit, .equ; sections start with [text], [data], [hart NAME], [init], [patcher], [check NAME])", kw.val)
+	return errorf(l.pos(kw.off), "unknown declaration %q (known: param, source, harts, preempt, calls, memory, max-states, max-depth, timeout, handler, hotplug, stop_machine exit, ctr_el0, .equ; sections start with [text], [data], [hart NAME], [init], [patcher], [check NAME])", kw.val)
 }
 
 // limits of the bounds, as for the built-in protocols' flags.
@@ -94,7 +100,7 @@ func (b *builder) bound(c *cursor, kw token) *Error {
 	return c.end()
 }
 
-// handler reads: handler NAME: fence r,r | fence.i | fence r,r; fence.i
+// handler reads: handler NAME [via csd|sbi]: fence r,r | fence.i | fence r,r; fence.i
 func (b *builder) handler(c *cursor) *Error {
 	name, err := c.ident("a handler name")
 	if err != nil {
@@ -106,14 +112,41 @@ func (b *builder) handler(c *cursor) *Error {
 	if len(b.handlers) == 16 {
 		return errorf(c.l.pos(name.off), "at most 16 IPI handlers")
 	}
+	h := model.Handler{Name: name.val}
+	if c.accept("via") {
+		t, err := c.ident("csd or sbi")
+		if err != nil {
+			return err
+		}
+		switch t.val {
+		case "csd":
+			h.Via = model.ViaCSD
+		case "sbi":
+			h.Via = model.ViaSBI
+		default:
+			return errorf(c.at(t), "unknown IPI delivery %q (csd: smp_call_function/on_each_cpu, ordered; sbi: firmware IPI, unordered)", t.val)
+		}
+	}
 	if err := c.expect(":"); err != nil {
 		return err
 	}
-	h := model.Handler{Name: name.val}
+	if err := b.handlerBody(c, &h); err != nil {
+		return err
+	}
+	b.handlerIndex[name.val] = len(b.handlers)
+	b.handlers = append(b.handlers, h)
+	return nil
+}
+
+// handlerBody reads what a handler (or a CPU coming online) runs:
+// fence P,S and/or fence.i, separated by ;.
+func (b *builder) handlerBody(c *cursor, h *model.Handler) *Error {
 	for {
 		switch {
 		case c.accept("fence.i"):
 			h.SyncFetch = true
+		case c.accept("isb"): // arm64's local fetch synchronisation
+			h.SyncFetch, h.SyncName = true, "isb"
 		case c.is("fence") || c.is("fence.tso"):
 			k, err := fenceKind(c)
 			if err != nil {
@@ -124,7 +157,7 @@ func (b *builder) handler(c *cursor) *Error {
 			}
 			h.Fence = &k
 		default:
-			return c.errorf("a handler runs fence P,S and/or fence.i; found %s", c.describe())
+			return c.errorf("a handler runs fence P,S and/or fence.i (isb on arm64); found %s", c.describe())
 		}
 		if c.done() {
 			break
@@ -133,8 +166,6 @@ func (b *builder) handler(c *cursor) *Error {
 			return err
 		}
 	}
-	b.handlerIndex[name.val] = len(b.handlers)
-	b.handlers = append(b.handlers, h)
 	return nil
 }
 

@@ -15,6 +15,9 @@ type File struct {
 	Docs    []string // further quoted lines
 	Sources []string // source "..." declarations: the kernel code it models
 	Params  []Param
+	// Expect is the expect line: the result `ftcheck test` holds the
+	// file's default configuration to (nil: none).
+	Expect *Expect
 
 	header Pos
 	lines  []line // every line after the header and doc lines
@@ -162,6 +165,18 @@ func (f *File) scanDeclarations() *Error {
 			if err := c.end(); err != nil {
 				return err
 			}
+		case "expect":
+			switch {
+			case depth > 0:
+				return errorf(l.pos(off), "expect must not be inside .if: it is the expectation of the file's own configuration")
+			case f.Expect != nil:
+				return errorf(l.pos(off), "a second expect line (the first is at %s)", f.Expect.Pos)
+			}
+			e, err := parseExpect(l, off)
+			if err != nil {
+				return err
+			}
+			f.Expect = e
 		case "param":
 			if depth > 0 {
 				return errorf(l.pos(off), "param must not be inside .if")

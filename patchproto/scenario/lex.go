@@ -57,7 +57,7 @@ const (
 	tkIdent  tokKind = iota // names, mnemonics, registers, directives (.org), fence.i
 	tkNumber                // 12, 0x1f, -: a separate punct token
 	tkString                // "text" (Val without quotes)
-	tkPunct                 // ( ) , : = + - [ ] { } ; | ~ % -> <-> == != /\ \/
+	tkPunct                 // ( ) , : = + - [ ] { } ; | ~ % ! -> <-> == != /\ \/
 )
 
 type token struct {
@@ -110,7 +110,7 @@ func tokenize(l line, start int) ([]token, *Error) {
 				}
 			}
 			if n == 0 {
-				if !strings.ContainsRune("(),:=+-[]{};|~%*", rune(c)) {
+				if !strings.ContainsRune("(),:=+-[]{};|~%*!", rune(c)) {
 					return nil, errorf(l.pos(i), "unexpected character %q", rune(c))
 				}
 				n = 1

@@ -50,14 +50,35 @@ func (b *builder) build() (model.Config, *Error) {
 			if err := b.checkSection(s, &intent); err != nil {
 				return model.Config{}, err
 			}
-			tornPair = true
+			tornPair = tornPair || s.arg == "torn-pair"
 		}
 	}
 	syms := b.symbolTable()
+	intrs, maxIntr, e := b.interruptSources()
+	if e != nil {
+		return model.Config{}, e
+	}
 	var cs []model.Check
 	if tornPair {
 		intent.Symbols = syms
 		cs = append(cs, checks.TornPair{Intent: intent})
+	}
+	cs = append(cs, b.controlChecks(syms)...)
+	if b.deadlock {
+		cs = append(cs, checks.Deadlock{})
+	}
+	var mons []model.Monitor
+	for _, finish := range b.tracerChecks {
+		c, mo, err := finish(ops, syms)
+		if err != nil {
+			return model.Config{}, err
+		}
+		if c != nil {
+			cs = append(cs, c)
+		}
+		if mo != nil {
+			mons = append(mons, mo)
+		}
 	}
 	if len(b.conds) > 0 {
 		cond, err := b.parseCondition(b.conds)
@@ -66,7 +87,7 @@ func (b *builder) build() (model.Config, *Error) {
 		}
 		cs = append(cs, FinalCheck{cond: cond})
 	}
-	if len(cs) == 0 {
+	if len(cs) == 0 && len(mons) == 0 {
 		return model.Config{}, errorf(b.f.header, "nothing to check: add a [check torn-pair] section or a final condition (exists, ~exists, forall)")
 	}
 
@@ -105,19 +126,31 @@ func (b *builder) build() (model.Config, *Error) {
 		}
 	}
 	m := &model.Machine{Harts: harts, Mem: mem, Fetch: b.arch.fetch(b.text.lo, img, len(harts))}
-	return model.Config{
-		Name:         b.f.Name,
-		ISA:          b.arch.isa,
-		Initial:      m,
-		Patch:        ops,
-		Handlers:     b.handlers,
-		MaxPreempt:   b.preempt,
-		SchedPoints:  b.text.sched,
-		HartsStore:   stores,
-		ParkExitSync: b.parkExit,
-		Checks:       cs,
-		Symbols:      syms,
-	}, nil
+	if err := b.setCacheType(m.Fetch); err != nil {
+		return model.Config{}, err
+	}
+	cfg := model.Config{
+		Name:          b.f.Name,
+		ISA:           b.arch.isa,
+		Initial:       m,
+		Patch:         ops,
+		Handlers:      b.handlers,
+		MaxPreempt:    b.preempt,
+		SchedPoints:   b.text.sched,
+		HartsStore:    stores,
+		ParkExitSync:  b.parkExit,
+		ShadowStack:   b.lostReturn,
+		SyncName:      b.arch.syncName,
+		Checks:        cs,
+		Monitors:      mons,
+		Interrupts:    intrs,
+		MaxInterrupts: maxIntr,
+		Symbols:       syms,
+	}
+	if err := b.applyHotplug(&cfg); err != nil {
+		return model.Config{}, err
+	}
+	return cfg, nil
 }
 
 // patchesStore reports whether a patcher store may put a store
@@ -203,7 +236,7 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 		if !ok {
 			return errorf(c.at(r), "unknown register %q", r.val)
 		}
-		if n == 0 {
+		if n == 0 && !b.arch.noZero {
 			return errorf(c.at(r), "zero is always 0")
 		}
 		reg = n

@@ -54,7 +54,7 @@ func (b *builder) patcher(lines []line) ([]model.PatchOp, *Error) {
 	return ops, nil
 }
 
-const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns}, fence [P,S], fence.tso, fence.i, ipi others|all HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
+const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
 
 func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	kw := c.peek()
@@ -72,6 +72,8 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	case "fence.i":
 		c.next()
 		return model.PatchOp{Kind: model.PatchSyncFetch}, nil
+	case "dc", "ic", "dsb":
+		return b.maintenanceStep(c)
 	case "ipi":
 		c.next()
 		op := model.PatchOp{Kind: model.PatchSendIPI}
@@ -79,10 +81,13 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 		case c.accept("others"):
 		case c.accept("all"):
 			op.ToSelf = true
-		case c.is("mask"):
-			return op, c.errorf("an IPI to the harts read from a mask (cpu_online_mask) is not supported yet: every IPI goes to every hart")
+			// on_each_cpu_mask: the caller and the harts of the mask
+			// the last `load mask` read.
+			op.ToMask = c.accept("mask")
+		case c.accept("mask"):
+			op.ToMask = true // smp_call_function_many to the mask read
 		default:
-			return op, c.errorf("expected ipi others HANDLER (smp_call_function) or ipi all HANDLER (on_each_cpu), found %s", c.describe())
+			return op, c.errorf("expected ipi others HANDLER (smp_call_function), ipi all HANDLER (on_each_cpu) or ipi mask HANDLER (the harts of the mask read by load mask), found %s", c.describe())
 		}
 		h, err := b.handlerRef(c)
 		op.Handler = h
@@ -103,7 +108,10 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	case "release":
 		c.next()
 		return model.PatchOp{Kind: model.PatchRelease}, nil
-	case "load", "cmpxchg", "read", "atomic_inc", "atomic_dec":
+	case "load":
+		c.next()
+		return b.maskLoad(c)
+	case "cmpxchg", "read", "atomic_inc", "atomic_dec":
 		return model.PatchOp{}, c.errorf("%s is not supported yet as a patcher step", kw.val)
 	}
 	return model.PatchOp{}, c.errorf("unknown patcher step %q (known: %s)", kw.val, patchSteps)

@@ -31,6 +31,7 @@ type htmlPage struct {
 	Message, Bounds, Counts        string
 	Notes                          []string
 	Minimize                       string
+	History                        string // porcupine's page, linked
 	Lanes                          []lane
 	Rows                           []htmlRow
 	Edges                          []edge
@@ -47,7 +48,7 @@ type htmlRow struct {
 func HTML(w io.Writer, in Input) error {
 	p := htmlPage{
 		Tool: in.Tool, Title: in.title(), Headline: in.headline(), Outcome: in.Result.Outcome.String(),
-		Bounds: in.Bounds, Counts: in.counts(), Notes: in.Notes,
+		Bounds: in.Bounds, Counts: in.counts(), Notes: in.Notes, History: in.History,
 	}
 	if v := in.Result.Violation; v != nil {
 		p.Message = v.Message

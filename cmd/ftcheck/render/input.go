@@ -28,6 +28,10 @@ type Input struct {
 	// identical bytes makes no version, so versions cannot be counted
 	// without knowing what was there.
 	BootWord func(addr uint64) (word uint32, ok bool)
+	// History is the address (relative to the page) of porcupine's view
+	// of a stale-dest violation's history, written next to the page; ""
+	// when there is none.
+	History string
 }
 
 // headline is the verdict in one line, as the text report says it.

@@ -1,0 +1,463 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ftcheck/ftcheck/cmd/ftcheck/render"
+	"github.com/ftcheck/ftcheck/memmodel/litmus"
+	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto"
+)
+
+const testUsage = `usage: ftcheck test [options] DIR|FILE...
+
+Runs every .scenario and .litmus file (folders are searched recursively)
+against the expectation written with it, several at once, and prints one
+line per file and the summary "N passed, N failed". A scenario states its
+expectation on an expect line; a litmus file's is in herd's verdict files
+(*-expected.csv, *-kinds.txt, *.kinds) in its folder or one above it, up
+to the folder given. See docs/ci.md.
+
+Exit status: 0 every expectation holds, 1 one does not, 2 bad input (a
+malformed file, or one without an expectation), 3 interrupted.
+
+options:
+`
+
+func init() { extraCommands["test"] = cmdTest }
+
+// testStatus is how one file's test ended.
+type testStatus int
+
+const (
+	testPass        testStatus = iota
+	testFail                   // the expectation does not hold
+	testError                  // the file cannot be tested: bad input, no expectation
+	testInterrupted            // Ctrl-C came first
+)
+
+// testResult is one file's outcome: its line of output and its JUnit
+// testcase.
+type testResult struct {
+	File     string
+	Status   testStatus
+	Expected string // the expectation in words
+	Got      string // what the run found, in the same words
+	Counts   string // states or executions, for the PASS line
+	Detail   string // why it failed or erred: the trace of a violation, an error message
+	Elapsed  time.Duration
+}
+
+// testFile is a file to test and the folder named on the command line
+// that led to it (verdict files are looked for up to that folder).
+type testFile struct {
+	path, root string
+}
+
+type testFlags struct {
+	junit   string
+	jobs    int
+	timeout time.Duration
+	expects []string
+}
+
+func cmdTest(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("test", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var f testFlags
+	fl.StringVar(&f.junit, "junit", "", "also write the results as JUnit XML to `FILE` (GitLab, Jenkins, GitHub Actions)")
+	fl.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files tested at once")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "bound on each file's search (a scenario's own timeout line wins); a search it stops fails")
+	fl.Func("expect", "a litmus verdict `FILE` (CSV path,0|1 or kinds NAME Kind) used before those found next to the tests; repeatable", func(s string) error {
+		f.expects = append(f.expects, s)
+		return nil
+	})
+	fl.Usage = func() { fmt.Fprint(stderr, testUsage); fl.PrintDefaults() }
+	paths, err := parseInterleaved(fl, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitSafe
+		}
+		return exitUsage
+	}
+	switch {
+	case len(paths) == 0:
+		fl.Usage()
+		return exitUsage
+	case f.jobs < 1:
+		fmt.Fprintf(stderr, "ftcheck test: --jobs %d: want at least 1\n", f.jobs)
+		return exitUsage
+	case f.timeout < 0:
+		fmt.Fprintln(stderr, "ftcheck test: --timeout must not be negative")
+		return exitUsage
+	}
+	if f.junit != "" {
+		if err := checkOutputPath(f.junit); err != nil {
+			fmt.Fprintf(stderr, "ftcheck test: --junit %s: %v\n", f.junit, err)
+			return exitUsage
+		}
+	}
+	files, err := discoverTests(paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "ftcheck test: %v\n", err)
+		return exitUsage
+	}
+	verdicts := newVerdictFiles()
+	for _, e := range f.expects {
+		m, err := litmus.LoadExpectations(e)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftcheck test: --expect: %v\n", err)
+			return exitUsage
+		}
+		verdicts.given = append(verdicts.given, m)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	results := runTests(ctx, files, f, verdicts, func(r testResult) { printTestResult(stdout, r) })
+	wall := time.Since(start)
+
+	var n [4]int
+	for _, r := range results {
+		n[r.Status]++
+	}
+	summary := fmt.Sprintf("%d passed, %d failed", n[testPass], n[testFail])
+	if n[testError] > 0 {
+		summary += fmt.Sprintf(", %d errors", n[testError])
+	}
+	if n[testInterrupted] > 0 {
+		summary += fmt.Sprintf(", %d not run (interrupted)", n[testInterrupted])
+	}
+	fmt.Fprintln(stdout, summary)
+
+	code := exitSafe
+	if f.junit != "" {
+		var buf bytes.Buffer
+		if err := writeJUnit(&buf, results, wall); err == nil {
+			err = os.WriteFile(f.junit, buf.Bytes(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ftcheck test: --junit: %v\n", err)
+			code = exitUsage
+		}
+	}
+	for status, c := range map[testStatus]int{testFail: exitViolation, testError: exitUsage, testInterrupted: exitIncomplete} {
+		if n[status] > 0 {
+			code = worse(code, c)
+		}
+	}
+	return code
+}
+
+// parseInterleaved reads flags and paths in any order.
+func parseInterleaved(fl *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		if fl.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fl.Arg(0))
+		args = fl.Args()[1:]
+	}
+}
+
+// testKinds are the file names ftcheck test runs.
+var testKinds = map[string]bool{".scenario": true, ".litmus": true}
+
+// discoverTests lists the files to test, in command-line order, each
+// folder's files in lexical order. A folder without any test file is an
+// error: a CI job pointed at the wrong folder must not pass.
+func discoverTests(paths []string) ([]testFile, error) {
+	var files []testFile
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			if !testKinds[filepath.Ext(p)] {
+				return nil, fmt.Errorf("%s: not a .scenario or .litmus file", p)
+			}
+			files = append(files, testFile{p, filepath.Dir(p)})
+			continue
+		}
+		before := len(files)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && testKinds[filepath.Ext(path)] {
+				files = append(files, testFile{path, p})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == before {
+			return nil, fmt.Errorf("%s: no .scenario or .litmus files in it", p)
+		}
+	}
+	return files, nil
+}
+
+// runTests tests files on f.jobs goroutines and reports each result to
+// show in input order, as soon as it and every earlier one are done.
+// After Ctrl-C no file is started; a search it stopped is reported as
+// interrupted, not as failed.
+func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verdictFiles, show func(testResult)) []testResult {
+	results := make([]testResult, len(files))
+	jobs := make(chan int)
+	done := make(chan int)
+	for w := 0; w < min(f.jobs, len(files)); w++ {
+		go func() {
+			for i := range jobs {
+				if ctx.Err() != nil {
+					results[i] = testResult{File: files[i].path, Status: testInterrupted}
+				} else {
+					results[i] = runTest(ctx, files[i], f, verdicts)
+				}
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		for i := range files {
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	finished := make([]bool, len(files))
+	next := 0
+	for range files {
+		finished[<-done] = true
+		for next < len(files) && finished[next] {
+			show(results[next])
+			next++
+		}
+	}
+	return results
+}
+
+func runTest(ctx context.Context, tf testFile, f testFlags, verdicts *verdictFiles) testResult {
+	start := time.Now()
+	var r testResult
+	if filepath.Ext(tf.path) == ".litmus" {
+		r = runLitmusTest(tf, f, verdicts)
+	} else {
+		r = runScenarioTest(ctx, tf.path, f)
+	}
+	r.File, r.Elapsed = tf.path, time.Since(start)
+	return r
+}
+
+// runScenarioTest explores the file's own configuration — what
+// `ftcheck explore FILE` explores — and judges it by its expect line.
+func runScenarioTest(ctx context.Context, file string, f testFlags) testResult {
+	fail := func(err error) testResult { return testResult{Status: testError, Detail: err.Error()} }
+	p, err := patchproto.Load(file)
+	if err != nil {
+		return fail(err)
+	}
+	if p.Expect == nil {
+		return fail(fmt.Errorf("%s: no expect line: say what must happen, e.g. expect safe or expect violated torn-pair (docs/ci.md)", file))
+	}
+	opt, err := p.FileDefaults()
+	if err != nil {
+		return fail(err)
+	}
+	c, err := p.Configure(opt)
+	if err != nil {
+		return fail(err)
+	}
+	if err := p.Expect.Applies(c.System); err != nil {
+		return fail(err)
+	}
+	mo := model.Options{Bounds: c.Bounds, NoSymmetry: c.ConcreteHarts, Workers: 1}
+	if mo.Timeout == 0 {
+		mo.Timeout = f.timeout
+	}
+	res := model.Explore(ctx, c.System, mo)
+	r := testResult{Expected: p.Expect.String()}
+	st := res.Stats
+	r.Counts = fmt.Sprintf("%d states", st.States)
+	ok, got, jerr := p.Expect.Judge(res, c.System)
+	r.Got = got
+	switch {
+	case jerr != nil:
+		r.Status, r.Detail = testError, jerr.Error()
+	case ok:
+		r.Status = testPass
+	case res.Outcome == model.Incomplete && ctx.Err() != nil:
+		r.Status = testInterrupted
+	default:
+		r.Status = testFail
+		var b strings.Builder
+		rep := Report{Tool: toolVersion, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
+		if err := render.Email(&b, viewInput(rep, c.System)); err != nil {
+			fmt.Fprintf(&b, "(the report could not be drawn: %v)\n", err)
+		}
+		fmt.Fprintf(&b, "\nexpected: %s (%s)\nreproduce: ftcheck explore %s\n", r.Expected, p.Expect.Pos, file)
+		r.Detail = b.String()
+	}
+	return r
+}
+
+// runLitmusTest decides a litmus file under its architecture's model,
+// as ftcheck litmus does, and compares with herd's verdict for it.
+func runLitmusTest(tf testFile, f testFlags, verdicts *verdictFiles) testResult {
+	e, found, err := verdicts.lookup(tf)
+	if err != nil {
+		return testResult{Status: testError, Detail: err.Error()}
+	}
+	if !found {
+		return testResult{Status: testError, Detail: fmt.Sprintf("%s: no expected verdict: add `%s Allowed|Forbidden|Required` to a *.kinds file, or `%s,0|1` to a *-expected.csv, in its folder (ftcheck litmus runs a file for its verdict alone)",
+			tf.path, litmus.ExpectationKey(tf.path), filepath.ToSlash(tf.path))}
+	}
+	src, err := os.ReadFile(tf.path)
+	if err != nil {
+		return testResult{Status: testError, Detail: err.Error()}
+	}
+	t, err := litmus.Parse(tf.path, src)
+	if err != nil {
+		return testResult{Status: testError, Detail: err.Error()}
+	}
+	res := litmus.Run(t, litmus.Options{Timeout: f.timeout})
+	r := testResult{Expected: e.String(), Counts: fmt.Sprintf("%d executions", res.Executions)}
+	switch {
+	case res.Unsupported != "":
+		r.Status, r.Detail = testError, fmt.Sprintf("%s: unsupported: %s", tf.path, res.Unsupported)
+	case res.TimedOut:
+		r.Status, r.Got = testFail, fmt.Sprintf("timeout after %s (%d executions)", f.timeout, res.Executions)
+		r.Detail = "the search ran out of time: no verdict"
+	default:
+		r.Got = fmt.Sprintf("%s %s (model %s)", res.Verdict, res.Kind, res.Model)
+		r.Status = testPass
+		if !e.Agrees(res) {
+			r.Status = testFail
+			r.Detail = fmt.Sprintf("herd's verdict is %s; under %s the condition's verdict is %s and its outcome %s\n", e, res.Model, res.Verdict, res.Kind)
+		}
+	}
+	return r
+}
+
+// printTestResult writes a file's line, and under a failure or an error
+// what explains it, indented.
+func printTestResult(w io.Writer, r testResult) {
+	ms := r.Elapsed.Round(time.Millisecond)
+	switch r.Status {
+	case testPass:
+		fmt.Fprintf(w, "PASS  %s (%s, %s, %s)\n", r.File, r.Got, r.Counts, ms)
+	case testFail:
+		fmt.Fprintf(w, "FAIL  %s: expected %s, got %s (%s, %s)\n", r.File, r.Expected, r.Got, r.Counts, ms)
+	case testError:
+		// The message names the file (file:line:col: ...) or is given it.
+		first, more, _ := strings.Cut(r.Detail, "\n")
+		if !strings.HasPrefix(first, r.File) {
+			first = r.File + ": " + first
+		}
+		fmt.Fprintf(w, "ERROR %s\n", first)
+		r.Detail = more
+	case testInterrupted:
+		fmt.Fprintf(w, "SKIP  %s: interrupted\n", r.File)
+	}
+	if r.Detail != "" {
+		for _, l := range strings.Split(strings.TrimRight(r.Detail, "\n"), "\n") {
+			fmt.Fprintln(w, strings.TrimRight("      "+l, " "))
+		}
+	}
+}
+
+// verdictFiles finds herd's verdict files next to litmus tests, reading
+// each folder's once.
+type verdictFiles struct {
+	given []map[string]litmus.Expectation // --expect, first
+	mu    sync.Mutex                      // guards dirs
+	dirs  map[string]verdictDir
+}
+
+type verdictDir struct {
+	m   map[string]litmus.Expectation // the folder's verdict files merged
+	err error
+}
+
+func newVerdictFiles() *verdictFiles { return &verdictFiles{dirs: map[string]verdictDir{}} }
+
+// isVerdictFile: Dat3M's NAME-expected.csv, herd's NAME-kinds.txt and
+// NAME.kinds.
+func isVerdictFile(name string) bool {
+	return strings.HasSuffix(name, "-expected.csv") || strings.HasSuffix(name, "-kinds.txt") || strings.HasSuffix(name, ".kinds")
+}
+
+// lookup finds tf's verdict: --expect files first, then the verdict
+// files of its folder, its parent, ... up to the folder it was found
+// from. Lookups run on several goroutines; the folders are read under
+// a lock.
+func (v *verdictFiles) lookup(tf testFile) (litmus.Expectation, bool, error) {
+	for _, m := range v.given {
+		if e, ok := litmus.LookupExpectation(m, tf.path); ok {
+			return e, true, nil
+		}
+	}
+	root := filepath.Clean(tf.root)
+	for dir := filepath.Dir(tf.path); ; dir = filepath.Dir(dir) {
+		vd := v.dir(dir)
+		if vd.err != nil {
+			return litmus.Expectation{}, false, vd.err
+		}
+		if e, ok := litmus.LookupExpectation(vd.m, tf.path); ok {
+			return e, true, nil
+		}
+		if filepath.Clean(dir) == root || filepath.Dir(dir) == dir {
+			return litmus.Expectation{}, false, nil
+		}
+	}
+}
+
+func (v *verdictFiles) dir(dir string) verdictDir {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if vd, ok := v.dirs[dir]; ok {
+		return vd
+	}
+	vd := verdictDir{m: map[string]litmus.Expectation{}}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		vd.err = err
+	}
+	for _, e := range ents {
+		if e.IsDir() || !isVerdictFile(e.Name()) {
+			continue
+		}
+		m, err := litmus.LoadExpectations(filepath.Join(dir, e.Name()))
+		if err != nil {
+			vd.err = err
+			break
+		}
+		for k, x := range m {
+			vd.m[k] = x
+		}
+	}
+	v.dirs[dir] = vd
+	return vd
+}

@@ -1,0 +1,432 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var summaryLine = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed(, (\d+) errors)?(, (\d+) not run \(interrupted\))?\n\z`)
+
+// summary reads the closing line: passed, failed, errors.
+func summary(t *testing.T, out string) [3]int {
+	t.Helper()
+	m := summaryLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no closing summary line:\n%s", out)
+	}
+	var n [3]int
+	for i, g := range []string{m[1], m[2], m[4]} {
+		n[i], _ = strconv.Atoi(g)
+	}
+	return n
+}
+
+// The project's own regression folder passes, one PASS line per file.
+func TestTestRunsTheRegressionFolder(t *testing.T) {
+	if testing.Short() || raceDetector {
+		t.Skip("runs every regression entry (a few seconds; .ci/run runs the folder itself too)")
+	}
+	dir := filepath.Join("..", "..", "patchproto", "regress")
+	entries, _ := filepath.Glob(filepath.Join(dir, "*.scenario"))
+	if len(entries) == 0 {
+		t.Fatal("no regression entries")
+	}
+	code, out, errOut := ftcheck("test", dir)
+	if code != exitSafe {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if n := summary(t, out); n != [3]int{len(entries), 0, 0} {
+		t.Fatalf("summary %v for %d entries\n%s", n, len(entries), out)
+	}
+	if strings.Count(out, "\nPASS  ")+strings.Count(out[:6], "PASS  ") != len(entries) {
+		t.Fatalf("want one PASS line per entry:\n%s", out)
+	}
+}
+
+const pairNostop = "protocol riscv-pair\nset variant = nostop\n"
+
+// A broken expectation fails the run (exit 1) with the violation's trace
+// under the FAIL line and in the JUnit failure.
+func TestTestFailsOnABrokenExpectation(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"good.scenario":  pairNostop + "expect violated torn-pair steps 4\n",
+		"wrong.scenario": pairNostop + "expect safe\n",
+		"steps.scenario": pairNostop + "expect violated torn-pair steps 5\n",
+		"bound.scenario": "protocol riscv-jalr\nmax-states 20\nexpect safe\n",
+	})
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	code, out, _ := ftcheck("test", "--junit", junit, dir)
+	if code != exitViolation {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	if n := summary(t, out); n != [3]int{1, 3, 0} {
+		t.Fatalf("summary %v\n%s", n, out)
+	}
+	for _, want := range []string{
+		"PASS  " + filepath.Join(dir, "good.scenario") + " (violated torn-pair steps 4, ",
+		"FAIL  " + filepath.Join(dir, "wrong.scenario") + ": expected safe, got violated torn-pair steps 4 (",
+		"FAIL  " + filepath.Join(dir, "steps.scenario") + ": expected violated torn-pair steps 5, got violated torn-pair steps 4",
+		"FAIL  " + filepath.Join(dir, "bound.scenario") + ": expected safe, got incomplete (state bound 20 reached)",
+		"      Minimal counterexample, 4 steps",
+		"<-- torn-pair",
+		"      reproduce: ftcheck explore " + filepath.Join(dir, "wrong.scenario"),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	doc := readJUnit(t, junit)
+	s := doc.Suites[0]
+	if doc.Tests != 4 || doc.Failures != 3 || s.Tests != 4 || s.Failures != 3 || s.Errors != 0 {
+		t.Fatalf("counts %+v", doc)
+	}
+	var wrong *junitCase
+	for i := range s.Cases {
+		if strings.HasSuffix(s.Cases[i].Name, "wrong.scenario") {
+			wrong = &s.Cases[i]
+		}
+	}
+	if wrong == nil || wrong.Failure == nil || wrong.Failure.Message != "expected safe, got violated torn-pair steps 4" ||
+		!strings.Contains(wrong.Failure.Text, "ftcheck: VIOLATION of torn-pair") || !strings.Contains(wrong.Failure.Text, "jalr t0,640(t0) [v1@3]") {
+		t.Fatalf("failure of wrong.scenario: %+v", wrong)
+	}
+	// The failure message is the email format: no line over 72 columns
+	// in the report itself (the expected: and reproduce: lines after it
+	// name the file).
+	report, _, _ := strings.Cut(wrong.Failure.Text, "\nexpected: ")
+	for _, l := range strings.Split(report, "\n") {
+		if len(l) > 72 {
+			t.Errorf("line over 72 columns: %q", l)
+		}
+	}
+}
+
+// Files that cannot be tested are errors (exit 2), each positioned, and
+// the run still reports every file.
+func TestTestErrorsAreBadInput(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"ok.scenario":       pairNostop + "expect violated\n",
+		"noexpect.scenario": "protocol riscv-jalr\n",
+		"typo.scenario":     "protocol riscv-jalr\nset opp = change\nexpect safe\n",
+		"check.scenario":    "protocol riscv-jalr\nexpect violated torn-pear\n",
+		"herd.scenario":     "protocol riscv-jalr\nexpect Ok\n",
+		"syntax.scenario":   "protocol riscv-jalr\nexpect sure\n",
+	})
+	code, out, _ := ftcheck("test", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2\n%s", code, out)
+	}
+	if n := summary(t, out); n != [3]int{1, 0, 5} {
+		t.Fatalf("summary %v\n%s", n, out)
+	}
+	for _, want := range []string{
+		"ERROR " + filepath.Join(dir, "noexpect.scenario") + ": no expect line",
+		"ERROR " + filepath.Join(dir, "typo.scenario") + ":2:5: riscv-jalr has no parameter opp (known: op, variant)",
+		"ERROR " + filepath.Join(dir, "check.scenario") + `:2:1: this scenario has no check "torn-pear" (its checks: torn-pair`,
+		"ERROR " + filepath.Join(dir, "herd.scenario") + ":2:1: expect Ok is herd's verdict on a final condition",
+		"ERROR " + filepath.Join(dir, "syntax.scenario") + `:2:8: unknown expectation "sure"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTestUsageErrors(t *testing.T) {
+	empty := t.TempDir()
+	notes := writeTree(t, map[string]string{"README.md": "x"})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"test"}, "usage: ftcheck test"},
+		{[]string{"test", empty}, "no .scenario or .litmus files in it"},
+		{[]string{"test", filepath.Join(notes, "README.md")}, "not a .scenario or .litmus file"},
+		{[]string{"test", filepath.Join(empty, "missing")}, "no such file"},
+		{[]string{"test", "--jobs", "0", empty}, "--jobs 0"},
+		{[]string{"test", "--junit", filepath.Join(empty, "no", "j.xml"), notes}, "does not exist"},
+	} {
+		code, _, errOut := ftcheck(c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
+// Results print in the order of the files whatever order the workers
+// finish them in.
+func TestTestPrintsInFileOrder(t *testing.T) {
+	files := map[string]string{}
+	for i := 0; i < 8; i++ {
+		files[fmt.Sprintf("f%d.scenario", i)] = pairNostop + "expect violated torn-pair steps 4\n"
+	}
+	files["f3.scenario"] = "protocol riscv-jalr\nexpect safe\n" // slower than the others
+	dir := writeTree(t, files)
+	code, out, _ := ftcheck("test", "--jobs", "3", dir)
+	if code != exitSafe {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for i := 0; i < 8; i++ {
+		if !strings.Contains(lines[i], fmt.Sprintf("f%d.scenario", i)) {
+			t.Fatalf("line %d is %q\n%s", i, lines[i], out)
+		}
+	}
+}
+
+// After Ctrl-C (the context cancelled) nothing more is run, nothing is
+// reported as failed, and the exit status is 3.
+func TestTestInterruptedIsNotAFailure(t *testing.T) {
+	dir := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nexpect safe\n", "b.scenario": pairNostop + "expect safe\n"})
+	files, err := discoverTests([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var shown []testResult
+	results := runTests(ctx, files, testFlags{jobs: 2}, newVerdictFiles(), func(r testResult) { shown = append(shown, r) })
+	if len(shown) != 2 {
+		t.Fatalf("shown %d results", len(shown))
+	}
+	for _, r := range results {
+		if r.Status != testInterrupted {
+			t.Errorf("%s: status %d, want interrupted", r.File, r.Status)
+		}
+	}
+	var buf bytes.Buffer
+	printTestResult(&buf, results[0])
+	if !strings.HasPrefix(buf.String(), "SKIP  ") {
+		t.Errorf("line %q", buf.String())
+	}
+}
+
+// Two litmus shapes with herd verdicts in a kinds file next to them
+// (SB: Allowed under RVWMO; with fence rw,rw on both sides: Forbidden).
+const sbLitmus = `RISCV SB%s
+{
+0:x6=x; 0:x8=y;
+1:x6=y; 1:x8=x;
+}
+ P0          | P1          ;
+ ori x5,x0,1 | ori x5,x0,1 ;
+ sw x5,0(x6) | sw x5,0(x6) ;
+ %s
+ lw x7,0(x8) | lw x7,0(x8) ;
+exists
+(0:x7=0 /\ 1:x7=0)
+`
+
+func TestTestLitmusFilesAgainstVerdictFiles(t *testing.T) {
+	sb := strings.Replace(fmt.Sprintf(sbLitmus, "", ""), "\n \n", "\n", 1)
+	sbFenced := fmt.Sprintf(sbLitmus, "+fences", "fence rw,rw | fence rw,rw ;")
+	dir := writeTree(t, map[string]string{
+		"suite.kinds":              "SB Allowed\n",
+		"sub/SB.litmus":            sb,
+		"sub/SB+fences.litmus":     sbFenced,
+		"sub/local-kinds.txt":      "SB+fences Forbidden\n",
+		"other/SB+fences.litmus":   sbFenced,
+		"other/wrong-expected.csv": "litmus/other/SB+fences.litmus,1\n",
+		"none/SB.litmus":           sb,
+	})
+	code, out, _ := ftcheck("test", filepath.Join(dir, "sub"), filepath.Join(dir, "other"), filepath.Join(dir, "none"))
+	// sub/SB.litmus finds no verdict: suite.kinds is above the folder given.
+	if code != exitUsage {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"PASS  " + filepath.Join(dir, "sub", "SB+fences.litmus") + " (No Forbidden (model rvwmo), ",
+		"FAIL  " + filepath.Join(dir, "other", "SB+fences.litmus") + ": expected Ok, got No Forbidden (model rvwmo)",
+		"ERROR " + filepath.Join(dir, "none", "SB.litmus") + ": no expected verdict",
+		"ERROR " + filepath.Join(dir, "sub", "SB.litmus") + ": no expected verdict",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// From the top folder, suite.kinds covers every SB.litmus.
+	code, out, _ = ftcheck("test", dir)
+	if n := summary(t, out); code != exitViolation || n != [3]int{3, 1, 0} {
+		t.Fatalf("exit %d, summary %v\n%s", code, n, out)
+	}
+	// --expect gives a verdict file from anywhere.
+	code, out, _ = ftcheck("test", filepath.Join(dir, "sub", "SB.litmus"), "--expect", filepath.Join(dir, "suite.kinds"))
+	if code != exitSafe || !strings.Contains(out, "PASS  "+filepath.Join(dir, "sub", "SB.litmus")+" (Ok Allowed (model rvwmo)") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// readJUnit decodes the report and checks it against the shape of
+// Jenkins' junit-4.xsd, which GitLab, Jenkins and GitHub Actions test
+// reporters read: <testsuites> of <testsuite name tests ...> of
+// <testcase name classname time> holding, in this order, at most one
+// <skipped>, <error>s, <failure>s and <system-out>s; numbers where the
+// schema wants numbers.
+func readJUnit(t *testing.T, file string) junitSuites {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)) {
+		t.Errorf("no XML declaration")
+	}
+	checkJUnitShape(t, data)
+	var doc junitSuites
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// node is a generic XML element, for the shape check.
+type node struct {
+	XMLName xml.Name
+	Attrs   []xml.Attr `xml:",any,attr"`
+	Nodes   []node     `xml:",any"`
+	Text    string     `xml:",chardata"`
+}
+
+func checkJUnitShape(t *testing.T, data []byte) {
+	t.Helper()
+	var root node
+	if err := xml.Unmarshal(data, &root); err != nil {
+		t.Fatal(err)
+	}
+	type rule struct {
+		required, allowed []string // attributes
+		numeric           []string
+		children          []string // allowed children, in schema order
+		once              []string // children allowed at most once
+	}
+	rules := map[string]rule{
+		"testsuites": {allowed: []string{"name", "time", "tests", "failures", "disabled", "errors"}, numeric: []string{"time", "tests", "failures", "errors"}, children: []string{"testsuite"}},
+		"testsuite": {required: []string{"name", "tests"}, allowed: []string{"failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package", "file", "log", "url", "version"},
+			numeric: []string{"tests", "failures", "errors", "time", "skipped"}, children: []string{"properties", "testcase", "system-out", "system-err"}, once: []string{"properties", "system-out", "system-err"}},
+		"testcase": {required: []string{"name"}, allowed: []string{"assertions", "time", "classname", "status"}, numeric: []string{"time"},
+			children: []string{"skipped", "error", "failure", "system-out", "system-err"}, once: []string{"skipped"}},
+		"failure":    {allowed: []string{"type", "message"}},
+		"error":      {allowed: []string{"type", "message"}},
+		"skipped":    {allowed: []string{"message"}},
+		"system-out": {},
+	}
+	var walk func(n node, path string)
+	walk = func(n node, path string) {
+		name := n.XMLName.Local
+		path += "/" + name
+		r, ok := rules[name]
+		if !ok {
+			t.Errorf("%s: element not in the schema", path)
+			return
+		}
+		have := map[string]string{}
+		for _, a := range n.Attrs {
+			have[a.Name.Local] = a.Value
+			if !contains(r.required, a.Name.Local) && !contains(r.allowed, a.Name.Local) {
+				t.Errorf("%s: attribute %s not in the schema", path, a.Name.Local)
+			}
+		}
+		for _, a := range r.required {
+			if _, ok := have[a]; !ok {
+				t.Errorf("%s: required attribute %s missing", path, a)
+			}
+		}
+		for _, a := range r.numeric {
+			if v, ok := have[a]; ok {
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					t.Errorf("%s: %s=%q is not a number", path, a, v)
+				}
+			}
+		}
+		last, counts := -1, map[string]int{}
+		for _, c := range n.Nodes {
+			i := indexOf(r.children, c.XMLName.Local)
+			switch {
+			case i < 0:
+				t.Errorf("%s: child %s not allowed", path, c.XMLName.Local)
+			case i < last:
+				t.Errorf("%s: child %s out of the schema's order", path, c.XMLName.Local)
+			}
+			last = max(last, i)
+			if counts[c.XMLName.Local]++; counts[c.XMLName.Local] > 1 && contains(r.once, c.XMLName.Local) {
+				t.Errorf("%s: more than one %s", path, c.XMLName.Local)
+			}
+			walk(c, path)
+		}
+	}
+	if root.XMLName.Local != "testsuites" {
+		t.Fatalf("root element %s, want testsuites", root.XMLName.Local)
+	}
+	walk(root, "")
+}
+
+func contains(s []string, x string) bool { return indexOf(s, x) >= 0 }
+
+func indexOf(s []string, x string) int {
+	for i, y := range s {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// Every status becomes the element the schema has for it, and the counts
+// agree with the testcases.
+func TestJUnitShapeForEveryStatus(t *testing.T) {
+	results := []testResult{
+		{File: "a/pass.scenario", Status: testPass, Expected: "safe", Got: "safe", Counts: "5 states"},
+		{File: "a/fail.scenario", Status: testFail, Expected: "safe", Got: "violated torn-pair steps 4", Detail: "trace <-- torn-pair & ]]> inside\n"},
+		{File: "b/err.scenario", Status: testError, Detail: "b/err.scenario:1:1: bad"},
+		{File: "b/int.scenario", Status: testInterrupted},
+	}
+	file := filepath.Join(t.TempDir(), "j.xml")
+	var buf bytes.Buffer
+	if err := writeJUnit(&buf, results, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := readJUnit(t, file)
+	s := doc.Suites[0]
+	if s.Tests != 4 || s.Failures != 1 || s.Errors != 1 || s.Skipped != 1 || len(s.Cases) != 4 {
+		t.Fatalf("suite %+v", s)
+	}
+	c := s.Cases
+	if c[0].Name != "a/pass.scenario" || c[0].Classname != "a" || c[0].SystemOut == "" || c[0].Failure != nil {
+		t.Errorf("pass: %+v", c[0])
+	}
+	if c[1].Failure == nil || c[1].Failure.Text != "trace <-- torn-pair & ]]> inside\n" {
+		t.Errorf("fail: %+v", c[1].Failure)
+	}
+	if c[2].Error == nil || c[2].Error.Message != "b/err.scenario:1:1: bad" {
+		t.Errorf("error: %+v", c[2].Error)
+	}
+	if c[3].Skipped == nil || c[3].Skipped.Message != "interrupted" {
+		t.Errorf("skipped: %+v", c[3].Skipped)
+	}
+}

@@ -1,0 +1,93 @@
+package ppc64
+
+import (
+	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// fakeCPU runs one program in flat memory, with a link register.
+type fakeCPU struct {
+	pc     uint64
+	regs   [32]uint64
+	spec   [model.NumSpecial]uint64
+	text   map[uint64]uint32
+	mem    map[uint64]uint64
+	synced bool
+}
+
+func (c *fakeCPU) Hart() int              { return 0 }
+func (c *fakeCPU) PC() uint64             { return c.pc }
+func (c *fakeCPU) Reg(i int) uint64       { return c.regs[i] }
+func (c *fakeCPU) SetReg(i int, v uint64) { c.regs[i] = v }
+func (c *fakeCPU) FetchWord(a uint64) (uint32, bool) {
+	w, ok := c.text[a]
+	return w, ok
+}
+func (c *fakeCPU) Load(a uint64, size int) uint64     { return c.mem[a] }
+func (c *fakeCPU) Store(a uint64, size int, v uint64) { c.mem[a] = v }
+func (c *fakeCPU) Fence(k model.FenceKind)            {}
+func (c *fakeCPU) SyncFetch()                         { c.synced = true }
+func (c *fakeCPU) Tracing() bool                      { return true }
+func (c *fakeCPU) Special(i int) uint64               { return c.spec[i] }
+func (c *fakeCPU) SetSpecial(i int, v uint64)         { c.spec[i] = v }
+
+func run(t *testing.T, words ...uint32) (*fakeCPU, []model.Exec) {
+	t.Helper()
+	c := &fakeCPU{pc: 0x100, text: map[uint64]uint32{}, mem: map[uint64]uint64{0x828: 0x9000}}
+	for i, w := range words {
+		c.text[0x100+4*uint64(i)] = w
+	}
+	var xs []model.Exec
+	for steps := 0; steps < 50; steps++ {
+		x := ISA{}.Step(c)
+		xs = append(xs, x)
+		if x.Halt || x.Fault != "" {
+			return c, xs
+		}
+		c.pc = x.NextPC
+	}
+	t.Fatal("program did not end")
+	return nil, nil
+}
+
+// The module call site and a stub: bl saves the return address in LR,
+// the callee saves r2 at 40(r1) and returns with blr, the caller reloads
+// r2 from 40(r1).
+func TestExecutesTheCallSiteSubset(t *testing.T) {
+	c, xs := run(t,
+		Li(1, 0x800),  // 0x100 r1 = stack
+		Li(2, 0x7000), // 0x104 r2 = the module's TOC
+		Bl(12),        // 0x108 call 0x114, lr = 0x10c
+		Ld(2, 1, 40),  // 0x10c r2 = 40(r1)
+		Trap,          // 0x110
+		Std(2, 1, 40), // 0x114 stub: save r2
+		Mflr(3),       // 0x118 r3 = lr
+		Addi(3, 3, 0), // 0x11c
+		Mtlr(3),       // 0x120 lr = r3
+		Li(2, 0x5000), // 0x124 the kernel's TOC
+		Isync,         // 0x128
+		Blr,           // 0x12c return to 0x10c
+	)
+	if len(xs) != 12 || !xs[len(xs)-1].Halt {
+		t.Fatalf("%d steps, last %+v", len(xs), xs[len(xs)-1])
+	}
+	if !xs[2].Call || xs[2].ReturnAddr != 0x10c || !xs[9].Return || xs[9].NextPC != 0x10c {
+		t.Errorf("call %+v return %+v", xs[2], xs[9])
+	}
+	if c.regs[2] != 0x7000 || c.regs[3] != 0x10c || c.mem[0x828] != 0x7000 || !c.synced {
+		t.Errorf("r2 %#x r3 %#x [40(r1)] %#x synced %v", c.regs[2], c.regs[3], c.mem[0x828], c.synced)
+	}
+	if xs[10].Disasm != "ld r2,40(r1)" {
+		t.Errorf("disassembly %q", xs[10].Disasm)
+	}
+}
+
+func TestOutsideTheSubsetFaults(t *testing.T) {
+	for _, w := range []uint32{0x7c0903a6 /* mtctr r0 */, 0x4e800021 /* blrl */, 0x7c000008 /* tw 0,r0,r0 */, 0x00000000} {
+		_, xs := run(t, w)
+		if xs[0].Fault == "" {
+			t.Errorf("%08x: no fault (%+v)", w, xs[0])
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
+)
+
+func TestExpectLinesParse(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want Expect
+	}{
+		{"expect safe", Expect{Outcome: model.Safe}},
+		{"expect violated", Expect{Outcome: model.Violated}},
+		{"expect violated torn-pair", Expect{Outcome: model.Violated, Check: "torn-pair"}},
+		{"expect violated ~exists steps 7", Expect{Outcome: model.Violated, Check: "~exists", Steps: 7}},
+		{"expect violated steps 4", Expect{Outcome: model.Violated, Steps: 4}},
+		{"  expect Ok", Expect{Herd: "Ok"}},
+		{"expect No", Expect{Herd: "No"}},
+	} {
+		l := splitLines("e.scenario", []byte(c.line))[0]
+		_, off := l.trimmed()
+		e, err := parseExpect(l, off)
+		if err != nil {
+			t.Errorf("%q: %v", c.line, err)
+			continue
+		}
+		e.Pos = Pos{}
+		if *e != c.want {
+			t.Errorf("%q: got %+v, want %+v", c.line, *e, c.want)
+		}
+		if back := "expect " + e.String(); back != strings.TrimSpace(c.line) {
+			t.Errorf("%q prints back as %q", c.line, back)
+		}
+	}
+}
+
+func TestBadExpectLinesArePositioned(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"expect", "e.scenario:1:7: expect what?"},
+		{"expect unsafe", "e.scenario:1:8: unknown expectation \"unsafe\""},
+		{"expect violated torn-pair steps", "e.scenario:1:32: steps wants the trace's length"},
+		{"expect violated torn-pair steps 0", "e.scenario:1:33: steps wants the trace's length"},
+		{"expect violated torn-pair steps x", "e.scenario:1:33: steps wants"},
+		{"expect safe please", "e.scenario:1:13: unexpected \"please\" after expect safe"},
+		{"expect violated a b", "e.scenario:1:19: unexpected \"b\""},
+	} {
+		l := splitLines("e.scenario", []byte(c.src))[0]
+		_, err := parseExpect(l, 0)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q...", c.src, err, c.want)
+		}
+	}
+}
+
+// A whole scenario takes one expect line among its declarations, never
+// inside .if, and Build ignores it.
+func TestExpectInAScenario(t *testing.T) {
+	src := strings.Replace(minimal, "handler sync", "expect violated torn-pair steps 3\nhandler sync", 1)
+	f, err := Parse("t.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Expect == nil || f.Expect.String() != "violated torn-pair steps 3" || f.Expect.Pos.Line != 3 {
+		t.Fatalf("expect = %+v", f.Expect)
+	}
+	if _, err := f.Build(Settings{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ src, want string }{
+		{strings.Replace(minimal, "handler sync", ".if op == a\nexpect safe\n.endif\nhandler sync", 1), "t.scenario:4:1: expect must not be inside .if: it is the expectation of the file's own configuration"},
+		{strings.Replace(minimal, "handler sync", "expect safe\nexpect safe\nhandler sync", 1), "t.scenario:4:1: a second expect line (the first is at t.scenario:3:1)"},
+	} {
+		if _, err := Parse("t.scenario", []byte(c.src)); err == nil || err.Error() != c.want {
+			t.Errorf("got %v, want %s", err, c.want)
+		}
+	}
+}
+
+// Judge, on the results a search can end with. The system comes from a
+// scenario with a torn-pair check and a final condition.
+func TestJudge(t *testing.T) {
+	src := minimal + "~exists (0:a0=1)\n"
+	f, err := Parse("t.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Build(Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := model.NewSystem(b.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	safe := model.Result{Outcome: model.Safe}
+	torn := model.Result{Outcome: model.Violated, Violation: &model.Violation{Check: "torn-pair"}, Trace: make([]model.Event, 5)}
+	broken := model.Result{Outcome: model.Violated, Violation: &model.Violation{Check: "~exists"}, Trace: make([]model.Event, 2)}
+	incomplete := model.Result{Outcome: model.Incomplete, Why: "state bound 9 reached"}
+	for _, c := range []struct {
+		expect string
+		r      model.Result
+		ok     bool
+		got    string
+	}{
+		{"safe", safe, true, "safe"},
+		{"safe", torn, false, "violated torn-pair steps 5"},
+		{"safe", incomplete, false, "incomplete (state bound 9 reached)"},
+		{"violated", torn, true, "violated torn-pair steps 5"},
+		{"violated torn-pair", torn, true, "violated torn-pair steps 5"},
+		{"violated torn-pair steps 5", torn, true, "violated torn-pair steps 5"},
+		{"violated torn-pair steps 4", torn, false, "violated torn-pair steps 5"},
+		{"violated torn-pair", broken, false, "violated ~exists steps 2"},
+		{"violated torn-pair", incomplete, false, "incomplete (state bound 9 reached)"},
+		{"violated", safe, false, "safe"},
+		// ~exists: herd's Ok is "no final state breaks it".
+		{"Ok", safe, true, "Ok (safe)"},
+		{"No", broken, true, "No (violated ~exists steps 2)"},
+		{"Ok", broken, false, "No (violated ~exists steps 2)"},
+		{"Ok", torn, false, "violated torn-pair steps 5"}, // another check: no verdict
+		{"No", incomplete, false, "incomplete (state bound 9 reached)"},
+	} {
+		l := splitLines("e.scenario", []byte("expect "+c.expect))[0]
+		e, perr := parseExpect(l, 0)
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		ok, got, err := e.Judge(c.r, sys)
+		if err != nil || ok != c.ok || got != c.got {
+			t.Errorf("expect %s on %s: got %v %q %v, want %v %q", c.expect, describeResult(c.r), ok, got, err, c.ok, c.got)
+		}
+	}
+	for _, c := range []struct{ expect, want string }{
+		{"violated torn-paer", `e.scenario:1:1: this scenario has no check "torn-paer" (its checks: torn-pair, ~exists)`},
+	} {
+		l := splitLines("e.scenario", []byte("expect "+c.expect))[0]
+		e, _ := parseExpect(l, 0)
+		if err := e.Applies(sys); err == nil || err.Error() != c.want {
+			t.Errorf("expect %s: got %v, want %s", c.expect, err, c.want)
+		}
+	}
+	noCond, err := Parse("t.scenario", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = noCond.Build(Settings{})
+	sys2, _ := model.NewSystem(b.Config)
+	l := splitLines("e.scenario", []byte("expect Ok"))[0]
+	e, _ := parseExpect(l, 0)
+	if err := e.Applies(sys2); err == nil || !strings.Contains(err.Error(), "this scenario has none") {
+		t.Errorf("expect Ok without a final condition: %v", err)
+	}
+}
+
+func TestInstanceParses(t *testing.T) {
+	src := `# a regression entry
+protocol riscv-pair
+"the doc"
+"more"
+source "commit 1234"
+set op = change
+set variant = stopmachine
+harts 3
+preempt 0
+calls 2
+memory tso
+max-states 1000
+max-depth 40
+timeout 30s
+expect violated torn-pair steps 18
+`
+	if !IsInstance([]byte(src)) {
+		t.Fatal("not recognised as an instance")
+	}
+	in, err := ParseInstance("i.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Protocol != "riscv-pair" || in.BasePos.Line != 2 || in.Doc != "the doc" || len(in.Docs) != 1 || len(in.Sources) != 1 {
+		t.Errorf("header: %+v", in)
+	}
+	if len(in.Sets) != 2 || in.Sets[0] != (Set{"op", "change", Pos{"i.scenario", 6, 5}, Pos{"i.scenario", 6, 10}}) {
+		t.Errorf("sets: %+v", in.Sets)
+	}
+	if in.Harts != 3 || in.Preempt == nil || *in.Preempt != 0 || in.Calls != 2 || in.Memory != "tso" ||
+		in.Bounds.MaxStates != 1000 || in.Bounds.MaxDepth != 40 || in.Bounds.Timeout.String() != "30s" {
+		t.Errorf("settings: %+v", in)
+	}
+	if in.Expect == nil || in.Expect.String() != "violated torn-pair steps 18" {
+		t.Errorf("expect: %+v", in.Expect)
+	}
+	in, err = ParseInstance("i.scenario", []byte("scenario \"../x.scenario\"\nexpect safe\n"))
+	if err != nil || in.Scenario != "../x.scenario" || in.BasePos.Col != 10 {
+		t.Errorf("scenario header: %+v %v", in, err)
+	}
+	if IsInstance([]byte(minimal)) {
+		t.Error("a scenario taken for an instance")
+	}
+}
+
+func TestBadInstancesArePositioned(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"", "i.scenario:1:1: empty instance"},
+		{"protocol\n", "i.scenario:1:9: expected: protocol NAME"},
+		{"protocol a b\n", "i.scenario:1:9: expected: protocol NAME"},
+		{"scenario x.scenario\n", "i.scenario:1:10: expected: scenario \"PATH\""},
+		{"protocol p\nprotocol q\n", "i.scenario:2:1: protocol must be the first line"},
+		{"protocol p\n[text]\n", "i.scenario:2:1: unknown line \"[text]\" in an instance"},
+		{"protocol p\nnop\n", "i.scenario:2:1: unknown line \"nop\""},
+		{"protocol p\nset op\n", "i.scenario:2:7: expected \"=\", found end of line"},
+		{"protocol p\nset op = \n", "i.scenario:2:10: expected a value of op"},
+		{"protocol p\nset op = a\nset op = b\n", "i.scenario:3:5: op is set twice (first at i.scenario:2:5)"},
+		{"protocol p\nharts 9\n", "i.scenario:2:7: harts wants a number from 1 to 8, found \"9\""},
+		{"protocol p\npreempt x\n", "i.scenario:2:9: preempt wants a number"},
+		{"protocol p\ntimeout soon\n", "i.scenario:2:9: expected a duration"},
+		{"protocol p\nexpect safe\nexpect safe\n", "i.scenario:3:1: a second expect line"},
+		{"protocol p\nexpect maybe\n", "i.scenario:2:8: unknown expectation \"maybe\""},
+		{"protocol p\nsource nothing\n", "i.scenario:2:8: expected a quoted string after source"},
+	} {
+		_, err := ParseInstance("i.scenario", []byte(c.src))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q...", c.src, err, c.want)
+		}
+	}
+}
+
+func TestInstanceSetsAreCheckedAgainstTheProtocol(t *testing.T) {
+	f, err := Parse("t.scenario", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ src, want string }{
+		{"protocol t\nset op = b\n", ""},
+		{"protocol t\nset opp = b\n", "i.scenario:2:5: t has no parameter opp (known: op)"},
+		{"protocol t\nset op = c\n", "i.scenario:2:10: c is not a value of op (want a | b)"},
+	} {
+		in, err := ParseInstance("i.scenario", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = in.CheckSets(f)
+		if (err == nil) != (c.want == "") || err != nil && err.Error() != c.want {
+			t.Errorf("%q: got %v, want %q", c.src, err, c.want)
+		}
+	}
+}
