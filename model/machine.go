@@ -122,8 +122,7 @@ func (h *Hart) appendKey(b []byte) []byte {
 	for _, v := range h.Shadow[:h.ShadowLen] {
 		b = binary.AppendUvarint(b, v)
 	}
-	b = h.appendSpecKey(b)
-	return h.appendIntrKey(b)
+	return h.appendIntrSpecKey(b)
 }
 
 func boolByte(v bool) byte {

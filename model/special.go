@@ -21,20 +21,27 @@ type SpecialRegs interface {
 func (c *cpuCtx) Special(i int) uint64       { return c.m.Harts[c.hart].Spec[i] }
 func (c *cpuCtx) SetSpecial(i int, v uint64) { c.m.Harts[c.hart].Spec[i] = v }
 
-// appendSpecKey encodes the special registers (a bitmap of the non-zero
-// ones, then their values: most harts of most ISAs have none).
-func (h *Hart) appendSpecKey(b []byte) []byte {
-	var nz byte
+// appendIntrSpecKey encodes the interrupt state and the special
+// registers: one zero byte when there are none (most harts of most
+// configurations), else a bitmap of what follows.
+func (h *Hart) appendIntrSpecKey(b []byte) []byte {
+	var has byte
 	for i, v := range h.Spec {
 		if v != 0 {
-			nz |= 1 << i
+			has |= 1 << i
 		}
 	}
-	b = append(b, nz)
+	if h.Interrupts != 0 || h.Intr != nil {
+		has |= 0x80
+	}
+	b = append(b, has)
 	for _, v := range h.Spec {
 		if v != 0 {
 			b = binary.AppendUvarint(b, v)
 		}
+	}
+	if has&0x80 != 0 {
+		b = h.appendIntrKey(b)
 	}
 	return b
 }

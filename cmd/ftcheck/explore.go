@@ -78,16 +78,7 @@ func newExploreFlags(stderr io.Writer) *exploreFlags {
 
 // parse reads flags and file names in any order.
 func (f *exploreFlags) parse(args []string) (files []string, err error) {
-	for {
-		if err := f.fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if f.fs.NArg() == 0 {
-			return files, nil
-		}
-		files = append(files, f.fs.Arg(0))
-		args = f.fs.Args()[1:]
-	}
+	return parseInterleaved(f.fs, args)
 }
 
 // set reports which flags the user gave.

@@ -27,6 +27,8 @@ usage:
   ftcheck check FILE [FILE...]                parse and assemble scenario files, no search
   ftcheck show --protocol NAME                print a built-in protocol's scenario file
   ftcheck replay FILE                         re-execute a JSON trace written by --json
+  ftcheck test DIR|FILE... [--junit FILE]     run scenario and litmus files against their
+                                              expectations, for CI (docs/ci.md)
   ftcheck list                                protocols, checks and memory models
   ftcheck help                                this text
 

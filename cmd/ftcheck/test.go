@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -147,7 +148,8 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	code := exitSafe
 	if f.junit != "" {
 		var buf bytes.Buffer
-		if err := writeJUnit(&buf, results, wall); err == nil {
+		err := writeJUnit(&buf, results, wall)
+		if err == nil {
 			err = os.WriteFile(f.junit, buf.Bytes(), 0o644)
 		}
 		if err != nil {
@@ -163,7 +165,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// parseInterleaved reads flags and paths in any order.
+// parseInterleaved reads flags and paths (files, folders) in any order.
 func parseInterleaved(fl *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
@@ -454,9 +456,7 @@ func (v *verdictFiles) dir(dir string) verdictDir {
 			vd.err = err
 			break
 		}
-		for k, x := range m {
-			vd.m[k] = x
-		}
+		maps.Copy(vd.m, m)
 	}
 	v.dirs[dir] = vd
 	return vd

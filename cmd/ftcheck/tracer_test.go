@@ -118,7 +118,34 @@ func TestTracerScenarioIsRISCVJalr(t *testing.T) {
 	}
 	want := strings.Replace(string(jalr), "RISCV riscv-jalr\n", "RISCV riscv-jalr-tracer\n", 1)
 	if strings.TrimRight(head, "\n") != strings.TrimRight(want, "\n") {
-		t.Errorf("%s has drifted from riscv-jalr.scenario: copy it again above the marker", tracerExample)
+		t.Errorf("%s has drifted from riscv-jalr.scenario; from the repository root regenerate it with\n"+
+			"{ sed '1s/.*/RISCV riscv-jalr-tracer/' patchproto/protocols/riscv-jalr.scenario; echo; "+
+			"sed -n '/^# ---- riscv-jalr above/,$p' docs/scenarios/riscv-jalr-tracer.scenario; } > /tmp/t && mv /tmp/t docs/scenarios/riscv-jalr-tracer.scenario", tracerExample)
+	}
+}
+
+// as merged (smp_wmb), a hart coming online can miss the sync IPI
+// and, under RVWMO, reach the old tracer after the update returned.
+func TestStaleDestR10(t *testing.T) {
+	text, err := os.ReadFile(tracerExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, _, _ := strings.Cut(string(text), "[check pair-mismatch]")
+	file := filepath.Join(t.TempDir(), "sd.scenario")
+	os.WriteFile(file, []byte(only), 0o644)
+	code, out, _ := ftcheck("explore", "--progress=false", "--variant", "hotplug", "--op", "disable", "--memory", "rvwmo", file)
+	if code != exitViolation || !strings.Contains(out, "VIOLATION of stale-dest") || !strings.Contains(out, "minimal counterexample (14 steps") ||
+		!strings.Contains(out, "reached tracer_a") || !strings.Contains(out, "(mask read 0x5)") {
+		t.Errorf("hotplug, rvwmo: exit %d\n%s", code, out)
+	}
+	if testing.Short() {
+		return
+	}
+	for _, mem := range []string{"sc", "tso"} {
+		if code, out, _ := ftcheck("explore", "--progress=false", "--variant", "hotplug", "--op", "disable", "--memory", mem, file); code != exitSafe {
+			t.Errorf("hotplug, %s: exit %d\n%s", mem, code, out)
+		}
 	}
 }
 

@@ -23,6 +23,12 @@ func (ISA) RegName(i int) string { return RegName(i) }
 // millions of times.
 var decoded sync.Map // uint32 -> decodeResult
 
+// xarchDecode serialises arm64asm.Decode, which records every decode in
+// a package-level table (decoderCover): two searches running at once
+// (ftcheck test, parallel Go tests) would otherwise race on it. Decodes
+// are cached, so the lock is taken once per distinct word.
+var xarchDecode sync.Mutex
+
 type decodeResult struct {
 	inst arm64asm.Inst
 	err  error
@@ -35,7 +41,9 @@ func decode(word uint32) (arm64asm.Inst, error) {
 	}
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], word)
+	xarchDecode.Lock()
 	inst, err := arm64asm.Decode(b[:])
+	xarchDecode.Unlock()
 	decoded.Store(word, decodeResult{inst, err})
 	return inst, err
 }

@@ -15,7 +15,7 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 		ra := rapid.IntRange(1, 31).Draw(t, "ra") // ra = 0 is li / absolute
 		si := rapid.Int64Range(-32768, 32767).Draw(t, "si")
 		ds := rapid.Int64Range(-8192, 8191).Draw(t, "ds") * 4
-		off := rapid.Int64Range(-(1 << 23), 1<<23-1).Draw(t, "off") * 4
+		off := rapid.Int64Range(-(1<<23), 1<<23-1).Draw(t, "off") * 4
 		r := func(n int) ppc64asm.Reg { return ppc64asm.R0 + ppc64asm.Reg(n) }
 		cases := []struct {
 			word uint32

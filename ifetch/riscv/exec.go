@@ -66,10 +66,18 @@ func decode(word uint32) (riscv64asm.Inst, error) {
 	return inst, err
 }
 
+// xarchDecode serialises riscv64asm.Decode, which records every decode
+// in a package-level table (decoderCover): two searches running at once
+// (ftcheck test, parallel Go tests) would otherwise race on it. Decodes
+// are cached, so the lock is taken once per distinct word.
+var xarchDecode sync.Mutex
+
 func decodeUncached(word uint32) (riscv64asm.Inst, error) {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], word)
+	xarchDecode.Lock()
 	inst, err := riscv64asm.Decode(b[:])
+	xarchDecode.Unlock()
 	if err == nil && inst.Len != 4 {
 		err = fmt.Errorf("compressed instruction")
 	}

@@ -142,6 +142,9 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		if mn == "B" || mn == "BL" {
 			in := newInst(opJump)
 			in.target, in.link = ops[0], mn == "BL"
+			if in.link {
+				in.rd = th.reg("X30")
+			}
 			if isRelTarget(ops[0]) {
 				// `B .+8`: eight bytes after this instruction.
 				in.relative = true
@@ -204,6 +207,9 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 	case "BR", "BLR", "RET":
 		in := newInst(opIndirect)
 		in.rs1, in.link = th.reg("X30"), mn == "BLR"
+		if in.link {
+			in.rd = th.reg("X30")
+		}
 		if len(ops) == 1 {
 			r, _, ok := reg(0)
 			if !ok {
@@ -259,7 +265,9 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		in.alu, in.rd, in.rs2 = aluMov, th.reg(elrEL1), r
 		return in, "", nil
 	case "ERET":
-		return newInst(opEret), "", nil
+		in := newInst(opEret)
+		in.rs1 = th.reg(elrEL1)
+		return in, "", nil
 	case "UDF":
 		if len(ops) != 1 {
 			return bad("expected `UDF #imm`")

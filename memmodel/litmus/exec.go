@@ -173,7 +173,7 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 			case opIndirect:
 				a := s.get(in.rs1)
 				if in.link {
-					s.set(th.reg("X30"), regVal{v: here + 4})
+					s.set(in.rd, regVal{v: here + 4})
 				}
 				s.ctrl |= a.dep
 				if !s.jump(t, a.v) {
@@ -182,7 +182,7 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 			case opEret:
 				s.events = append(s.events, tEvent{kind: ax.Fence, fence: ax.FenceExcReturn, ctrlDep: s.ctrl, amoRead: -1, inst: s.ninst})
 				s.ninst++
-				a := s.get(th.reg(elrEL1))
+				a := s.get(in.rs1) // ELR_EL1
 				s.ctrl |= a.dep
 				s.inHandler = false
 				if !s.jump(t, a.v) {
@@ -232,7 +232,7 @@ func (t *Test) paths(th *Thread, mem *memory, stop func() bool) ([]trace, error)
 				s.ninst++
 			case opJump:
 				if in.link {
-					s.set(th.reg("X30"), regVal{v: here + 4})
+					s.set(in.rd, regVal{v: here + 4})
 				}
 				s.pc = in.targetPC
 			case opBranch:
@@ -472,7 +472,10 @@ func (s *pathState) fault(t *Test, th *Thread, addr int64, kind faultKind) bool 
 		s.cut = true
 		return true
 	}
-	s.set(th.reg(elrEL1), regVal{v: addr})
+	if slot, ok := th.regs[elrEL1]; ok {
+		// Only a thread whose code names ELR_EL1 can read it back.
+		s.set(slot, regVal{v: addr})
+	}
 	s.inHandler, s.code, s.pc = true, th.ID, th.handler
 	return true
 }

@@ -337,3 +337,21 @@ func TestDataTestsKeepArmv8(t *testing.T) {
 		t.Errorf("MP: %s %v", r.Model, r.Kind)
 	}
 }
+
+// Calls and faults in tests that hold no code label in their initial
+// state (threads keep their own register slots): BL/RET, and UDF with no
+// handler, which stops the thread (herd's default fatal handling).
+func TestIFetchCallsAndFatalFaults(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"bl", "AArch64 bl\n{ }\n P0 ;\n BL f ;\n MOV W8,#1 ;\n B end ;\nf: MOV W9,#2 ;\n RET ;\nend: ;\nexists (0:X8=1 /\\ 0:X9=2)\n"},
+		{"udf", "AArch64 udf\n{ }\n P0 ;\n MOV W1,#1 ;\nL0: UDF #0 ;\n MOV W2,#1 ;\nexists (0:X1=1 /\\ 0:X2=0 /\\ fault(P0:L0,UndefinedInstruction))\n"},
+	} {
+		test, err := Parse(c.name+".litmus", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := Run(test, Options{}); r.Unsupported != "" || r.Kind != Required {
+			t.Errorf("%s: %v %q, want Required", c.name, r.Kind, r.Unsupported)
+		}
+	}
+}

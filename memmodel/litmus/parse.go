@@ -126,6 +126,13 @@ func Parse(filename string, src []byte) (*Test, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, it := range initItems {
+		// A code label held in a register or location may send a thread
+		// into another thread's code.
+		if isLabelValue(it.rhs) || strings.HasPrefix(it.rhs, `label:"`) {
+			p.sharedCode = true
+		}
+	}
 
 	condStart, err := p.table(closeOff + 1)
 	if err != nil {
@@ -154,6 +161,9 @@ type parser struct {
 	// cols maps each table column to its thread, and says whether it is
 	// the thread's fault handler (`P0.F`).
 	cols []column
+	// sharedCode is set when the initial state holds code labels: threads
+	// then get fixed register slots.
+	sharedCode bool
 }
 
 type column struct {
@@ -311,7 +321,7 @@ func (p *parser) threadHeader(line string, off int) error {
 			return p.s.errorf(offs[i], "thread P%d out of order (expected P%d)", id, len(p.t.Threads))
 		}
 		th := newThread(id)
-		if rf, ok := p.front.(registerFile); ok {
+		if rf, ok := p.front.(registerFile); ok && p.sharedCode {
 			// Fixed register slots, so that code runs on any thread
 			// (a branch into another thread's code).
 			for _, r := range rf.registers() {

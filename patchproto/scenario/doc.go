@@ -14,4 +14,10 @@
 // parameter values, expands .rept, lays out and assembles the text in two
 // passes (labels first), and returns a model.Config. Every problem is an
 // *Error that prints as file:line:col: message.
+//
+// An expect line (expect.go) states the result ftcheck test holds a file
+// to; an instance file (instance.go: protocol NAME or scenario "PATH",
+// set lines, bounds, expect) names a protocol with settings instead of
+// writing one, so that regression entries copy no protocol text
+// (docs/ci.md).
 package scenario
