@@ -12,7 +12,8 @@
 // DataMemory is a memory model (package memmodel); a FetchState is an
 // instruction-fetch model (package ifetch); the patcher is a list of
 // PatchOps that a protocol (package patchproto) writes; checks (package
-// checks) judge each transition.
+// checks) judge each transition. A Monitor is a check with memory: its
+// Record of the execution so far is part of the Machine (monitor.go).
 //
 // Explore runs an exhaustive breadth-first search with a visited set.
 // Because the search is breadth-first, the first violation found has a

@@ -27,13 +27,21 @@ type decodeResult struct {
 	err  error
 }
 
+// xarchDecode serialises ppc64asm.Decode, which records every decode in
+// a package-level table (decoderCover): two searches running at once
+// would race on it. Decodes are cached, so the lock is taken once per
+// distinct word.
+var xarchDecode sync.Mutex
+
 func decode(word uint32) (ppc64asm.Inst, error) {
 	if r, ok := decoded.Load(word); ok {
 		d := r.(decodeResult)
 		return d.inst, d.err
 	}
 	b := binary.LittleEndian.AppendUint32(nil, word)
+	xarchDecode.Lock()
 	inst, err := ppc64asm.Decode(b, binary.LittleEndian)
+	xarchDecode.Unlock()
 	if err == nil && inst.Len != 4 {
 		err = fmt.Errorf("prefixed instruction")
 	}

@@ -21,6 +21,8 @@ type enumeration struct {
 	visit func(*finalState)
 	// pieces lists the pieces accessed at each declared location.
 	pieces map[int64][]piece
+	// bases are the locations with initial writes (Test.memoryBases).
+	bases []int64
 }
 
 // run returns a reason when the test cannot be checked.
@@ -45,6 +47,7 @@ func (e *enumeration) run() string {
 	}
 	perThread = prunePaths(perThread)
 	e.pieces = piecesOf(e.t, perThread)
+	e.bases = e.t.memoryBases()
 	choice := make([]*trace, len(perThread))
 	var walk func(i int)
 	walk = func(i int) {
@@ -201,7 +204,8 @@ func (e *enumeration) build(choice []*trace) *graph {
 		n += len(tr.events)
 	}
 	events := make([]ax.Event, 0, n+len(t.locOrder)*2)
-	g := &graph{writesAt: map[int64][]int{}, initOf: map[int64]int{}, coOrder: map[int64][]int{}}
+	g := &graph{writesAt: map[int64][]int{}, initOf: map[int64]int{}, coOrder: map[int64][]int{},
+		regs: make([][]int64, 0, len(choice)), faults: make([][]faultRec, 0, len(choice))}
 	for _, tr := range choice {
 		for i := 1; i < len(tr.events) && !g.mixed; i++ {
 			g.mixed = tr.events[i].inst == tr.events[i-1].inst
@@ -221,7 +225,7 @@ func (e *enumeration) build(choice []*trace) *graph {
 			g.group = append(g.group, gi)
 		}
 	}
-	for _, base := range t.memoryBases() {
+	for _, base := range e.bases {
 		if len(e.pieces[base]) == 0 {
 			continue
 		}
