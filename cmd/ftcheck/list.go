@@ -18,8 +18,14 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "protocols:")
 	for _, p := range patchproto.All() {
-		fmt.Fprintf(w, "  %s\t%s\t[variants: %s; ops: %s]\n", p.Name, p.Doc,
-			strings.Join(p.VariantNames(), ", "), strings.Join(p.Ops, ", "))
+		var knobs []string
+		if vs := p.VariantNames(); len(vs) > 0 {
+			knobs = append(knobs, "variants: "+strings.Join(vs, ", "))
+		}
+		if len(p.Ops) > 0 {
+			knobs = append(knobs, "ops: "+strings.Join(p.Ops, ", "))
+		}
+		fmt.Fprintf(w, "  %s\t%s\t[%s]\n", p.Name, p.Doc, strings.Join(knobs, "; "))
 	}
 	fmt.Fprintln(w, "checks:")
 	for _, c := range patchproto.Checks {
