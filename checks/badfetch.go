@@ -14,7 +14,15 @@ import (
 // new instruction are B, BL, NOP, BRK, SVC, HVC, SMC or ISB), a resume in
 // the middle of an instruction (x86). The check only reports it; other
 // faults (an instruction outside the modelled subset) are torn-pair's.
-type BadFetch struct{ Symbols model.Symbols }
+type BadFetch struct {
+	Symbols model.Symbols
+	// Insns, for ISAs fetched a byte at a time (x86), are the bytes of
+	// every instruction of every version of the text by the address it
+	// starts at: an executed instruction (Exec.Bytes) that is none of
+	// those at its PC was assembled from bytes of different versions, or
+	// decoded from inside an instruction (badfetchx86.go).
+	Insns map[uint64][][]byte
+}
 
 // BadFetchDoc is the one-line description shown by `ftcheck list`.
 const BadFetchDoc = "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction"
@@ -23,6 +31,9 @@ func (BadFetch) Name() string { return "bad-fetch" }
 
 func (c BadFetch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec
+	if x != nil && x.BadFetch == "" && c.Insns != nil && x.Bytes != nil {
+		return c.inspectBytes(t)
+	}
 	if x == nil || x.BadFetch == "" {
 		return nil
 	}

@@ -9,7 +9,8 @@
 // its own, so an 8-byte auipc+jalr pair written by one 8-byte store can be
 // fetched half old, half new.
 //
-// Words is that model for 4-byte fetch units. For every unit it keeps the
+// Words is that model for 4-byte fetch units, and for 1-byte units on x86
+// (NewBytes), where each byte of an instruction is fetched on its own. For every unit it keeps the
 // history of values written to it (version 0 is the text at boot) and, for
 // every hart, the oldest version the hart may still fetch. A fetch returns
 // any version from that one to the newest, and never goes back: a hart

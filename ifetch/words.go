@@ -8,14 +8,15 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// Words is a text region fetched in aligned 4-byte units, each hart with
-// its own possibly stale view.
+// Words is a text region fetched in aligned units (4-byte words, or single
+// bytes for x86: NewBytes), each hart with its own possibly stale view.
 //
 // Only units that were ever written carry per-state data; every other unit
 // is its boot value for every hart in every state, so the boot text is
 // shared by all states and a clone copies just the written units.
 type Words struct {
 	base    uint64
+	size    uint64 // bytes per fetch unit: 4, or 1 (NewBytes)
 	harts   int
 	boot    []uint32 // shared, never modified
 	written []unit   // sorted by idx
@@ -31,11 +32,11 @@ type unit struct {
 // NewWords makes the text at base from its boot-time words, as seen by
 // the given number of harts (all synchronised with it).
 func NewWords(base uint64, text []uint32, harts int) *Words {
-	return &Words{base: base, harts: harts, boot: slices.Clone(text)}
+	return &Words{base: base, size: 4, harts: harts, boot: slices.Clone(text)}
 }
 
 func (w *Words) Clone() model.FetchState {
-	c := &Words{base: w.base, harts: w.harts, boot: w.boot, written: slices.Clone(w.written)}
+	c := &Words{base: w.base, size: w.size, harts: w.harts, boot: w.boot, written: slices.Clone(w.written)}
 	for i := range c.written {
 		c.written[i].view = slices.Clone(c.written[i].view)
 	}
@@ -56,10 +57,10 @@ func (w *Words) AppendKey(b []byte) []byte {
 }
 
 func (w *Words) index(addr uint64) (int, bool) {
-	if addr < w.base || addr&3 != 0 {
+	if addr < w.base || addr&(w.size-1) != 0 {
 		return 0, false
 	}
-	i := (addr - w.base) / 4
+	i := (addr - w.base) / w.size
 	return int(i), i < uint64(len(w.boot))
 }
 
@@ -73,7 +74,7 @@ func (w *Words) find(idx int) (*unit, int) {
 
 // Contains reports whether any byte at addr belongs to the text.
 func (w *Words) Contains(addr uint64) bool {
-	return addr >= w.base && addr < w.base+4*uint64(len(w.boot))
+	return addr >= w.base && addr < w.base+w.size*uint64(len(w.boot))
 }
 
 func (w *Words) Choices(h int, addr uint64) int {
@@ -112,7 +113,7 @@ func (w *Words) Versions(addr uint64) int {
 // Commit adds a version to every unit the store touches whose value it
 // changes (a store of the same bytes cannot be told apart by any fetch).
 func (w *Words) Commit(c model.Commit) {
-	for a := c.Addr &^ 3; a < c.Addr+uint64(c.Size); a += 4 {
+	for a := c.Addr &^ (w.size - 1); a < c.Addr+uint64(c.Size); a += w.size {
 		i, ok := w.index(a)
 		if !ok {
 			continue
@@ -123,7 +124,7 @@ func (w *Words) Commit(c model.Commit) {
 			old = u.hist[len(u.hist)-1]
 		}
 		nw := old
-		for b := uint64(0); b < 4; b++ {
+		for b := uint64(0); b < w.size; b++ {
 			if a+b >= c.Addr && a+b < c.Addr+uint64(c.Size) {
 				by := uint32(byte(c.Val >> (8 * (a + b - c.Addr))))
 				nw = nw&^(0xff<<(8*b)) | by<<(8*b)

@@ -168,6 +168,20 @@ type Exec struct {
 	// (RISC-V sret): the machine resumes the interrupted PC with the
 	// registers the entry saved (interrupt.go).
 	IntrReturn bool
+	// Bytes are the instruction's bytes as fetched, for ISAs whose
+	// instructions are fetched a byte at a time (x86): the bad-fetch check
+	// compares them with every version of the text (Word holds only the
+	// first four).
+	Bytes []byte
+	// DataAddr is the address of the data access the instruction made, if
+	// DataAccess (x86 subset: at most one memory operand): the
+	// use-after-clear check judges it.
+	DataAddr   uint64
+	DataAccess bool
+	// Trap names the synchronous exception the instruction raised (x86
+	// "int3"): the machine enters the handler of the exception source of
+	// that name, with NextPC as the frame's return address (trap.go).
+	Trap string
 }
 
 // ISA executes instructions.

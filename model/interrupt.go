@@ -33,11 +33,16 @@ type InterruptSource struct {
 	Handler uint64 // the first instruction of the handler
 	// NMI: taken with IRQs off too (by a CPU parked in stop_machine).
 	NMI bool
+	// Exception: raised only by an instruction (Exec.Trap, x86 int3),
+	// never taken asynchronously (trap.go).
+	Exception bool
 }
 
 func (i InterruptSource) String() string {
 	kind := "IRQ"
-	if i.NMI {
+	if i.Exception {
+		kind = "exception"
+	} else if i.NMI {
 		kind = "NMI"
 	}
 	return kind + " " + i.Name
@@ -55,7 +60,7 @@ type IntrFrame struct {
 // interruptEnabled reports whether hart h may take source i now.
 func (s *System) interruptEnabled(m *Machine, h, i int) bool {
 	hh := &m.Harts[h]
-	if hh.Intr != nil || int(hh.Interrupts) >= s.MaxInterrupts {
+	if hh.Intr != nil || int(hh.Interrupts) >= s.MaxInterrupts || s.Interrupts[i].Exception {
 		return false
 	}
 	if s.Interrupts[i].NMI {

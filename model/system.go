@@ -315,6 +315,7 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 		x := s.ISA.Step(cpu)
 		s.afterExec(h, cpu, &x)
 		s.interruptExec(m, actor, &x, trace)
+		s.trapExec(m, actor, &x, trace)
 		ev.Exec = &x
 		ev.Fetches = cpu.fetches
 		switch {

@@ -46,6 +46,11 @@ type arch struct {
 	// fetch makes the instruction-fetch model over the boot text, one
 	// value per unit from lo.
 	fetch func(lo uint64, units []uint32, harts int) model.FetchState
+	// shortVersions: a version (<->) may be shorter than the first (x86:
+	// the int3 that text_poke_bp writes over an instruction's first
+	// byte); its bytes are versions of the units they cover, the units
+	// after it keep the other versions'.
+	shortVersions bool
 }
 
 var arches = map[string]*arch{}

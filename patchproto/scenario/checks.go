@@ -16,6 +16,7 @@ var Checks = []struct{ Name, Doc string }{
 	{"pair-mismatch", checks.PairMismatchDoc},
 	{"stale-fetch", checks.StaleFetchDoc},
 	{"deadlock", checks.DeadlockDoc},
+	{"use-after-clear", checks.UseAfterClearDoc},
 }
 
 // plannedChecks are named in the design but not implemented: a scenario
@@ -40,6 +41,8 @@ func (b *builder) checkSection(s *section, intent *checks.Intent) *Error {
 		return b.deadlockCheck(s)
 	case name == "stale-dest" || name == "pair-mismatch":
 		return b.tracerSection(s)
+	case name == "use-after-clear":
+		return b.useAfterClearSection(s)
 	case slices.Contains(plannedChecks, name):
 		return errorf(at, "check %s is not implemented yet (implemented: torn-pair)", name)
 	default:

@@ -34,7 +34,11 @@ func (b *builder) controlCheck(s *section) *Error {
 func (b *builder) controlChecks(syms model.Symbols) []model.Check {
 	var cs []model.Check
 	if b.badFetch {
-		cs = append(cs, checks.BadFetch{Symbols: syms})
+		bf := checks.BadFetch{Symbols: syms}
+		if b.arch.unit == 1 { // instructions fetched by the byte: compare them with the text's
+			bf.Insns = b.text.insns
+		}
+		cs = append(cs, bf)
 	}
 	if b.lostReturn {
 		cs = append(cs, checks.LostReturn{Symbols: syms})

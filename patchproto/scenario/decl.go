@@ -57,8 +57,8 @@ func (b *builder) declaration(l line) *Error {
 	case "interrupts":
 		return b.interruptBound(c)
 	case "stop_machine":
-		if !c.accept("exit") || !c.accept(":") || !c.accept("fence.i") && !c.accept("isb") && !c.accept("isync") {
-			return errorf(l.pos(kw.off), "expected: stop_machine exit: fence.i (a CPU leaving stop_machine runs a local fence.i; isb on arm64, isync on ppc64)")
+		if !c.accept("exit") || !c.accept(":") || !c.accept("fence.i") && !c.accept("isb") && !c.accept("isync") && !c.accept("sync_core") {
+			return errorf(l.pos(kw.off), "expected: stop_machine exit: fence.i (a CPU leaving stop_machine runs a local fence.i; isb on arm64, isync on ppc64, sync_core on x86)")
 		}
 		b.parkExit = true
 		return c.end()
@@ -147,6 +147,8 @@ func (b *builder) handlerBody(c *cursor, h *model.Handler) *Error {
 			h.SyncFetch = true
 		case c.accept("isb"): // arm64's local fetch synchronisation
 			h.SyncFetch, h.SyncName = true, "isb"
+		case c.accept("sync_core"): // x86: a serialising instruction (do_sync_core)
+			h.SyncFetch, h.SyncName = true, "sync_core"
 		case c.is("fence") || c.is("fence.tso"):
 			k, err := fenceKind(c)
 			if err != nil {
@@ -157,7 +159,7 @@ func (b *builder) handlerBody(c *cursor, h *model.Handler) *Error {
 			}
 			h.Fence = &k
 		default:
-			return c.errorf("a handler runs fence P,S and/or fence.i (isb on arm64); found %s", c.describe())
+			return c.errorf("a handler runs fence P,S and/or fence.i (isb on arm64, sync_core on x86); found %s", c.describe())
 		}
 		if c.done() {
 			break

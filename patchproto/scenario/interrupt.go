@@ -11,6 +11,7 @@ import (
 //
 //	interrupt NAME: irq LABEL    an IRQ whose handler starts at LABEL
 //	interrupt NAME: nmi LABEL    an NMI: also taken by CPUs parked in stop_machine
+//	interrupt NAME: trap LABEL   an exception the ISA raises (x86: interrupt int3: trap LABEL)
 //	interrupts N                 each hart takes at most N interrupts (default 1)
 //
 // The handler is code in the text that ends with the ISA's return from
@@ -48,8 +49,10 @@ func (b *builder) interruptDecl(c *cursor) *Error {
 	case c.accept("irq"):
 	case c.accept("nmi"):
 		d.src.NMI = true
+	case c.accept("trap"): // raised by an instruction only (x86 int3; model/trap.go)
+		d.src.Exception = true
 	default:
-		return c.errorf("expected irq (taken with IRQs on) or nmi (taken by CPUs parked in stop_machine too), found %s", c.describe())
+		return c.errorf("expected irq (taken with IRQs on), nmi (taken by CPUs parked in stop_machine too) or trap (raised by an instruction: x86 int3), found %s", c.describe())
 	}
 	d.pos = c.pos()
 	if c.done() {

@@ -36,7 +36,7 @@ func TestInterruptDeclarations(t *testing.T) {
 
 func TestInterruptErrorsArePositioned(t *testing.T) {
 	for _, c := range []struct{ old, new, want string }{
-		{"interrupt timer: irq handler", "interrupt timer: fiq handler", "t.scenario:4:18: expected irq (taken with IRQs on) or nmi"},
+		{"interrupt timer: irq handler", "interrupt timer: fiq handler", "t.scenario:4:18: expected irq (taken with IRQs on), nmi"},
 		{"interrupt timer: irq handler", "interrupt timer: irq", "t.scenario:4:21: expected the handler's label"},
 		{"interrupt timer: irq handler", "interrupt timer: irq nowhere", "t.scenario:4:22: undefined symbol nowhere"},
 		{"interrupt timer: irq handler", "interrupt timer: irq handler+2", "t.scenario:4:22: the handler of timer at 0x100a is no instruction of the text"},

@@ -17,11 +17,15 @@ type textImage struct {
 	set        bool
 	unit       uint64 // fetch unit in bytes (the arch's)
 	pending    []statement
+
+	// insns are the bytes of every instruction of every version, by the
+	// address it starts at (for bad-fetch on byte-fetched ISAs).
+	insns map[uint64][][]byte
 }
 
 func newTextImage(unit uint64) textImage {
 	return textImage{words: map[uint64]uint32{}, versions: map[uint64][]uint32{}, owner: map[uint64]Pos{},
-		boundaries: map[uint64]bool{}, sched: map[uint64]bool{}, unit: unit}
+		boundaries: map[uint64]bool{}, insns: map[uint64][][]byte{}, sched: map[uint64]bool{}, unit: unit}
 }
 
 // statement is a text line waiting for pass 2 (labels need addresses
@@ -244,10 +248,12 @@ func (b *builder) statement(c *cursor, loc *uint64) *Error {
 		if err != nil {
 			return err
 		}
-		if v > 0 && n != size {
+		if v > 0 && n != size && !(b.arch.shortVersions && n < size) {
 			return in.errorf(in.mn, "every version (<->) must have the same length: %s is %d bytes, the first version %d", in.mn.val, n, size)
 		}
-		size = n
+		if v == 0 {
+			size = n
+		}
 	}
 	if align := uint64(b.arch.align); *loc%align != 0 {
 		return c.errorf("instruction at %#x is not %d-byte aligned", *loc, align)
@@ -356,6 +362,7 @@ func (b *builder) encode() *Error {
 			var code []byte
 			for _, one := range insns {
 				b.text.boundaries[st.addr+uint64(len(code))] = true
+				b.text.insns[st.addr+uint64(len(code))] = append(b.text.insns[st.addr+uint64(len(code))], one)
 				code = append(code, one...)
 			}
 			for off := 0; off < len(code); off += b.arch.unit {

@@ -54,7 +54,7 @@ func (b *builder) patcher(lines []line) ([]model.PatchOp, *Error) {
 	return ops, nil
 }
 
-const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
+const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns} | bytes LO .. HI of {insns}, text_poke ADDR = {insns} | bytes LO .. HI of {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
 
 func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	kw := c.peek()
@@ -66,6 +66,9 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 		c.next()
 		size, _ := strconv.Atoi(kw.val[len("store"):])
 		return b.store(c, size/8)
+	case "text_poke":
+		c.next()
+		return b.textPoke(c)
 	case "fence", "fence.tso":
 		k, err := fenceKind(c)
 		return model.PatchOp{Kind: model.PatchFence, Fence: k}, err
@@ -141,11 +144,17 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	if op.Addr, err = x.eval(b.resolve); err != nil {
 		return op, err
 	}
-	if op.Addr%uint64(size) != 0 {
-		return op, errorf(p, "store%d to %#x is not aligned", size*8, op.Addr)
-	}
 	if err := c.expect("="); err != nil {
 		return op, err
+	}
+	// x86 text_poke copies instruction bytes (memcpy through a temporary
+	// mapping): a text store there need not be aligned.
+	byteText := b.arch.unit == 1 && (c.is("{") || c.is("bytes"))
+	if op.Addr%uint64(size) != 0 && !byteText {
+		return op, errorf(p, "store%d to %#x is not aligned", size*8, op.Addr)
+	}
+	if c.is("bytes") {
+		return b.textSlice(c, op)
 	}
 	if !c.accept("{") {
 		vp := c.pos()
@@ -167,7 +176,95 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	return b.textStore(c, op)
 }
 
+// textPoke reads text_poke ADDR = {insns} or = bytes LO .. HI of
+// {insns}: a store of instruction bytes as long as they are (at most 8),
+// written by x86's text_poke() (a memcpy through a temporary mapping).
+func (b *builder) textPoke(c *cursor) (model.PatchOp, *Error) {
+	op := model.PatchOp{Kind: model.PatchStore}
+	x, err := parseExpr(c)
+	if err != nil {
+		return op, err
+	}
+	if op.Addr, err = x.eval(b.resolve); err != nil {
+		return op, err
+	}
+	if err := c.expect("="); err != nil {
+		return op, err
+	}
+	if c.is("bytes") {
+		return b.textSlice(c, op)
+	}
+	if err := c.expect("{"); err != nil {
+		return op, err
+	}
+	code, open, err := b.textCode(c, op.Addr)
+	if err != nil {
+		return op, err
+	}
+	if len(code) > 8 {
+		return op, errorf(c.l.pos(c.ts[open].off), "text_poke of %d bytes: at most 8", len(code))
+	}
+	op.Size = len(code)
+	return b.checkTextStore(c, op, code, open)
+}
+
+// textSlice reads bytes LO .. HI of {insns}: the instructions as they
+// are at ADDR-LO, of which bytes [LO, HI) are stored at ADDR
+// (text_poke_bp writes an instruction's tail, then its first byte).
+func (b *builder) textSlice(c *cursor, op model.PatchOp) (model.PatchOp, *Error) {
+	kw := c.next()
+	var bounds [2]uint64
+	for i := range bounds {
+		x, err := parseExpr(c)
+		if err != nil {
+			return op, err
+		}
+		if bounds[i], err = x.eval(b.constant(false)); err != nil {
+			return op, err
+		}
+		if i == 0 {
+			if err := c.expect(".."); err != nil {
+				return op, err
+			}
+		}
+	}
+	lo, hi := bounds[0], bounds[1]
+	if op.Size == 0 && hi > lo && hi-lo <= 8 { // text_poke: the range says
+		op.Size = int(hi - lo)
+	}
+	if hi <= lo || hi-lo != uint64(op.Size) {
+		return op, errorf(c.l.pos(kw.off), "bytes %d .. %d is %d bytes, but store%d writes %d", lo, hi, int64(hi-lo), op.Size*8, op.Size)
+	}
+	if err := c.expect("of"); err != nil {
+		return op, err
+	}
+	if err := c.expect("{"); err != nil {
+		return op, err
+	}
+	code, open, err := b.textCode(c, op.Addr-lo)
+	if err != nil {
+		return op, err
+	}
+	if uint64(len(code)) < hi {
+		return op, errorf(c.l.pos(c.ts[open].off), "bytes %d .. %d of instructions that are %d bytes", lo, hi, len(code))
+	}
+	return b.checkTextStore(c, op, code[lo:hi], open)
+}
+
 func (b *builder) textStore(c *cursor, op model.PatchOp) (model.PatchOp, *Error) {
+	code, open, err := b.textCode(c, op.Addr)
+	if err != nil {
+		return op, err
+	}
+	if len(code) != op.Size {
+		return op, errorf(c.l.pos(c.ts[open].off), "store%d writes %d bytes but the instructions are %d bytes", op.Size*8, op.Size, len(code))
+	}
+	return b.checkTextStore(c, op, code, open)
+}
+
+// textCode assembles the instructions between { and } as they are at
+// addr; open is the index of the { token.
+func (b *builder) textCode(c *cursor, addr uint64) ([]byte, int, *Error) {
 	open := c.i - 1
 	var code []byte
 	for {
@@ -176,33 +273,35 @@ func (b *builder) textStore(c *cursor, op model.PatchOp) (model.PatchOp, *Error)
 			c.next()
 		}
 		if c.done() {
-			return op, c.errorf("expected } to close the instructions")
+			return nil, open, c.errorf("expected } to close the instructions")
 		}
 		if c.i == start {
-			return op, c.errorf("expected an instruction")
+			return nil, open, c.errorf("expected an instruction")
 		}
 		in, err := parseInsn(b.arch, c.l, c.ts[start:c.i])
 		if err != nil {
-			return op, err
+			return nil, open, err
 		}
 		if _, err := in.size(b.constant(false)); err != nil {
-			return op, err
+			return nil, open, err
 		}
-		at := op.Addr + uint64(len(code))
+		at := addr + uint64(len(code))
 		insns, err := in.encode(at, b.resolveAt(at))
 		if err != nil {
-			return op, err
+			return nil, open, err
 		}
 		for _, one := range insns {
 			code = append(code, one...)
 		}
 		if c.next().val == "}" {
-			break
+			return code, open, nil
 		}
 	}
-	if len(code) != op.Size {
-		return op, errorf(c.l.pos(c.ts[open].off), "store%d writes %d bytes but the instructions are %d bytes", op.Size*8, op.Size, len(code))
-	}
+}
+
+// checkTextStore checks that every unit of code stored at op.Addr is a
+// version the text declares there, and sets op.Val.
+func (b *builder) checkTextStore(c *cursor, op model.PatchOp, code []byte, open int) (model.PatchOp, *Error) {
 	unit := b.arch.unit
 	if op.Addr%uint64(unit) != 0 {
 		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a %d-byte aligned address", unit)

@@ -1,0 +1,158 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ftcheck/ftcheck/checks"
+	"github.com/ftcheck/ftcheck/ifetch/x86"
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// buildX86 builds a one-hart X86 scenario around text at 0x1000.
+func buildX86(t *testing.T, text, patcher string) (*Built, []byte) {
+	t.Helper()
+	src := "X86 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n[patcher]\n" + patcher + "\n[check bad-fetch]\n"
+	f, err := Parse("asm.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Build(Settings{})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	var code []byte
+	fetch := b.Config.Initial.Fetch
+	for a := uint64(0x1000); fetch.Contains(a); a++ {
+		w, _ := fetch.Fetch(0, a, 0)
+		code = append(code, byte(w))
+	}
+	return b, code
+}
+
+// Every x86 statement decodes, with x/arch, to what was written.
+func TestX86AssemblerRoundTripsThroughXArch(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"nop", "nop"},
+		{"p6_nop5", "nopl (%rax,%rax)"},
+		{"k8_nop3", "data16 data16 nop"},
+		{"int3", "int3"},
+		{"ret", "retq"},
+		{"retq", "retq"},
+		{"hlt", "hlt"},
+		{"iretq", "iretq"},
+		{"cpuid", "cpuid"},
+		{"mfence", "mfence"},
+		{"call . + 0x100", "callq 0x1100"},
+		{"jmp . - 16", "jmpq 0xff0"},
+		{"jmp.d8 . + 2", "jmp 0x1002"},
+		{"je . + 6", "je 0x1006"},
+		{"jne.d8 . + 4", "jne 0x1004"},
+		{"call *%rax", "call *%rax"},
+		{"jmp *%r11", "jmp *%r11"},
+		{"movq $-1, %rax", "mov $-0x1,%rax"},
+		{"movq $0x8000, %r12", "mov $0x8000,%r12"},
+		{"movabsq $0xfffffe0000000000, %rdi", "mov $-0x20000000000,%rdi"},
+		{"movq 8(%rdi), %rax", "mov 0x8(%rdi),%rax"},
+		{"movq (%rsp), %rcx", "mov (%rsp),%rcx"},
+		{"movq 0(%rbp), %rcx", "mov (%rbp),%rcx"},
+		{"movq x, %rsi", "mov 0x8000,%rsi"},
+		{"movq %rax, x", "mov %rax,0x8000"},
+		{"movq %rdx, -8(%r13)", "mov %rdx,-0x8(%r13)"},
+		{"movq $1, x", "movq $0x1,0x8000"},
+		{"movq x(%rbx), %rax", "mov 0x8000(%rbx),%rax"},
+		{"addq $5, %rcx", "add $0x5,%rcx"},
+		{"subq $1, %rcx", "sub $0x1,%rcx"},
+		{"cmpq $7, %rax", "cmp $0x7,%rax"},
+		{"cmpq %rax, %rcx", "cmp %rax,%rcx"},
+		{"testq %rax, %rax", "test %rax,%rax"},
+		{"pushq %rbx", "push %rbx"},
+		{"popq %r15", "pop %r15"},
+		{"lock incq x", "lock incq 0x8000"},
+		{"lock decq 8(%rdi)", "lock decq 0x8(%rdi)"},
+	} {
+		_, code := buildX86(t, c.src+"\nhlt", "")
+		inst, ok := x86.Decode(code)
+		if !ok {
+			t.Errorf("%s: % x does not decode", c.src, code)
+			continue
+		}
+		if got := x86.Disasm(inst, 0x1000); got != c.want {
+			t.Errorf("%s: % x decodes as %q, want %q", c.src, code[:inst.Len], got, c.want)
+		}
+		if inst.Len != len(code)-1 {
+			t.Errorf("%s: %d bytes assembled, the instruction is %d", c.src, len(code)-1, inst.Len)
+		}
+	}
+	// K8_NOP5 is two instructions: two boundaries, 66 66 90 66 90.
+	b, code := buildX86(t, "k8_nop5\nhlt", "")
+	var insns map[uint64][][]byte
+	for _, c := range b.Config.Checks {
+		if bf, ok := c.(checks.BadFetch); ok {
+			insns = bf.Insns
+		}
+	}
+	if string(code[:5]) != "\x66\x66\x90\x66\x90" || len(insns[0x1003]) != 1 || string(insns[0x1003][0]) != "\x66\x90" {
+		t.Errorf("k8_nop5: % x, instructions at +3: % x", code, insns[0x1003])
+	}
+}
+
+// The int3 protocol's stores: a version shorter than the first (the int3
+// over the first byte), bytes LO .. HI of {insns} (the tail, then the
+// first byte), text_poke of a whole instruction.
+func TestX86PatcherByteStores(t *testing.T) {
+	b, _ := buildX86(t, "f: p6_nop5 <-> call g <-> int3\ng: hlt",
+		"store8 f = {int3}\nstore32 f+1 = bytes 1 .. 5 of {call g}\nstore8 f = bytes 0 .. 1 of {call g}\ntext_poke f = {p6_nop5}")
+	want := []model.PatchOp{
+		{Kind: model.PatchStore, Addr: 0x1000, Size: 1, Val: 0xcc},
+		{Kind: model.PatchStore, Addr: 0x1001, Size: 4, Val: 0},
+		{Kind: model.PatchStore, Addr: 0x1000, Size: 1, Val: 0xe8},
+		{Kind: model.PatchStore, Addr: 0x1000, Size: 5, Val: 0x441f0f},
+	}
+	for i, w := range want {
+		if got := b.Config.Patch[i]; got.Kind != w.Kind || got.Addr != w.Addr || got.Size != w.Size || got.Val != w.Val {
+			t.Errorf("step %d: %+v, want %+v", i, got, w)
+		}
+	}
+	if b.Config.Initial.Fetch.Versions(0x1000) != 1 || b.Config.Initial.Fetch.Contains(0x1006) {
+		t.Errorf("the boot text is 6 bytes, one version each")
+	}
+}
+
+func TestX86ErrorsArePositioned(t *testing.T) {
+	base := "X86 t\n[text 0x1000]\nf: p6_nop5 <-> call g\ng: hlt\n[data 0x8000]\nx: .dword 0\n[init]\npc = f\n[patcher]\nstore32 f+1 = bytes 1 .. 5 of {call g}\n[check bad-fetch]\n"
+	if err := buildErr(base); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ old, new, want string }{
+		{"g: hlt", "g: movq 8(%rzz), %rax", "t.scenario:4:12: unknown register %rzz"},
+		{"g: hlt", "g: movq $0x100000000, %rax", "t.scenario:4:9: 0x100000000 does not fit in a sign-extended 32-bit immediate (use movabsq)"},
+		{"g: hlt", "g: movq %rax, %rbx", "t.scenario:4:4: movq takes $imm, %reg | mem, %reg | %reg, mem | $imm, mem"},
+		{"g: hlt", "g: jmp.d8 . + 200", "t.scenario:4:11: target 0x10cd is out of reach of jmp.d8 (offset 198 from 0x1007)"},
+		{"g: hlt", "g: lock movq x, %rax", "t.scenario:4:4: lock takes incq MEM or decq MEM"},
+		{"g: hlt", "g: .byte 0x100", "t.scenario:4:10: 0x100 does not fit in a byte"},
+		{"f: p6_nop5 <-> call g", "f: int3 <-> call g", "t.scenario:3:13: every version (<->) must have the same length: call is 5 bytes, the first version 1"},
+		{"bytes 1 .. 5 of", "bytes 1 .. 4 of", "t.scenario:10:15: bytes 1 .. 4 is 3 bytes, but store32 writes 4"},
+		{"bytes 1 .. 5 of", "bytes 1 .. 5 {", "t.scenario:10:28: expected \"of\", found \"{\""},
+		{"bytes 1 .. 5 of {call g}", "bytes 1 .. 5 of {nop}", "t.scenario:10:31: bytes 1 .. 5 of instructions that are 1 bytes"},
+		{"store32 f+1 = bytes 1 .. 5 of {call g}", "store32 f+1 = bytes 1 .. 5 of {call x}", "t.scenario:10:31: the byte stored at 0x1001 (fb) is none of the versions the text declares there (1f, 00)"},
+		{"store32 f+1 = bytes 1 .. 5 of {call g}", "text_poke f = {p6_nop5; p6_nop5}", "t.scenario:10:15: text_poke of 10 bytes: at most 8"},
+		{"store32 f+1 = bytes 1 .. 5 of {call g}", "store32 f+1 = 5", "t.scenario:10:9: store32 to 0x1001 is not aligned"},
+		{"[check bad-fetch]", "[check use-after-clear]", "t.scenario:11:1: [check use-after-clear] needs at least one line"},
+		{"[check bad-fetch]", "[check use-after-clear]\npointer g", "t.scenario:12:9: g is not a [data] label"},
+		{"[check bad-fetch]", "[check use-after-clear]\nptr x", "t.scenario:12:1: expected \"pointer\", found \"ptr\""},
+		{"X86 t\n", "X86 t\ninterrupt int3: trap nowhere\n", "t.scenario:2:22: undefined symbol nowhere"},
+		{"X86 t\n", "X86 t\ninterrupt int3: fault do_int3\n", "t.scenario:2:17: expected irq (taken with IRQs on), nmi (taken by CPUs parked in stop_machine too) or trap"},
+	} {
+		src := strings.Replace(base, c.old, c.new, 1)
+		err := buildErr(src)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q -> %q:\n got %v\nwant %s", c.old, c.new, err, c.want)
+		}
+	}
+	// A version shorter than the first is x86's int3; word ISAs refuse it.
+	err := buildErr(strings.Replace(minimal, "task:   nop", "task:   la a0, x <-> nop", 1))
+	if err == nil || !strings.Contains(err.Error(), "every version (<->) must have the same length") {
+		t.Errorf("a short version on RISC-V: %v", err)
+	}
+}
