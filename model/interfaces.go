@@ -172,16 +172,16 @@ type Exec struct {
 	// instructions are fetched a byte at a time (x86): the bad-fetch check
 	// compares them with every version of the text (Word holds only the
 	// first four).
-	Bytes []byte
+	Bytes []byte `json:",omitempty"`
 	// DataAddr is the address of the data access the instruction made, if
 	// DataAccess (x86 subset: at most one memory operand): the
 	// use-after-clear check judges it.
-	DataAddr   uint64
-	DataAccess bool
+	DataAddr   uint64 `json:",omitempty"`
+	DataAccess bool   `json:",omitempty"`
 	// Trap names the synchronous exception the instruction raised (x86
 	// "int3"): the machine enters the handler of the exception source of
 	// that name, with NextPC as the frame's return address (trap.go).
-	Trap string
+	Trap string `json:",omitempty"`
 }
 
 // ISA executes instructions.
