@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
-	"sync"
 
 	"golang.org/x/arch/arm64/arm64asm"
 
+	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/model"
 )
 
@@ -19,34 +19,14 @@ func (ISA) Name() string { return "arm64" }
 // RegName names register i.
 func (ISA) RegName(i int) string { return RegName(i) }
 
-// decoded caches x/arch's decoding: a search executes the same few words
-// millions of times.
-var decoded sync.Map // uint32 -> decodeResult
-
-// xarchDecode serialises arm64asm.Decode, which records every decode in
-// a package-level table (decoderCover): two searches running at once
-// (ftcheck test, parallel Go tests) would otherwise race on it. Decodes
-// are cached, so the lock is taken once per distinct word.
-var xarchDecode sync.Mutex
-
-type decodeResult struct {
-	inst arm64asm.Inst
-	err  error
-}
-
-func decode(word uint32) (arm64asm.Inst, error) {
-	if r, ok := decoded.Load(word); ok {
-		d := r.(decodeResult)
-		return d.inst, d.err
-	}
+// decoder caches arm64asm and serialises it (see ifetch.WordDecoder).
+var decoder = ifetch.NewWordDecoder(func(word uint32) (arm64asm.Inst, error) {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], word)
-	xarchDecode.Lock()
-	inst, err := arm64asm.Decode(b[:])
-	xarchDecode.Unlock()
-	decoded.Store(word, decodeResult{inst, err})
-	return inst, err
-}
+	return arm64asm.Decode(b[:])
+})
+
+func decode(word uint32) (arm64asm.Inst, error) { return decoder.Decode(word) }
 
 // Disasm decodes one word and renders it in GNU syntax, or says why not.
 func Disasm(word uint32) string {

@@ -3,10 +3,10 @@ package ppc64
 import (
 	"encoding/binary"
 	"fmt"
-	"sync"
 
 	"golang.org/x/arch/ppc64/ppc64asm"
 
+	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/model"
 )
 
@@ -18,36 +18,16 @@ func (ISA) Name() string { return "ppc64le" }
 // RegName is register i's name in GNU syntax (with -mregnames).
 func (ISA) RegName(i int) string { return fmt.Sprintf("r%d", i) }
 
-// decoded caches x/arch's decoding: a search executes the same few words
-// millions of times.
-var decoded sync.Map // uint32 -> decodeResult
-
-type decodeResult struct {
-	inst ppc64asm.Inst
-	err  error
-}
-
-// xarchDecode serialises ppc64asm.Decode, which records every decode in
-// a package-level table (decoderCover): two searches running at once
-// would race on it. Decodes are cached, so the lock is taken once per
-// distinct word.
-var xarchDecode sync.Mutex
-
-func decode(word uint32) (ppc64asm.Inst, error) {
-	if r, ok := decoded.Load(word); ok {
-		d := r.(decodeResult)
-		return d.inst, d.err
-	}
-	b := binary.LittleEndian.AppendUint32(nil, word)
-	xarchDecode.Lock()
-	inst, err := ppc64asm.Decode(b, binary.LittleEndian)
-	xarchDecode.Unlock()
+// decoder caches ppc64asm and serialises it (see ifetch.WordDecoder).
+var decoder = ifetch.NewWordDecoder(func(word uint32) (ppc64asm.Inst, error) {
+	inst, err := ppc64asm.Decode(binary.LittleEndian.AppendUint32(nil, word), binary.LittleEndian)
 	if err == nil && inst.Len != 4 {
 		err = fmt.Errorf("prefixed instruction")
 	}
-	decoded.Store(word, decodeResult{inst, err})
 	return inst, err
-}
+})
+
+func decode(word uint32) (ppc64asm.Inst, error) { return decoder.Decode(word) }
 
 // Disasm decodes one word with x/arch and renders it in GNU syntax, as
 // if it sat at pc (branch targets are absolute).

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"sync"
 
 	"golang.org/x/arch/riscv64/riscv64asm"
 
+	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/model"
 )
 
@@ -47,37 +47,15 @@ func abiSyntax(inst riscv64asm.Inst) string {
 	})
 }
 
-// decoded caches x/arch's decoding: a search executes the same few words
-// millions of times.
-var decoded sync.Map // uint32 -> decodeResult
+// decoder caches riscv64asm and serialises it (see ifetch.WordDecoder).
+var decoder = ifetch.NewWordDecoder(decodeUncached)
 
-type decodeResult struct {
-	inst riscv64asm.Inst
-	err  error
-}
-
-func decode(word uint32) (riscv64asm.Inst, error) {
-	if r, ok := decoded.Load(word); ok {
-		d := r.(decodeResult)
-		return d.inst, d.err
-	}
-	inst, err := decodeUncached(word)
-	decoded.Store(word, decodeResult{inst, err})
-	return inst, err
-}
-
-// xarchDecode serialises riscv64asm.Decode, which records every decode
-// in a package-level table (decoderCover): two searches running at once
-// (ftcheck test, parallel Go tests) would otherwise race on it. Decodes
-// are cached, so the lock is taken once per distinct word.
-var xarchDecode sync.Mutex
+func decode(word uint32) (riscv64asm.Inst, error) { return decoder.Decode(word) }
 
 func decodeUncached(word uint32) (riscv64asm.Inst, error) {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], word)
-	xarchDecode.Lock()
 	inst, err := riscv64asm.Decode(b[:])
-	xarchDecode.Unlock()
 	if err == nil && inst.Len != 4 {
 		err = fmt.Errorf("compressed instruction")
 	}
