@@ -26,7 +26,7 @@ func stuckSystem(t *testing.T, patch []model.PatchOp) *model.System {
 	}
 	s, err := model.NewSystem(model.Config{
 		Name: "t", ISA: haltISA{},
-		Initial:  &model.Machine{Harts: make([]model.Hart, 2), Mem: mem, Fetch: fetchNone{}},
+		Initial:  &model.Machine{Harts: model.NewHarts(2), Mem: mem, Fetch: fetchNone{}},
 		Handlers: []model.Handler{{Name: "ipi_remote_fence_i", SyncFetch: true}},
 		Patch:    patch,
 		Checks:   []model.Check{Deadlock{}},

@@ -13,7 +13,7 @@ func ret(shadow []uint64, to uint64) *model.Transition {
 		h.Shadow[h.ShadowLen] = a
 		h.ShadowLen++
 	}
-	return &model.Transition{Label: model.Label{Actor: 0}, Before: &model.Machine{Harts: []model.Hart{h}},
+	return &model.Transition{Label: model.Label{Actor: 0}, Before: &model.Machine{Harts: []*model.Hart{&h}},
 		Event: model.Event{Actor: "hart0", PC: 0x110, Exec: &model.Exec{Disasm: "ret", Return: true, Jump: true, NextPC: to}}}
 }
 

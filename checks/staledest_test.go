@@ -59,7 +59,7 @@ func TestHistoryLinearizable(t *testing.T) {
 
 // machine is a state with n harts at pc and the patcher at ppc.
 func machine(n int, pc uint64, ppc int) *model.Machine {
-	m := &model.Machine{Harts: make([]model.Hart, n), Patcher: model.Patcher{PC: ppc}}
+	m := &model.Machine{Harts: model.NewHarts(n), Patcher: model.Patcher{PC: ppc}}
 	for i := range m.Harts {
 		m.Harts[i].PC = pc
 	}

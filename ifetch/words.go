@@ -20,6 +20,9 @@ type Words struct {
 	harts   int
 	boot    []uint32 // shared, never modified
 	written []unit   // sorted by idx
+	// shared: written (and its views) may be shared with clones; the
+	// first change copies them (own). Most steps change no fetch state.
+	shared bool
 }
 
 // unit is a written fetch unit: its history and each hart's view of it.
@@ -35,12 +38,22 @@ func NewWords(base uint64, text []uint32, harts int) *Words {
 	return &Words{base: base, size: 4, harts: harts, boot: slices.Clone(text)}
 }
 
+// Clone shares the written units with w until either changes them: the
+// search never changes a state it has cloned, so only the clone copies.
 func (w *Words) Clone() model.FetchState {
-	c := &Words{base: w.base, size: w.size, harts: w.harts, boot: w.boot, written: slices.Clone(w.written)}
-	for i := range c.written {
-		c.written[i].view = slices.Clone(c.written[i].view)
+	return &Words{base: w.base, size: w.size, harts: w.harts, boot: w.boot, written: w.written, shared: true}
+}
+
+// own makes the written units w's own before a change.
+func (w *Words) own() {
+	if !w.shared {
+		return
 	}
-	return c
+	w.shared = false
+	w.written = slices.Clone(w.written)
+	for i := range w.written {
+		w.written[i].view = slices.Clone(w.written[i].view)
+	}
 }
 
 // AppendKey encodes the written units; the others are the same in every state.
@@ -95,7 +108,11 @@ func (w *Words) Fetch(h int, addr uint64, choice int) (uint32, int) {
 		return w.boot[i], 0
 	}
 	v := int(u.view[h]) + choice
-	u.view[h] = uint8(v)
+	if choice != 0 {
+		w.own()
+		u, _ = w.find(i)
+		u.view[h] = uint8(v)
+	}
 	return u.hist[v], v
 }
 
@@ -133,6 +150,8 @@ func (w *Words) Commit(c model.Commit) {
 		if nw == old {
 			continue
 		}
+		w.own()
+		u, at = w.find(i)
 		if u == nil {
 			w.written = slices.Insert(w.written, at, unit{idx: i, hist: []uint32{old}, view: make([]uint8, w.harts)})
 			u = &w.written[at]
@@ -147,9 +166,23 @@ func (w *Words) Commit(c model.Commit) {
 // Sync is fence.i on hart h: every unit's newest version becomes the
 // oldest it may fetch.
 func (w *Words) Sync(h int) {
+	if !w.stale(h) {
+		return
+	}
+	w.own()
 	for i := range w.written {
 		w.written[i].view[h] = uint8(len(w.written[i].hist) - 1)
 	}
+}
+
+// stale reports whether hart h may still fetch an old version somewhere.
+func (w *Words) stale(h int) bool {
+	for _, u := range w.written {
+		if int(u.view[h]) != len(u.hist)-1 {
+			return true
+		}
+	}
+	return false
 }
 
 // Latest returns the newest value of the unit at addr.
@@ -171,6 +204,7 @@ func (w *Words) AppendHartKey(h int, b []byte) []byte {
 
 // PermuteHarts renumbers the harts' views: hart i becomes perm[i].
 func (w *Words) PermuteHarts(perm []int) {
+	w.own()
 	for i := range w.written {
 		old := w.written[i].view
 		nv := make([]uint8, len(old))

@@ -111,7 +111,7 @@ func (p *program) system(mem model.DataMemory) *model.System {
 		for v := 1; v <= 4; v++ {
 			hart.Regs[19+v] = uint64(v)
 		}
-		m.Harts = append(m.Harts, hart)
+		m.Harts = append(m.Harts, &hart)
 	}
 	m.Fetch = ifetch.NewWords(codeBase, text, n)
 	s, err := model.NewSystem(model.Config{Name: p.name, ISA: riscv.ISA{}, Initial: m, HartsStore: true})

@@ -12,6 +12,9 @@ import (
 // 8-byte little-endian cells so that the state stays small and canonical.
 type SC struct {
 	cells []cell // sorted by addr; addr is 8-byte aligned
+	// shared: cells may be shared with clones; the first write copies
+	// them. Most steps write no memory.
+	shared bool
 }
 
 type cell struct {
@@ -24,7 +27,9 @@ func NewSC() *SC { return &SC{} }
 
 func (m *SC) Name() string { return "sc" }
 
-func (m *SC) Clone() model.DataMemory { return &SC{cells: slices.Clone(m.cells)} }
+// Clone shares the cells with m until either writes: the search never
+// writes a state it has cloned, so only the clone copies.
+func (m *SC) Clone() model.DataMemory { return &SC{cells: m.cells, shared: true} }
 
 func (m *SC) AppendKey(b []byte) []byte {
 	for _, c := range m.cells {
@@ -104,6 +109,9 @@ func (m *SC) read(addr uint64, size int) uint64 {
 }
 
 func (m *SC) write(addr uint64, size int, val uint64) {
+	if m.shared {
+		m.cells, m.shared = slices.Clone(m.cells), false
+	}
 	for i := 0; i < size; i++ {
 		m.writeByte(addr+uint64(i), byte(val>>(8*i)))
 	}

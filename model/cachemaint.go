@@ -138,7 +138,7 @@ func (s *System) parkEnablingChanged(m *Machine, t *Transition) bool {
 		return false
 	}
 	could := func(h *Hart) bool { return h.Task != TaskRunning || s.SchedPoints[h.PC] }
-	return could(&t.Before.Harts[t.Label.Actor]) != could(&t.After.Harts[t.Label.Actor])
+	return could(t.Before.Harts[t.Label.Actor]) != could(t.After.Harts[t.Label.Actor])
 }
 
 // stopAhead: a stop_machine is requested and not released, or the

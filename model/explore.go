@@ -149,7 +149,7 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 // the patcher's position, preemption counts, fetch versions), so no cycle
 // consists of reduced states only, and no step is postponed forever.
 func expand(s *System, m *Machine, reduce bool) []*Transition {
-	var all []*Transition
+	all := make([]*Transition, 0, 2*len(m.Harts)+2)
 	s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
 	if !reduce {
 		return all

@@ -59,7 +59,7 @@ type IntrFrame struct {
 
 // interruptEnabled reports whether hart h may take source i now.
 func (s *System) interruptEnabled(m *Machine, h, i int) bool {
-	hh := &m.Harts[h]
+	hh := m.Harts[h]
 	if hh.Intr != nil || int(hh.Interrupts) >= s.MaxInterrupts || s.Interrupts[i].Exception {
 		return false
 	}
@@ -83,7 +83,7 @@ func (s *System) interruptSteps(m *Machine, h int, trace bool, yield func(*Trans
 
 // takeInterrupt performs the entry of source i on hart h.
 func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
-	hh := &m.Harts[h]
+	hh := m.Hart(h)
 	src := s.Interrupts[i]
 	hh.Intr = &IntrFrame{Source: uint8(i), PC: hh.PC, Regs: hh.Regs, Spec: hh.Spec}
 	hh.Interrupts++
@@ -104,7 +104,7 @@ func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
 // interrupt handler, and the end of a handler that faulted or tried to
 // end the task.
 func (s *System) interruptExec(m *Machine, h int, x *Exec, trace bool) {
-	hh := &m.Harts[h]
+	hh := m.Hart(h)
 	if x.IntrReturn && x.Fault == "" {
 		fr := hh.Intr
 		if fr == nil {

@@ -80,11 +80,10 @@ func (s *System) sendIPI(m *Machine, op PatchOp) {
 	hd := s.Handlers[op.Handler]
 	mp, _ := m.Mem.(MessagePassing)
 	for i := range m.Harts {
-		h := &m.Harts[i]
-		if h.Offline || op.ToMask && m.Patcher.Mask&(1<<i) == 0 {
+		if h := m.Harts[i]; h.Offline || op.ToMask && m.Patcher.Mask&(1<<i) == 0 {
 			continue
 		}
-		h.Pending |= 1 << op.Handler
+		m.Hart(i).Pending |= 1 << op.Handler
 		if hd.Via == ViaCSD && mp != nil {
 			s.commit(m, mp.Send(n, i, csdChannel(op.Handler)))
 		}

@@ -44,6 +44,17 @@ type Hart struct {
 	Interrupts uint8
 	// Spec are the ISA's special registers (ppc64 LR; special.go).
 	Spec [NumSpecial]uint64
+
+	// key caches appendKey's encoding once the hart can no longer
+	// change (see Machine.hartKey); empty until then.
+	key []byte
+}
+
+// hartBox is a hart copied for writing, with room for its key: one
+// allocation instead of two.
+type hartBox struct {
+	h   Hart
+	buf [64]byte
 }
 
 // Patcher is where the patching CPU is in its PatchOp list.
@@ -61,8 +72,15 @@ type StopMachine struct {
 }
 
 // Machine is the whole state.
+//
+// Harts are shared between a machine and its clones until one of them
+// writes: most steps change one hart, so a successor copies that one and
+// points at its parent's others (copy on write). Read a hart through
+// Harts[i]; write through Hart(i), which makes it this machine's own. A
+// machine that has been cloned must not be written again (the search
+// never does: it writes only the successor a step makes).
 type Machine struct {
-	Harts   []Hart
+	Harts   []*Hart
 	Patcher Patcher
 	Stop    StopMachine
 	Mem     DataMemory
@@ -70,17 +88,56 @@ type Machine struct {
 	// Records are the monitors' memories of the execution (monitor.go);
 	// nil without monitors.
 	Records []Record
+
+	// owned has bit i set when Harts[i] belongs to this machine alone
+	// (it may write it in place and cache its key).
+	owned uint64
+	// harts is Harts' home in a clone of up to 4 harts (one allocation
+	// for the machine and its hart pointers).
+	harts [4]*Hart
 }
 
-// Clone returns a deep copy.
+// NewHarts returns n harts in their zero state, for building an initial
+// machine.
+func NewHarts(n int) []*Hart {
+	hs := make([]Hart, n)
+	out := make([]*Hart, n)
+	for i := range hs {
+		out[i] = &hs[i]
+	}
+	return out
+}
+
+// Hart returns hart i for writing: a copy of its own if the hart is
+// still shared with the machine this one was cloned from (or a clone).
+func (m *Machine) Hart(i int) *Hart {
+	if m.owned&(1<<i) == 0 {
+		box := &hartBox{h: *m.Harts[i]}
+		box.h.key = box.buf[:0]
+		m.Harts[i] = &box.h
+		m.owned |= 1 << i
+		return &box.h
+	}
+	h := m.Harts[i]
+	h.key = h.key[:0] // about to change
+	return h
+}
+
+// Clone returns a copy that shares every hart with m until either writes
+// it (Hart), and deep copies of the rest.
 func (m *Machine) Clone() *Machine {
 	c := &Machine{
-		Harts:   append([]Hart(nil), m.Harts...),
 		Patcher: m.Patcher,
 		Stop:    m.Stop,
 		Mem:     m.Mem.Clone(),
 		Fetch:   m.Fetch.Clone(),
 		Records: cloneRecords(m.Records),
+	}
+	if len(m.Harts) <= len(c.harts) {
+		c.Harts = c.harts[:len(m.Harts):len(m.Harts)]
+		copy(c.Harts, m.Harts)
+	} else {
+		c.Harts = append([]*Hart(nil), m.Harts...)
 	}
 	return c
 }
@@ -92,13 +149,30 @@ func (m *Machine) AppendKey(b []byte) []byte {
 	b = binary.AppendUvarint(b, m.Patcher.Mask)
 	b = append(b, boolByte(m.Stop.Requested)|boolByte(m.Stop.Released)<<1)
 	for i := range m.Harts {
-		b = m.Harts[i].appendKey(b)
+		b = m.hartKey(i, b)
 	}
 	b = append(b, 0xff)
 	b = m.Mem.AppendKey(b)
 	b = append(b, 0xfe)
 	b = m.Fetch.AppendKey(b)
 	return appendRecordsKey(m.Records, b)
+}
+
+// hartKey appends hart i's encoding, from its cache when it has one. Only
+// a hart this machine owns is cached: a shared one may be read by other
+// goroutines at the same time (its cache was filled, if ever, while its
+// first owner keyed it).
+func (m *Machine) hartKey(i int, b []byte) []byte {
+	h := m.Harts[i]
+	if len(h.key) != 0 { // (no encoding is empty)
+		return append(b, h.key...)
+	}
+	start := len(b)
+	b = h.appendKey(b)
+	if m.owned&(1<<i) != 0 {
+		h.key = append(h.key[:0], b[start:]...)
+	}
+	return b
 }
 
 func (h *Hart) appendKey(b []byte) []byte {

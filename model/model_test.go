@@ -49,7 +49,7 @@ func system(t *testing.T, harts int, patch []model.PatchOp) *model.System {
 	text := []uint32{1, 1, 0, 0}
 	m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, text, harts)}
 	for i := 0; i < harts; i++ {
-		m.Harts = append(m.Harts, model.Hart{})
+		m.Harts = append(m.Harts, &model.Hart{})
 	}
 	s, err := model.NewSystem(model.Config{Name: "toy", ISA: counter{}, Initial: m, Patch: patch, Checks: []model.Check{jumpTo(8)}})
 	if err != nil {

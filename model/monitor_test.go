@@ -58,7 +58,7 @@ func TestMonitorSeesOrderAcrossActors(t *testing.T) {
 
 func lateRunFound(t *testing.T, harts int, opt model.Options) {
 	t.Helper()
-	m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, []uint32{1, 1, 0, 0}, harts), Harts: make([]model.Hart, harts)}
+	m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, []uint32{1, 1, 0, 0}, harts), Harts: model.NewHarts(harts)}
 	// The fence is local under SC: only the monitor makes the order of
 	// the patcher's step and a hart's first step matter.
 	s, err := model.NewSystem(model.Config{Name: "toy", ISA: counter{}, Initial: m,
@@ -79,7 +79,7 @@ func lateRunFound(t *testing.T, harts int, opt model.Options) {
 }
 
 func TestMonitorlessKeyIsUnchanged(t *testing.T) {
-	m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, []uint32{1}, 1), Harts: make([]model.Hart, 1)}
+	m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, []uint32{1}, 1), Harts: model.NewHarts(1)}
 	before := string(m.AppendKey(nil))
 	m.Records = []model.Record{&patched{}}
 	with := string(m.AppendKey(nil))

@@ -17,6 +17,7 @@ func (a span) overlaps(b span) bool { return a.addr < b.addr+b.size && b.addr < 
 // footprint is what one step touched.
 type footprint struct {
 	fetches   []span
+	fetchBuf  [2]span // fetches' first home: most steps fetch one unit
 	loads     []span
 	stores    bool
 	fence     bool // a fence that is not local under the memory model
@@ -106,7 +107,7 @@ func (s *System) local(m *Machine, t *Transition, later []span) bool {
 		return !fp.stores && !fp.fence && !fp.multi && !s.HartsStore &&
 			(!fp.syncFetch || !textStoresLeft()) && untouched(fp.fetches) && untouched(fp.loads)
 	case ActIPI:
-		h := &m.Harts[t.Label.Actor]
+		h := m.Harts[t.Label.Actor]
 		for i, hd := range s.Handlers {
 			if h.Pending&(1<<i) == 0 {
 				continue

@@ -122,7 +122,7 @@ func (w *searcher) sampleHeap() uint64 {
 // window is how many states of a level are expanded between merges: it
 // bounds the memory held by prepared successors and how often the
 // bounds, the context and progress are checked.
-const window = 2048
+var window = 2048
 
 func (w *searcher) run(ctx context.Context) Result {
 	root, perm, key := w.canon(w.s.Initial, false)
@@ -146,6 +146,13 @@ func (w *searcher) run(ctx context.Context) Result {
 			return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, len(level))})
 		}
 		var next []item
+		// While one window is merged (one goroutine: the order of
+		// merging is what makes results independent of the workers),
+		// the next is already being prepared.
+		var ahead <-chan [][]succ
+		if workers > 1 {
+			ahead = w.prepareAsync(level[:min(window, len(level))], workers)
+		}
 		for lo := 0; lo < len(level); lo += window {
 			hi := min(lo+window, len(level))
 			w.st.Queue = len(level) - lo + len(next)
@@ -165,7 +172,15 @@ func (w *searcher) run(ctx context.Context) Result {
 				w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
 				w.opt.Progress(w.st)
 			}
-			prepared := w.prepare(level[lo:hi], workers)
+			var prepared [][]succ
+			if ahead != nil {
+				prepared = <-ahead
+				if hi < len(level) {
+					ahead = w.prepareAsync(level[hi:min(hi+window, len(level))], workers)
+				}
+			} else {
+				prepared = w.prepare(level[lo:hi], workers)
+			}
 			for i, it := range level[lo:hi] {
 				for _, sc := range prepared[i] {
 					w.st.Transitions++
@@ -212,6 +227,15 @@ func (w *searcher) prepare(items []item, workers int) [][]succ {
 	}
 	wg.Wait()
 	return out
+}
+
+// prepareAsync is prepare in the background; the channel delivers the
+// result. (A search that stops early leaves at most one window's work
+// running, which touches nothing the merge reads.)
+func (w *searcher) prepareAsync(items []item, workers int) <-chan [][]succ {
+	c := make(chan [][]succ, 1)
+	go func() { c <- w.prepare(items, workers) }()
+	return c
 }
 
 // slice keeps this shard's part of a level.

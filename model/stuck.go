@@ -45,7 +45,7 @@ func (s *System) Stuck(m *Machine) bool {
 func (s *System) Unfinished(m *Machine) []string {
 	var out []string
 	for h := range m.Harts {
-		hh := &m.Harts[h]
+		hh := m.Harts[h]
 		name := fmt.Sprintf("hart%d", h)
 		switch {
 		case hh.Parked:

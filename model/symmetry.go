@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"slices"
+	"sync"
 )
 
 // Symmetry reduction. Nothing in the machine depends on a hart's number:
@@ -25,17 +26,25 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	if !ok || n < 2 || s.asymmetric {
 		return m, nil
 	}
+	if n > 8 {
+		return m, nil // (a packedPerm holds 8 harts)
+	}
 	// Every hart's key in one buffer: keys[h] = buf[ends[h-1]:ends[h]].
-	var buf []byte
-	ends := make([]int, n)
+	bp := keyScratch.Get().(*[]byte)
+	defer keyScratch.Put(bp)
+	var endsArr [8]int
+	var keysArr [8][]byte
+	var orderArr [8]int
+	buf, ends := (*bp)[:0], endsArr[:n]
 	for h := range m.Harts {
-		buf = m.Harts[h].appendKey(buf)
+		buf = m.hartKey(h, buf)
 		buf = m.Fetch.AppendHartKey(h, buf)
 		buf = mp.AppendAgentKey(h, buf)
 		buf = appendRecordsHartKey(m.Records, h, buf)
 		ends[h] = len(buf)
 	}
-	keys := make([][]byte, n)
+	*bp = buf // keep the grown buffer for the next call
+	keys := keysArr[:n]
 	for h := range keys {
 		start := 0
 		if h > 0 {
@@ -43,7 +52,7 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 		}
 		keys[h] = buf[start:ends[h]:ends[h]]
 	}
-	order := make([]int, n) // order[j]: the hart that becomes hart j
+	order := orderArr[:n] // order[j]: the hart that becomes hart j
 	for i := range order {
 		order[i] = i
 	}
@@ -63,16 +72,19 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 		perm[h] = j
 	}
 	c := m
-	if inPlace {
-		var stack [8]Hart // symmetry packs at most 8 harts; no heap copy
-		old := append(stack[:0], m.Harts...)
-		for h := range old {
-			c.Harts[perm[h]] = old[h]
-		}
-	} else {
+	if !inPlace {
 		c = m.Clone()
-		for h := range m.Harts {
-			c.Harts[perm[h]] = m.Harts[h]
+	}
+	// Harts are pointers: renumbering moves them (and which of them this
+	// machine owns), it copies none.
+	var stack [8]*Hart // symmetry packs at most 8 harts
+	old := append(stack[:0], c.Harts...)
+	owned := c.owned
+	c.owned = 0
+	for h := range old {
+		c.Harts[perm[h]] = old[h]
+		if owned&(1<<h) != 0 {
+			c.owned |= 1 << perm[h]
 		}
 	}
 	c.Fetch.PermuteHarts(perm)
@@ -80,6 +92,10 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	permuteRecords(c.Records, perm)
 	return c, perm
 }
+
+// keyScratch holds the buffers canonical encodes harts into (the
+// encoders are behind interfaces, so a stack array would escape anyway).
+var keyScratch = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // packedPerm holds a renumbering of up to 8 harts in 4 bits each; the
 // identity is stored as identityPerm, so most states cost 4 bytes.

@@ -130,6 +130,12 @@ type Transition struct {
 	fp     footprint // what the step touched, for the reduction
 	// violation is what a monitor found when it observed the step.
 	violation *Violation
+	// exec is Event.Exec's home; cpu is where the first outcome of a
+	// step keeps the CPU context every outcome of that step uses (so
+	// that a step with one outcome costs one allocation besides its
+	// machine).
+	exec Exec
+	cpu  cpuCtx
 }
 
 var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActUnpark, ActOnline}
@@ -180,17 +186,24 @@ func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool
 // branch runs one action once per combination of nondeterministic
 // choices (fetch versions, load values) it meets.
 func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition) bool) bool {
-	var ch chooser
+	var cpu *cpuCtx
 	for {
+		t := &Transition{Before: m, After: m.Clone(), Sys: s}
+		if cpu == nil {
+			cpu = &t.cpu
+			cpu.sys, cpu.trace = s, trace
+		}
+		ch := &cpu.choices
 		ch.pos = 0
-		after := m.Clone()
-		var fp footprint
-		ev := s.perform(after, l.Actor, l.Action, l.Index, &ch, trace, &fp)
+		t.fp.fetches = t.fp.fetchBuf[:0]
+		ev := s.perform(t.After, l.Actor, l.Action, l.Index, cpu, &t.fp, &t.exec)
 		lab := l
-		lab.Choices = slices.Clone(ch.vec)
+		if len(ch.vec) > 0 {
+			lab.Choices = slices.Clone(ch.vec)
+		}
 		ev.Label = lab
-		fp.multi = len(ch.vec) > 0
-		t := &Transition{Label: lab, Before: m, After: after, Event: ev, Sys: s, fp: fp}
+		t.fp.multi = len(ch.vec) > 0
+		t.Label, t.Event = lab, ev
 		if len(s.Monitors) > 0 {
 			s.observe(t)
 		}
@@ -234,7 +247,7 @@ func (s *System) enabled(m *Machine, actor int, a Action) bool {
 	if actor == len(m.Harts) {
 		return s.patchEnabled(m)
 	}
-	h := &m.Harts[actor]
+	h := m.Harts[actor]
 	if h.Offline {
 		return a == ActOnline
 	}
@@ -292,7 +305,8 @@ func (s *System) commit(m *Machine, cs []Commit) {
 	}
 }
 
-func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser, trace bool, fp *footprint) Event {
+func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx, fp *footprint, x *Exec) Event {
+	ch, trace := &cpu.choices, cpu.trace
 	n := len(m.Harts)
 	switch {
 	case a == ActMemory:
@@ -304,19 +318,20 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, ch *chooser
 	case a == ActOnline:
 		return s.online(m, actor, trace)
 	}
-	h := &m.Harts[actor]
+	h := m.Hart(actor)
 	ev := Event{PC: h.PC, HasPC: true}
 	if trace {
 		ev.Actor = fmt.Sprintf("hart%d", actor)
 	}
 	switch a {
 	case ActExec:
-		cpu := &cpuCtx{sys: s, m: m, hart: actor, ch: ch, trace: trace, fp: fp}
-		x := s.ISA.Step(cpu)
-		s.afterExec(h, cpu, &x)
-		s.interruptExec(m, actor, &x, trace)
-		s.trapExec(m, actor, &x, trace)
-		ev.Exec = &x
+		cpu.m, cpu.hart, cpu.ch, cpu.fp = m, actor, ch, fp
+		cpu.fetches, cpu.undefined = nil, ""
+		*x = s.ISA.Step(cpu)
+		s.afterExec(h, cpu, x)
+		s.interruptExec(m, actor, x, trace)
+		s.trapExec(m, actor, x, trace)
+		ev.Exec = x
 		ev.Fetches = cpu.fetches
 		switch {
 		case x.Fault != "":
@@ -448,6 +463,8 @@ type cpuCtx struct {
 	// undefined is why a fetch of this step was architecturally
 	// undefined (FetchJudge), or "".
 	undefined string
+	// choices enumerates the step's outcomes (ch points at it).
+	choices chooser
 }
 
 func (c *cpuCtx) Tracing() bool { return c.trace }
@@ -455,7 +472,7 @@ func (c *cpuCtx) Tracing() bool { return c.trace }
 func (c *cpuCtx) Hart() int              { return c.hart }
 func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
 func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
-func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Harts[c.hart].Regs[i] = v }
+func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Hart(c.hart).Regs[i] = v }
 func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	n := c.m.Fetch.Choices(c.hart, addr)
 	if n == 0 {

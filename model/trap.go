@@ -34,15 +34,17 @@ func (c *cpuCtx) FrameReg(i int) uint64 { return c.m.Harts[c.hart].Intr.Regs[i] 
 
 // Frames are shared by clones: a change copies the frame.
 func (c *cpuCtx) SetFramePC(pc uint64) {
-	f := *c.m.Harts[c.hart].Intr
+	h := c.m.Hart(c.hart)
+	f := *h.Intr
 	f.PC = pc
-	c.m.Harts[c.hart].Intr = &f
+	h.Intr = &f
 }
 
 func (c *cpuCtx) SetFrameReg(i int, v uint64) {
-	f := *c.m.Harts[c.hart].Intr
+	h := c.m.Hart(c.hart)
+	f := *h.Intr
 	f.Regs[i] = v
-	c.m.Harts[c.hart].Intr = &f
+	h.Intr = &f
 }
 
 // trapExec enters the handler of the exception x raised on hart h.
@@ -50,7 +52,7 @@ func (s *System) trapExec(m *Machine, h int, x *Exec, trace bool) {
 	if x.Trap == "" || x.Fault != "" {
 		return
 	}
-	hh := &m.Harts[h]
+	hh := m.Hart(h)
 	src := -1
 	for i, is := range s.Interrupts {
 		if is.Exception && is.Name == x.Trap {

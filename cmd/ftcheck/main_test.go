@@ -176,3 +176,12 @@ func TestSearchFlags(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
+
+func TestPhysicalMemoryIsRead(t *testing.T) {
+	if _, err := os.Stat("/proc/meminfo"); err != nil {
+		t.Skip("no /proc/meminfo on this system")
+	}
+	if n := physicalMemory(); n < 64<<20 {
+		t.Fatalf("physicalMemory() = %d bytes: /proc/meminfo's MemTotal was not read", n)
+	}
+}

@@ -57,6 +57,7 @@ func (f *searchFlags) apply(o *model.Options) error {
 		}
 		o.MaxMemory = n
 	}
+	tuneGC(o.MaxMemory)
 	if *f.shard != "" {
 		k, n, ok := strings.Cut(*f.shard, "/")
 		ki, err1 := strconv.Atoi(k)

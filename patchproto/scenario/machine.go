@@ -125,7 +125,10 @@ func (b *builder) build() (model.Config, *Error) {
 			mem.Init(b.text.lo+unit*uint64(i), int(unit), uint64(w))
 		}
 	}
-	m := &model.Machine{Harts: harts, Mem: mem, Fetch: b.arch.fetch(b.text.lo, img, len(harts))}
+	m := &model.Machine{Harts: model.NewHarts(len(harts)), Mem: mem, Fetch: b.arch.fetch(b.text.lo, img, len(harts))}
+	for i := range harts {
+		*m.Harts[i] = harts[i]
+	}
 	if err := b.setCacheType(m.Fetch); err != nil {
 		return model.Config{}, err
 	}

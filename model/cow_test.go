@@ -1,0 +1,88 @@
+package model_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto"
+)
+
+// TestCopyOnWriteHarts walks the first levels of real protocols' state
+// graphs (every hart action, interrupts, traps, IPIs, stop_machine) and
+// checks the two promises of shared harts: generating a state's
+// successors never changes the state (its key before and after is the
+// same), and a successor's key built from cached hart keys equals the key
+// built from its fields.
+func TestCopyOnWriteHarts(t *testing.T) {
+	for _, c := range []struct {
+		protocol string
+		o        patchproto.Options
+	}{
+		{"riscv-jalr", patchproto.Options{Harts: 2, Preempt: 1, Op: "change"}},
+		{"riscv-stopmachine", patchproto.Options{Harts: 2}},
+		{"x86-int3", patchproto.Options{Harts: 2}},
+		{"x86-stopmachine", patchproto.Options{Variant: "nmi"}},
+		{"graph-retstack", patchproto.Options{}},
+		{"arm64-v5", patchproto.Options{Preempt: 1}},
+	} {
+		p, err := patchproto.Lookup(c.protocol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _, err := p.Build(c.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		level := []*model.Machine{s.Initial}
+		seen := map[string]bool{}
+		checked := 0
+		for depth := 0; depth < 40 && len(level) > 0 && checked < 3000; depth++ {
+			var next []*model.Machine
+			for _, m := range level {
+				before := model.UncachedKey(m)
+				s.Successors(m, func(tr *model.Transition) bool {
+					checked++
+					cached := tr.After.AppendKey(nil)
+					if fields := model.UncachedKey(tr.After); !bytes.Equal(cached, fields) {
+						t.Fatalf("%s: after %s the cached key differs from the fields' key", c.protocol, tr.Label)
+					}
+					if !seen[string(cached)] {
+						seen[string(cached)] = true
+						next = append(next, tr.After)
+					}
+					return true
+				})
+				if after := model.UncachedKey(m); !bytes.Equal(before, after) {
+					t.Fatalf("%s: generating successors changed the state they came from", c.protocol)
+				}
+			}
+			level = next
+		}
+		if checked < 100 {
+			t.Fatalf("%s: only %d transitions checked", c.protocol, checked)
+		}
+	}
+}
+
+// TestWorkersAgreeOnARealProtocol runs a search whose levels are wider
+// than one merge window, so that windows are prepared while others are
+// merged (run it under -race).
+func TestWorkersAgreeOnARealProtocol(t *testing.T) {
+	p, err := patchproto.Lookup("riscv-jalr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := p.Build(patchproto.Options{Harts: 2, Calls: 2, Preempt: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer model.SetMergeWindow(64)()
+	one := model.Explore(context.Background(), s, model.Options{Workers: 1})
+	two := model.Explore(context.Background(), s, model.Options{Workers: 2})
+	sameResult(t, "riscv-jalr, 2 harts, 2 calls", one, two)
+	if one.Outcome != model.Safe || one.Stats.States < 10000 {
+		t.Fatalf("%v after %d states: want a complete search of more than one window per level", one.Outcome, one.Stats.States)
+	}
+}
