@@ -97,11 +97,11 @@ func (m *RVWMO) Release(from, to, ch int) []model.Commit {
 
 // Acquire raises the receiver's read floor to the message's timestamp.
 func (m *RVWMO) Acquire(to, ch int) {
-	a := m.peek(to)
-	i, ok := slices.BinarySearchFunc(a.inbox, uint8(ch), cmpMail)
+	i, ok := slices.BinarySearchFunc(m.peek(to).inbox, uint8(ch), cmpMail)
 	if !ok {
 		return
 	}
+	a := m.agent(to)
 	a.vrNew = max(a.vrNew, a.inbox[i].ts)
 	a.inbox = slices.Delete(a.inbox, i, i+1)
 	m.trim()

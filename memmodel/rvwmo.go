@@ -47,6 +47,10 @@ type RVWMO struct {
 	init   SC
 	msgs   []message // the store with timestamp t is msgs[t-1]
 	agents []rvAgent // by agent; missing entries have no state
+	// owned has bit a set when agent a's buffer, views and inbox belong
+	// to this memory alone; a clone shares them until it changes them
+	// (agent), since most steps change one agent or none.
+	owned uint64
 }
 
 type message struct {
@@ -127,16 +131,15 @@ func NewRVWMO() *RVWMO { return &RVWMO{} }
 
 func (m *RVWMO) Name() string { return "rvwmo" }
 
+// Clone shares the initial memory, the visible stores and every agent's
+// slices with m: the search never changes a memory it has cloned, and the
+// clone copies an agent's slices before it changes them.
 func (m *RVWMO) Clone() model.DataMemory {
-	c := &RVWMO{
-		init:   SC{cells: slices.Clone(m.init.cells)},
+	return &RVWMO{
+		init:   SC{cells: m.init.cells, shared: true},
 		msgs:   slices.Clip(m.msgs), // append-only: a clone's append copies
-		agents: make([]rvAgent, len(m.agents)),
+		agents: slices.Clone(m.agents),
 	}
-	for i, a := range m.agents {
-		c.agents[i] = rvAgent{buf: a.buf.clone(), coh: slices.Clone(a.coh), vrOld: a.vrOld, vrNew: a.vrNew, vwOld: a.vwOld, inbox: slices.Clone(a.inbox)}
-	}
-	return c
 }
 
 func (m *RVWMO) AppendKey(b []byte) []byte {
@@ -172,8 +175,11 @@ func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 func (m *RVWMO) PermuteAgents(perm []int) {
 	m.grow(len(perm) + 1)
 	old := slices.Clone(m.agents)
+	owned := m.owned
+	m.owned &^= 1<<len(perm) - 1
 	for i, p := range perm {
 		m.agents[p] = old[i]
+		m.owned |= (owned >> i & 1) << p
 	}
 	m.trim()
 }
@@ -303,7 +309,7 @@ func (m *RVWMO) DoInternal(i int) (string, []model.Commit) {
 // drain makes buffered store i of agent visible: it gets the next
 // timestamp, and the agent's coherence and write views move up to it.
 func (m *RVWMO) drain(agent, i int) model.Commit {
-	a := &m.agents[agent]
+	a := m.agent(agent)
 	e := a.buf.remove(i)
 	m.msgs = append(m.msgs, message{addr: e.addr, size: e.size, val: e.val})
 	t := uint32(len(m.msgs))
@@ -319,9 +325,16 @@ func (m *RVWMO) peek(agent int) *rvAgent {
 	return &rvAgent{}
 }
 
+// agent returns agent's state for changing it: its slices are its own.
 func (m *RVWMO) agent(agent int) *rvAgent {
 	m.grow(agent + 1)
-	return &m.agents[agent]
+	a := &m.agents[agent]
+	if m.owned&(1<<agent) == 0 {
+		a.buf = a.buf.clone()
+		a.coh, a.inbox = slices.Clone(a.coh), slices.Clone(a.inbox)
+		m.owned |= 1 << agent
+	}
+	return a
 }
 
 func (m *RVWMO) grow(n int) {

@@ -2,6 +2,7 @@ package memmodel
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ftcheck/ftcheck/model"
 )
@@ -18,6 +19,9 @@ import (
 type TSO struct {
 	mem  SC
 	bufs []storeBuffer // by agent; missing entries are empty
+	// owned has bit a set when agent a's buffer entries belong to this
+	// memory alone: a clone shares them until it changes them (buf).
+	owned uint64
 }
 
 // NewTSO returns an empty TSO memory (every byte 0, no buffered store).
@@ -26,11 +30,9 @@ func NewTSO() *TSO { return &TSO{} }
 func (m *TSO) Name() string { return "tso" }
 
 func (m *TSO) Clone() model.DataMemory {
-	c := &TSO{mem: SC{cells: append([]cell(nil), m.mem.cells...)}, bufs: make([]storeBuffer, len(m.bufs))}
-	for i := range m.bufs {
-		c.bufs[i] = m.bufs[i].clone()
-	}
-	return c
+	// Shares memory and buffer entries with m: the search never changes
+	// a memory it has cloned, and the clone copies before it changes.
+	return &TSO{mem: SC{cells: m.mem.cells, shared: true}, bufs: slices.Clone(m.bufs)}
 }
 
 func (m *TSO) AppendKey(b []byte) []byte {
@@ -74,7 +76,7 @@ func (m *TSO) Fence(agent int, k model.FenceKind) []model.Commit {
 	}
 	var cs []model.Commit
 	for agent < len(m.bufs) && len(m.bufs[agent].entries) > 0 {
-		cs = append(cs, m.commit(&m.bufs[agent], 0))
+		cs = append(cs, m.commit(m.buf(agent), 0))
 	}
 	return cs
 }
@@ -97,12 +99,11 @@ func (m *TSO) Internal() int {
 
 func (m *TSO) DoInternal(i int) (string, []model.Commit) {
 	for a := range m.bufs {
-		b := &m.bufs[a]
-		if len(b.entries) == 0 {
+		if len(m.bufs[a].entries) == 0 {
 			continue
 		}
 		if i == 0 {
-			c := m.commit(b, 0)
+			c := m.commit(m.buf(a), 0)
 			return drainText(a, c), []model.Commit{c}
 		}
 		i--
@@ -122,8 +123,11 @@ func (m *TSO) AppendAgentKey(a int, b []byte) []byte {
 func (m *TSO) PermuteAgents(perm []int) {
 	m.grow(len(perm) + 1)
 	old := append([]storeBuffer(nil), m.bufs...)
+	owned := m.owned
+	m.owned &^= 1<<len(perm) - 1
 	for i, p := range perm {
 		m.bufs[p] = old[i]
+		m.owned |= (owned >> i & 1) << p
 	}
 	m.trim()
 }
@@ -143,9 +147,15 @@ func (m *TSO) peek(agent int) *storeBuffer {
 	return &storeBuffer{}
 }
 
+// buf returns agent's buffer for changing it: its entries are its own.
 func (m *TSO) buf(agent int) *storeBuffer {
 	m.grow(agent + 1)
-	return &m.bufs[agent]
+	b := &m.bufs[agent]
+	if m.owned&(1<<agent) == 0 {
+		*b = b.clone()
+		m.owned |= 1 << agent
+	}
+	return b
 }
 
 func (m *TSO) grow(n int) {

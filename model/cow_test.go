@@ -9,18 +9,22 @@ import (
 	"github.com/ftcheck/ftcheck/patchproto"
 )
 
-// TestCopyOnWriteHarts walks the first levels of real protocols' state
-// graphs (every hart action, interrupts, traps, IPIs, stop_machine) and
-// checks the two promises of shared harts: generating a state's
+// TestCopyOnWrite walks the first levels of real protocols' state graphs
+// (every hart action, interrupts, traps, IPIs, stop_machine, hotplug, and
+// every memory model) and checks the two promises of the state that
+// clones share (harts, memory, fetch views): generating a state's
 // successors never changes the state (its key before and after is the
 // same), and a successor's key built from cached hart keys equals the key
 // built from its fields.
-func TestCopyOnWriteHarts(t *testing.T) {
+func TestCopyOnWrite(t *testing.T) {
 	for _, c := range []struct {
 		protocol string
 		o        patchproto.Options
 	}{
 		{"riscv-jalr", patchproto.Options{Harts: 2, Preempt: 1, Op: "change"}},
+		{"riscv-jalr", patchproto.Options{Harts: 2, Memory: "rvwmo", Variant: "hotplug"}},
+		{"riscv-jalr", patchproto.Options{Harts: 2, Memory: "tso"}},
+		{"arm64", patchproto.Options{Harts: 2, Memory: "armv8"}},
 		{"riscv-stopmachine", patchproto.Options{Harts: 2}},
 		{"x86-int3", patchproto.Options{Harts: 2}},
 		{"x86-stopmachine", patchproto.Options{Variant: "nmi"}},
@@ -38,7 +42,7 @@ func TestCopyOnWriteHarts(t *testing.T) {
 		level := []*model.Machine{s.Initial}
 		seen := map[string]bool{}
 		checked := 0
-		for depth := 0; depth < 40 && len(level) > 0 && checked < 3000; depth++ {
+		for depth := 0; depth < 60 && len(level) > 0 && checked < 6000; depth++ {
 			var next []*model.Machine
 			for _, m := range level {
 				before := model.UncachedKey(m)

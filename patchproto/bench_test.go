@@ -13,10 +13,20 @@ import (
 // 2, 3 and 4 harts and reports states, transitions, states/s and the
 // peak heap of the search.
 func BenchmarkRISCVJalr(b *testing.B) {
-	for _, harts := range []int{2, 3, 4} {
+	benchRISCVJalr(b, "sc", 2, 3, 4)
+}
+
+// BenchmarkRISCVJalrRVWMO is the same search under RVWMO (2 harts: 3
+// take minutes).
+func BenchmarkRISCVJalrRVWMO(b *testing.B) {
+	benchRISCVJalr(b, "rvwmo", 2)
+}
+
+func benchRISCVJalr(b *testing.B, memory string, hartCounts ...int) {
+	for _, harts := range hartCounts {
 		b.Run(fmt.Sprintf("harts=%d", harts), func(b *testing.B) {
 			p, _ := Lookup("riscv-jalr")
-			s, _, err := p.Build(Options{Harts: harts})
+			s, _, err := p.Build(Options{Harts: harts, Memory: memory})
 			if err != nil {
 				b.Fatal(err)
 			}
