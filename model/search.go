@@ -59,12 +59,12 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 }
 
 // canon returns the representative of m, its renumbering and its key.
-func (w *searcher) canon(m *Machine, fresh bool) (*Machine, packedPerm, []byte) {
+func (w *searcher) canon(m *Machine, fresh bool, buf []byte) (*Machine, packedPerm, []byte) {
 	var perm []int
 	if !w.opt.NoSymmetry {
 		m, perm = w.s.canonical(m, fresh)
 	}
-	return m, pack(perm), m.AppendKey(make([]byte, 0, w.keyCap))
+	return m, pack(perm), m.AppendKey(buf)
 }
 
 // successors computes item it's successors (the expensive part, done by
@@ -72,13 +72,20 @@ func (w *searcher) canon(m *Machine, fresh bool) (*Machine, packedPerm, []byte) 
 func (w *searcher) successors(it item) []succ {
 	ts := expand(w.s, it.m, w.reduce)
 	out := make([]succ, 0, len(ts))
+	var slab []byte
 	for _, t := range ts {
 		if v := w.s.Inspect(t); v != nil {
 			out = append(out, succ{label: t.Label, viol: v})
 			break // nothing after a violation is looked at
 		}
-		rep, perm, key := w.canon(t.After, true) // t.After is this successor's own
-		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key})
+		// Keys share one buffer per expanded state (the visited set
+		// copies what it keeps); a full buffer is left to the older keys.
+		if cap(slab)-len(slab) < w.keyCap {
+			slab = make([]byte, 0, w.keyCap*(len(ts)+1))
+		}
+		rep, perm, key := w.canon(t.After, true, slab) // t.After is this successor's own
+		slab = key[len(key):]
+		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key[:len(key):len(key)]})
 	}
 	return out
 }
@@ -125,7 +132,7 @@ func (w *searcher) sampleHeap() uint64 {
 var window = 2048
 
 func (w *searcher) run(ctx context.Context) Result {
-	root, perm, key := w.canon(w.s.Initial, false)
+	root, perm, key := w.canon(w.s.Initial, false, nil)
 	w.keyCap = 2*len(key) + 32
 	w.add(key, -1, Label{}, perm)
 	level := []item{{0, root}}

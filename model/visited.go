@@ -51,20 +51,8 @@ func newVisited(store StateStore, bitstateBytes uint64) visitedSet {
 		words := max(bitstateBytes/8, 1)
 		return &bitSet{bits: make([]uint64, words)}
 	}
-	return exactSet{}
+	return newArenaSet()
 }
-
-type exactSet map[string]struct{}
-
-func (s exactSet) insert(key []byte) bool {
-	if _, ok := s[string(key)]; ok { // no allocation for the lookup
-		return false
-	}
-	s[string(key)] = struct{}{}
-	return true
-}
-func (exactSet) omission(int) float64 { return 0 }
-func (exactSet) caveat(int) string    { return "" }
 
 type hashSet map[uint64]struct{}
 
