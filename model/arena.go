@@ -28,8 +28,7 @@ const arenaChunk = 16 << 20
 
 func newArenaSet() *arenaSet { return &arenaSet{slots: make([]arenaSlot, 1024)} }
 
-func (s *arenaSet) insert(key []byte) bool {
-	h := stateHash(key)
+func (s *arenaSet) insert(key []byte, h uint64) bool {
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &s.slots[i]

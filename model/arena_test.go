@@ -22,7 +22,7 @@ func TestArenaSetAgreesWithAMap(t *testing.T) {
 		}
 		fresh := !want[string(k)]
 		want[string(k)] = true
-		if got := s.insert(k); got != fresh {
+		if got := s.insert(k, stateHash(k)); got != fresh {
 			t.Fatalf("insert %d (%d bytes): %v, want %v", i, len(k), got, fresh)
 		}
 	}

@@ -50,6 +50,7 @@ type succ struct {
 	rep   *Machine
 	perm  packedPerm
 	key   []byte
+	hash  uint64 // stateHash(key)
 	viol  *Violation
 }
 
@@ -85,13 +86,13 @@ func (w *searcher) successors(it item) []succ {
 		}
 		rep, perm, key := w.canon(t.After, true, slab) // t.After is this successor's own
 		slab = key[len(key):]
-		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key[:len(key):len(key)]})
+		out = append(out, succ{label: t.Label, rep: rep, perm: perm, key: key[:len(key):len(key)], hash: stateHash(key)})
 	}
 	return out
 }
 
-func (w *searcher) add(key []byte, from int32, l Label, perm packedPerm) (int32, bool) {
-	if !w.visited.insert(key) {
+func (w *searcher) add(key []byte, h uint64, from int32, l Label, perm packedPerm) (int32, bool) {
+	if !w.visited.insert(key, h) {
 		return 0, false
 	}
 	id := int32(len(w.parent))
@@ -134,7 +135,7 @@ var window = 2048
 func (w *searcher) run(ctx context.Context) Result {
 	root, perm, key := w.canon(w.s.Initial, false, nil)
 	w.keyCap = 2*len(key) + 32
-	w.add(key, -1, Label{}, perm)
+	w.add(key, stateHash(key), -1, Label{}, perm)
 	level := []item{{0, root}}
 	workers := max(w.opt.Workers, 1)
 	split := w.opt.Shard.N <= 1
@@ -198,7 +199,7 @@ func (w *searcher) run(ctx context.Context) Result {
 						w.st.Queue = len(level) - lo - i + len(next)
 						return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
 					}
-					if id, fresh := w.add(sc.key, it.id, sc.label, sc.perm); fresh {
+					if id, fresh := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm); fresh {
 						next = append(next, item{id, sc.rep})
 					}
 				}

@@ -30,8 +30,9 @@ func (s StateStore) String() string { return [...]string{"exact", "hash-compact"
 
 // visitedSet is the search's memory of states, by canonical key.
 type visitedSet interface {
-	// insert reports whether key was not there, and adds it.
-	insert(key []byte) bool
+	// insert reports whether key was not there, and adds it; h is
+	// stateHash(key), computed by the caller (a worker, in parallel).
+	insert(key []byte, h uint64) bool
 	// omission estimates the probability that some state reached was
 	// wrongly taken as visited, after n insertions (0 when exact).
 	omission(n int) float64
@@ -56,8 +57,7 @@ func newVisited(store StateStore, bitstateBytes uint64) visitedSet {
 
 type hashSet map[uint64]struct{}
 
-func (s hashSet) insert(key []byte) bool {
-	h := stateHash(key)
+func (s hashSet) insert(key []byte, h uint64) bool {
 	if _, ok := s[h]; ok {
 		return false
 	}
@@ -75,8 +75,7 @@ func (s hashSet) caveat(n int) string {
 
 type bitSet struct{ bits []uint64 }
 
-func (s *bitSet) insert(key []byte) bool {
-	h := stateHash(key)
+func (s *bitSet) insert(key []byte, h uint64) bool {
 	n := uint64(len(s.bits)) * 64
 	// Two probe positions from the two halves of one mixed hash.
 	a, b := h%n, mix64(h^0x9e3779b97f4a7c15)%n
