@@ -13,16 +13,22 @@ import (
 // 2, 3 and 4 harts and reports states, transitions, states/s and the
 // peak heap of the search.
 func BenchmarkRISCVJalr(b *testing.B) {
+	benchRISCVJalr(b, "sc", 1, 2, 3, 4)
+}
+
+// BenchmarkRISCVJalrWorkers2 is the same search with two workers (the
+// result is the same; the time shows how far the search scales).
+func BenchmarkRISCVJalrWorkers2(b *testing.B) {
 	benchRISCVJalr(b, "sc", 2, 3, 4)
 }
 
 // BenchmarkRISCVJalrRVWMO is the same search under RVWMO (2 harts: 3
 // take minutes).
 func BenchmarkRISCVJalrRVWMO(b *testing.B) {
-	benchRISCVJalr(b, "rvwmo", 2)
+	benchRISCVJalr(b, "rvwmo", 1, 2)
 }
 
-func benchRISCVJalr(b *testing.B, memory string, hartCounts ...int) {
+func benchRISCVJalr(b *testing.B, memory string, workers int, hartCounts ...int) {
 	for _, harts := range hartCounts {
 		b.Run(fmt.Sprintf("harts=%d", harts), func(b *testing.B) {
 			p, _ := Lookup("riscv-jalr")
@@ -33,7 +39,7 @@ func benchRISCVJalr(b *testing.B, memory string, hartCounts ...int) {
 			var r model.Result
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
-				r = model.Explore(context.Background(), s, model.Options{})
+				r = model.Explore(context.Background(), s, model.Options{Workers: workers})
 				if r.Outcome != model.Safe {
 					b.Fatalf("%v %v", r.Outcome, r.Violation)
 				}
