@@ -132,11 +132,21 @@ func (m *RVWMO) AtomicOr(agent int, addr uint64, size int, bits uint64) []model.
 	return append(cs, model.Commit{Addr: addr, Size: size, Val: v})
 }
 
+// appendInboxKey encodes the messages that can still raise vrNew (one at
+// or below it is dead: see AppendAgentKey).
 func (a *rvAgent) appendInboxKey(b []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(a.inbox)))
+	n := 0
 	for _, x := range a.inbox {
-		b = append(b, x.ch)
-		b = binary.AppendUvarint(b, uint64(x.ts))
+		if x.ts > a.vrNew || keepDeadViews {
+			n++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
+	for _, x := range a.inbox {
+		if x.ts > a.vrNew || keepDeadViews {
+			b = append(b, x.ch)
+			b = binary.AppendUvarint(b, uint64(x.ts))
+		}
 	}
 	return b
 }

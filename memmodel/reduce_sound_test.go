@@ -78,3 +78,44 @@ func TestReductionKeepsEveryFinalStateOnRandomPrograms(t *testing.T) {
 		}
 	})
 }
+
+// Leaving dead views out of RVWMO keys (AppendAgentKey) merges states
+// whose futures are the same, so it must keep every final state: a
+// search that keeps them finds exactly the same finals (compared by the
+// key without dead views), on every classic shape and on random programs.
+func TestDeadViewsMergeNoFinalState(t *testing.T) {
+	type tb interface {
+		Fatal(args ...any)
+		Fatalf(format string, args ...any)
+	}
+	finals := func(t tb, p *program, name string, keepDead bool) []string {
+		keepDeadViews = keepDead
+		mem, err := New(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := model.Finals(context.Background(), p.system(mem), 200000)
+		keepDeadViews = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, m := range fs {
+			keys = append(keys, string(m.AppendKey(nil)))
+		}
+		slices.Sort(keys)
+		return slices.Compact(keys)
+	}
+	check := func(t tb, p *program) {
+		for _, name := range []string{"rvwmo", "armv8"} {
+			merged, kept := finals(t, p, name, false), finals(t, p, name, true)
+			if !slices.Equal(merged, kept) {
+				t.Fatalf("%s %s: %d final states with dead views merged, %d kept\n%s", name, p.name, len(merged), len(kept), p.riscvText(nil))
+			}
+		}
+	}
+	for i := range classic {
+		check(t, &classic[i])
+	}
+	rapid.Check(t, func(rt *rapid.T) { check(rt, genProgram(rt)) })
+}
