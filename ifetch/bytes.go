@@ -14,11 +14,15 @@ import "slices"
 //
 // A store of one byte (the int3 of text_poke_bp) is a single unit, so it
 // is atomic for fetch: a hart fetches the old byte or the new one.
+//
+// A hart's own store to the text is different (self-modifying code, SDM
+// Vol. 3A §9.1.3): once it commits, that hart fetches it (Words.selfStore;
+// the memory model reports the writer in model.Commit.By).
 func NewBytes(base uint64, text []uint32, harts int) *Words {
 	for _, b := range text {
 		if b > 0xff {
 			panic("ifetch: NewBytes: text holds one byte per element")
 		}
 	}
-	return &Words{base: base, size: 1, harts: harts, boot: slices.Clone(text)}
+	return &Words{base: base, size: 1, harts: harts, boot: slices.Clone(text), ownStores: true}
 }

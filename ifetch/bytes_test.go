@@ -62,3 +62,36 @@ func TestBytesMixedVersions(t *testing.T) {
 		t.Fatalf("after Sync: %#x, want the int3", b)
 	}
 }
+
+// x86 self-modifying code (SDM Vol. 3A §9.1.3): once a hart's own store to
+// the text commits, that hart fetches it; other harts (cross-modifying
+// code) still may fetch the old bytes until they serialise. A store of
+// bytes the text already holds adds no version but still makes its writer
+// current. The patcher (an agent beyond the harts) and unreported writers
+// change no view, and word-fetched text (RISC-V, arm64) has no such rule.
+func TestBytesOwnStoresAreFetched(t *testing.T) {
+	nop5 := []uint32{0x0f, 0x1f, 0x44, 0x00, 0x00}
+	w := NewBytes(0x1000, nop5, 2)
+	w.Commit(model.Commit{Addr: 0x1000, Size: 1, Val: 0xe8, By: 2}) // hart 1's store
+	if a, b := w.Choices(0, 0x1000), w.Choices(1, 0x1000); a != 2 || b != 1 {
+		t.Fatalf("after hart 1's store: hart 0 has %d choices (want 2), hart 1 %d (want 1)", a, b)
+	}
+	// The patcher writes byte 1; hart 0 then writes the same byte value.
+	w.Commit(model.Commit{Addr: 0x1001, Size: 1, Val: 0x10, By: 3})
+	if a, b := w.Choices(0, 0x1001), w.Choices(1, 0x1001); a != 2 || b != 2 {
+		t.Fatalf("after the patcher's store: %d, %d choices, want 2, 2", a, b)
+	}
+	w.Commit(model.Commit{Addr: 0x1001, Size: 1, Val: 0x10, By: 1})
+	if a, b, v := w.Choices(0, 0x1001), w.Choices(1, 0x1001), w.Versions(0x1001); a != 1 || b != 2 || v != 2 {
+		t.Fatalf("after hart 0 rewrote the same byte: %d, %d choices (want 1, 2), %d versions (want 2)", a, b, v)
+	}
+	w.Commit(model.Commit{Addr: 0x1002, Size: 1, Val: 0x00})
+	if w.Choices(0, 0x1002) != 2 || w.Choices(1, 0x1002) != 2 {
+		t.Fatal("a store by an unreported agent changed a view")
+	}
+	words := NewWords(0x1000, []uint32{0x13}, 2)
+	words.Commit(model.Commit{Addr: 0x1000, Size: 4, Val: 0x6f, By: 1})
+	if words.Choices(0, 0x1000) != 2 {
+		t.Fatal("word-fetched text: a hart's own store must still need fence.i")
+	}
+}

@@ -23,6 +23,10 @@ type Words struct {
 	// shared: written (and its views) may be shared with clones; the
 	// first change copies them (own). Most steps change no fetch state.
 	shared bool
+	// ownStores: a hart fetches its own stores to the text once they
+	// commit (x86 self-modifying code; NewBytes). Commit advances the
+	// writer's view of the units it wrote to their newest version.
+	ownStores bool
 }
 
 // unit is a written fetch unit: its history and each hart's view of it.
@@ -41,7 +45,7 @@ func NewWords(base uint64, text []uint32, harts int) *Words {
 // Clone shares the written units with w until either changes them: the
 // search never changes a state it has cloned, so only the clone copies.
 func (w *Words) Clone() model.FetchState {
-	return &Words{base: w.base, size: w.size, harts: w.harts, boot: w.boot, written: w.written, shared: true}
+	return &Words{base: w.base, size: w.size, harts: w.harts, boot: w.boot, written: w.written, shared: true, ownStores: w.ownStores}
 }
 
 // own makes the written units w's own before a change.
@@ -129,6 +133,8 @@ func (w *Words) Versions(addr uint64) int {
 
 // Commit adds a version to every unit the store touches whose value it
 // changes (a store of the same bytes cannot be told apart by any fetch).
+// With ownStores, the writing hart (c.By) then fetches at least the
+// newest version of each unit it wrote (selfStore).
 func (w *Words) Commit(c model.Commit) {
 	for a := c.Addr &^ (w.size - 1); a < c.Addr+uint64(c.Size); a += w.size {
 		i, ok := w.index(a)
@@ -148,6 +154,7 @@ func (w *Words) Commit(c model.Commit) {
 			}
 		}
 		if nw == old {
+			w.selfStore(c, i)
 			continue
 		}
 		w.own()
@@ -160,7 +167,30 @@ func (w *Words) Commit(c model.Commit) {
 			panic("ifetch: more than 255 versions of one text word")
 		}
 		u.hist = append(slices.Clip(u.hist), nw)
+		w.selfStore(c, i)
 	}
+}
+
+// selfStore advances the writer's view of unit i to its newest version
+// when the fetch model has ownStores: Intel SDM Vol. 3A §9.1.3 (§8.1.3 in
+// older editions) — a write to a code location invalidates the writing
+// processor's own prefetched instructions (self-modifying code), while
+// other processors need a serialising instruction (cross-modifying code).
+// At commit the newest version holds the store's bytes, so the writer
+// fetches what it wrote (or a later store). A store by the patcher
+// (c.By-1 >= harts) or by an unknown agent (c.By 0) changes no view.
+func (w *Words) selfStore(c model.Commit, i int) {
+	if !w.ownStores || c.By == 0 || c.By-1 >= w.harts {
+		return
+	}
+	h := c.By - 1
+	u, _ := w.find(i)
+	if u == nil || int(u.view[h]) == len(u.hist)-1 {
+		return
+	}
+	w.own()
+	u, _ = w.find(i)
+	u.view[h] = uint8(len(u.hist) - 1)
 }
 
 // Sync is fence.i on hart h: every unit's newest version becomes the

@@ -49,7 +49,7 @@ func (m *SC) Load(agent int, addr uint64, size int, choice int) uint64 {
 
 func (m *SC) Store(agent int, addr uint64, size int, val uint64) []model.Commit {
 	m.write(addr, size, val)
-	return []model.Commit{{Addr: addr, Size: size, Val: val}}
+	return []model.Commit{{Addr: addr, Size: size, Val: val, By: agent + 1}}
 }
 
 // Fence orders nothing further: under SC every access is already in order.

@@ -76,7 +76,9 @@ func (m *TSO) Fence(agent int, k model.FenceKind) []model.Commit {
 	}
 	var cs []model.Commit
 	for agent < len(m.bufs) && len(m.bufs[agent].entries) > 0 {
-		cs = append(cs, m.commit(m.buf(agent), 0))
+		c := m.commit(m.buf(agent), 0)
+		c.By = agent + 1
+		cs = append(cs, c)
 	}
 	return cs
 }
@@ -104,6 +106,7 @@ func (m *TSO) DoInternal(i int) (string, []model.Commit) {
 		}
 		if i == 0 {
 			c := m.commit(m.buf(a), 0)
+			c.By = a + 1
 			return drainText(a, c), []model.Commit{c}
 		}
 		i--

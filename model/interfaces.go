@@ -50,6 +50,10 @@ type Commit struct {
 	Addr uint64
 	Size int
 	Val  uint64
+	// By is the agent whose store this is, plus one (0: the memory model
+	// does not say). The x86 fetch model needs it: a hart fetches its own
+	// committed text stores (ifetch.NewBytes). SC and TSO report it.
+	By int `json:"-"`
 }
 
 // DataMemory is a memory model's state: what loads may read, what stores

@@ -91,8 +91,14 @@ func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
 	if cs, ok := m.Fetch.(ContextSync); ok {
 		cs.ContextSync(h) // an exception entry is one
 	}
+	if s.InterruptEntrySync {
+		m.Fetch.Sync(h)
+	}
 	if trace {
 		ev.Text = fmt.Sprintf("take %s: save pc and registers, run %s", src, s.Symbols.Name(src.Handler))
+		if s.InterruptEntrySync {
+			ev.Text += "; entry serialises (sync_core)"
+		}
 		if hh.Parked {
 			ev.Text += " (while parked in stop_machine)"
 		}

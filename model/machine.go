@@ -234,7 +234,9 @@ type PatchOp struct {
 	// ToMask (PatchSendIPI): interrupt only the harts whose bits are set
 	// in Patcher.Mask (smp_call_function after reading cpu_online_mask).
 	ToMask bool
-	Why    string
+	// Old is the value a PatchCmpxchg must read (patchwait.go).
+	Old uint64
+	Why string
 }
 
 // Handler is an IPI handler: what a hart does when it takes the IPI.

@@ -263,7 +263,7 @@ func (w *searcher) slice(level []item) []item {
 
 func (w *searcher) violation(from int32, sc succ) Result {
 	r := w.finish(Result{Outcome: Violated, Violation: sc.viol})
-	trace, v, err := Replay(w.s, w.pathTo(from, sc.label))
+	trace, v, err := Replay(w.s, w.memorySteps(from, sc.label, w.pathTo(from, sc.label)))
 	if err != nil || v == nil {
 		panic(fmt.Sprintf("model: a trace found by the search does not replay to its violation: %v", err))
 	}

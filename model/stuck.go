@@ -74,6 +74,8 @@ func (s *System) Unfinished(m *Machine) []string {
 			what = fmt.Sprintf("patcher waits for every CPU to run IPI %s; %s never took it", s.Handlers[op.Handler].Name, strings.Join(missing, ", "))
 		case PatchWaitParked:
 			what = "patcher waits for every CPU to park in stop_machine"
+		case PatchWaitValue, PatchCmpxchg:
+			what = s.valueWaitText(m, op)
 		}
 		if op.Why != "" {
 			what += "   [" + op.Why + "]"

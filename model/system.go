@@ -48,7 +48,11 @@ type Config struct {
 	// each hart takes at most MaxInterrupts of them (interrupt.go).
 	Interrupts    []InterruptSource
 	MaxInterrupts int
-	Symbols       Symbols
+	// InterruptEntrySync: taking an interrupt or exception serialises
+	// the CPU's instruction fetch (scenario `interrupt entry:
+	// sync_core`; interrupt.go).
+	InterruptEntrySync bool
+	Symbols            Symbols
 }
 
 // Check judges one transition. Checks are independent of protocols.
@@ -97,6 +101,9 @@ func NewSystem(c Config) (*System, error) {
 	if err := c.checkDelivery(); err != nil {
 		return nil, err
 	}
+	if err := c.checkValueSteps(); err != nil {
+		return nil, err
+	}
 	s := &System{Config: c, asymmetric: c.asymmetric()}
 	if len(c.Monitors) > 0 {
 		s.Initial = c.Initial.Clone()
@@ -109,7 +116,7 @@ func NewSystem(c Config) (*System, error) {
 		switch op.Kind {
 		case PatchStopMachine:
 			s.preempt = c.MaxPreempt
-		case PatchStore:
+		case PatchStore, PatchCmpxchg, PatchAtomicClear:
 			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
 		}
 	}
@@ -290,6 +297,8 @@ func (s *System) patchEnabled(m *Machine) bool {
 				return false
 			}
 		}
+	case PatchWaitValue, PatchCmpxchg:
+		return s.valueStepEnabled(m, op)
 	}
 	return true
 }
@@ -395,6 +404,10 @@ func (s *System) performPatch(m *Machine, trace bool, ch *chooser) Event {
 		if trace {
 			ev.Text = fmt.Sprintf("load%d [%s] -> %#x", op.Size*8, s.Symbols.Name(op.Addr), m.Patcher.Mask)
 		}
+		return ev
+	}
+	if isValueStep(op.Kind) { // patchwait.go
+		s.performValueStep(m, op, ch, trace, &ev)
 		return ev
 	}
 	if !trace {

@@ -71,6 +71,9 @@ func (s *System) trapExec(m *Machine, h int, x *Exec, trace bool) {
 	}
 	hh.Intr = &IntrFrame{Source: uint8(src), PC: x.NextPC, Regs: hh.Regs, Spec: hh.Spec}
 	x.NextPC, x.Jump = s.Interrupts[src].Handler, true
+	if s.InterruptEntrySync {
+		m.Fetch.Sync(h) // exception delivery serialises too (interrupt.go)
+	}
 	if trace {
 		if x.Effect != "" {
 			x.Effect += "; "

@@ -178,3 +178,36 @@ func regFF(ext byte, r int) []byte {
 // LockInc is lock incq m; LockDec is lock decq m (f0 REX.W ff /0, /1).
 func LockInc(m Mem) []byte { return append([]byte{0xf0, rexW(0, base(m)), 0xff}, modrm(0, m)...) }
 func LockDec(m Mem) []byte { return append([]byte{0xf0, rexW(0, base(m)), 0xff}, modrm(1, m)...) }
+
+// rexOpt is the REX prefix of a 32- or 8-bit operation with reg and base,
+// or nothing when none is needed. An 8-bit reg numbered 4..7 is spl, bpl,
+// sil, dil only with a REX prefix (without one it would be ah..bh).
+func rexOpt(reg, base int, byteReg bool) []byte {
+	rex := byte(0x40) | byte(reg>>3)<<2 | byte(base>>3&1)
+	if rex != 0x40 || byteReg && reg >= 4 && reg < 8 {
+		return []byte{rex}
+	}
+	return nil
+}
+
+func sized(op byte, reg int, m Mem, byteReg bool) []byte {
+	out := append(rexOpt(reg, base(m), byteReg), op)
+	return append(out, modrm(reg, m)...)
+}
+
+// LoadL is movl m, %r32 (8b /r: zero-extends into the 64-bit register).
+func LoadL(r int, m Mem) []byte { return sized(0x8b, r, m, false) }
+
+// StoreL is movl %r32, m (89 /r).
+func StoreL(m Mem, r int) []byte { return sized(0x89, r, m, false) }
+
+// LoadB is movb m, %r8 (8a /r: only the low byte changes).
+func LoadB(r int, m Mem) []byte { return sized(0x8a, r, m, true) }
+
+// StoreB is movb %r8, m (88 /r).
+func StoreB(m Mem, r int) []byte { return sized(0x88, r, m, true) }
+
+// LockXadd is lock xaddq %r, m (f0 REX.W 0f c1 /r): atomic_inc_return.
+func LockXadd(m Mem, r int) []byte {
+	return append([]byte{0xf0, rexW(r, base(m)), 0x0f, 0xc1}, modrm(r, m)...)
+}

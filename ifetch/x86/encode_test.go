@@ -14,6 +14,13 @@ import (
 // decodes byte by byte and stops at the first whole one).
 func TestEncodersRoundTripThroughXArch(t *testing.T) {
 	r64 := func(r int) x86asm.Reg { return x86asm.RAX + x86asm.Reg(r) }
+	r32 := func(r int) x86asm.Reg { return x86asm.EAX + x86asm.Reg(r) }
+	r8 := func(r int) x86asm.Reg { // the low bytes: al..bl, spl..dil (REX), r8b..r15b
+		if r < 4 {
+			return x86asm.AL + x86asm.Reg(r)
+		}
+		return x86asm.SPB + x86asm.Reg(r-4)
+	}
 	rapid.Check(t, func(t *rapid.T) {
 		ra := rapid.IntRange(0, 15).Draw(t, "ra")
 		rb := rapid.IntRange(0, 15).Draw(t, "rb")
@@ -62,6 +69,11 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 			{JmpReg(ra), x86asm.JMP, []x86asm.Arg{r64(ra)}},
 			{LockInc(m), x86asm.INC, []x86asm.Arg{xm}},
 			{LockDec(m), x86asm.DEC, []x86asm.Arg{xm}},
+			{LoadL(ra, m), x86asm.MOV, []x86asm.Arg{r32(ra), xm}},
+			{StoreL(m, ra), x86asm.MOV, []x86asm.Arg{xm, r32(ra)}},
+			{LoadB(ra, m), x86asm.MOV, []x86asm.Arg{r8(ra), xm}},
+			{StoreB(m, ra), x86asm.MOV, []x86asm.Arg{xm, r8(ra)}},
+			{LockXadd(m, ra), x86asm.XADD, []x86asm.Arg{xm, r64(ra)}},
 		}
 		for _, c := range cases {
 			checkDecode(t, c.code, c.op, c.args)

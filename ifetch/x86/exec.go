@@ -174,7 +174,9 @@ func (e *executor) fault(format string, args ...any) {
 	}
 }
 
-// gpr maps a 64- or 32-bit register operand to its number and width.
+// gpr maps a 64-, 32- or 8-bit register operand to its number and
+// width. The 8-bit registers are the low bytes (al, cl, ..., sil, dil,
+// r8b..r15b); ah, ch, dh, bh are outside the subset.
 func gpr(a x86asm.Arg) (r int, bytes int, ok bool) {
 	reg, isReg := a.(x86asm.Reg)
 	switch {
@@ -183,6 +185,10 @@ func gpr(a x86asm.Arg) (r int, bytes int, ok bool) {
 		return int(reg - x86asm.RAX), 8, true
 	case reg >= x86asm.EAX && reg <= x86asm.R15L:
 		return int(reg - x86asm.EAX), 4, true
+	case reg >= x86asm.AL && reg <= x86asm.BL:
+		return int(reg - x86asm.AL), 1, true
+	case reg >= x86asm.SPB && reg <= x86asm.R15B:
+		return int(reg-x86asm.SPB) + RSP, 1, true
 	}
 	return 0, 0, false
 }
@@ -190,17 +196,24 @@ func gpr(a x86asm.Arg) (r int, bytes int, ok bool) {
 func (e *executor) read(a x86asm.Arg) uint64 {
 	r, n, _ := gpr(a)
 	v := e.cpu.Reg(r)
-	if n == 4 {
+	switch n {
+	case 4:
 		v = uint64(uint32(v))
+	case 1:
+		v = uint64(uint8(v))
 	}
 	return v
 }
 
-// write sets a register operand; a 32-bit write zero-extends, as on x86-64.
+// write sets a register operand; a 32-bit write zero-extends, as on
+// x86-64, and an 8-bit write replaces the low byte only.
 func (e *executor) write(a x86asm.Arg, v uint64) {
 	r, n, _ := gpr(a)
-	if n == 4 {
+	switch n {
+	case 4:
 		v = uint64(uint32(v))
+	case 1:
+		v = e.cpu.Reg(r)&^0xff | uint64(uint8(v))
 	}
 	e.cpu.SetReg(r, v)
 	e.note("%%%s = %#x", regNames[r], v)
@@ -323,8 +336,8 @@ func (e *executor) target(a x86asm.Arg) (uint64, bool) {
 }
 
 func (e *executor) setZF(v uint64, bytes int) {
-	if bytes == 4 {
-		v = uint64(uint32(v))
+	if bytes < 8 {
+		v &= 1<<(8*bytes) - 1
 	}
 	f := e.cpu.Reg(RFLAGS) &^ zf
 	if v == 0 {
@@ -424,6 +437,28 @@ func (e *executor) run(inst x86asm.Inst) {
 		e.store(addr, n, v)
 		e.cpu.Fence(model.FenceRWRW)
 		e.setZF(v, n)
+	case x86asm.XADD:
+		// lock xadd %reg, mem (atomic_inc_return/atomic_add_return): the
+		// register gets the old value, memory the sum; locked like inc.
+		m, ok := a[0].(x86asm.Mem)
+		addr, ok2 := e.addr(m)
+		_, rn, ok3 := gpr(a[1])
+		n := e.size(inst)
+		if !ok || !ok2 || !ok3 || !lock || rn != n {
+			e.outside(inst)
+			return
+		}
+		src := e.read(a[1])
+		e.cpu.Fence(model.FenceRWRW)
+		old := e.load(addr, n)
+		sum := old + src
+		if n < 8 {
+			sum &= 1<<(8*n) - 1
+		}
+		e.store(addr, n, sum)
+		e.cpu.Fence(model.FenceRWRW)
+		e.write(a[1], old)
+		e.setZF(sum, n)
 	case x86asm.PUSH:
 		if _, n, ok := gpr(a[0]); !ok || n != 8 {
 			e.outside(inst)

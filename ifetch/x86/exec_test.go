@@ -177,3 +177,74 @@ func TestLockedIncrementIsOneStep(t *testing.T) {
 		t.Fatalf("lock inc/dec: [0x8000] = %d, fences %d", c.mem[0x8000], c.fences)
 	}
 }
+
+// byteCPU is fakeCPU with byte-addressed memory, for 1- and 4-byte
+// accesses at any address.
+type byteCPU struct {
+	*fakeCPU
+	bytes map[uint64]byte
+}
+
+func (c *byteCPU) Load(a uint64, size int) uint64 {
+	var v uint64
+	for i := size - 1; i >= 0; i-- {
+		v = v<<8 | uint64(c.bytes[a+uint64(i)])
+	}
+	return v
+}
+
+func (c *byteCPU) Store(a uint64, size int, v uint64) {
+	for i := 0; i < size; i++ {
+		c.bytes[a+uint64(i)] = byte(v >> (8 * i))
+	}
+}
+
+// The NMI handler's subset: a byte-wise memcpy (movb through %al, which
+// keeps the other bytes of %rax), movl (which zero-extends), and lock
+// xadd (atomic_inc_return: the register gets the old value, fenced on
+// both sides).
+func TestNarrowMovesAndXadd(t *testing.T) {
+	const src, dst, ctr = 0x8000, 0x8100, 0x8200
+	f := newCPU(
+		MovImm(RSI, src),
+		MovImm(RDI, dst),
+		Movabs(RAX, 0x1122334455667788),
+		LoadB(RAX, Mem{Base: RSI, Disp: 1}),  // al = src[1]
+		StoreB(Mem{Base: RDI, Disp: 3}, RAX), // dst[3] = al
+		LoadL(RCX, Mem{Base: RSI}),           // ecx = src[0..4), zero-extended
+		StoreL(Mem{Base: RDI, Disp: 4}, RCX), // dst[4..8) = ecx
+		MovImm(RDX, 1),
+		LockXadd(Mem{Base: -1, Disp: ctr}, RDX), // rdx = old counter; counter += 1
+		Hlt,
+	)
+	c := &byteCPU{fakeCPU: f, bytes: map[uint64]byte{src: 0xaa, src + 1: 0xbb, src + 2: 0xcc, src + 3: 0xdd, src + 4: 0xee, ctr: 0x41}}
+	f.regs[RCX] = 0xffffffff00000000
+	for steps := 0; ; steps++ {
+		x := ISA{}.Step(c)
+		if x.Fault != "" {
+			t.Fatalf("step %d: %s", steps, x.Fault)
+		}
+		if x.Halt {
+			break
+		}
+		c.pc = x.NextPC
+	}
+	if got := f.regs[RAX]; got != 0x11223344556677bb {
+		t.Errorf("rax = %#x: movb must replace only the low byte", got)
+	}
+	if got := c.bytes[dst+3]; got != 0xbb {
+		t.Errorf("dst[3] = %#x, want 0xbb", got)
+	}
+	if got := f.regs[RCX]; got != 0xddccbbaa {
+		t.Errorf("rcx = %#x: movl loads 4 bytes and zero-extends", got)
+	}
+	if got := c.Load(dst+4, 4); got != 0xddccbbaa || c.bytes[dst+8] != 0 {
+		t.Errorf("dst[4..8) = %#x; movl stores 4 bytes only", got)
+	}
+	if f.regs[RDX] != 0x41 || c.Load(ctr, 8) != 0x42 {
+		t.Errorf("xadd: rdx = %#x (want the old 0x41), counter = %#x (want 0x42)", f.regs[RDX], c.Load(ctr, 8))
+	}
+	if f.fences != 2 {
+		t.Errorf("lock xadd ran %d fences, want 2 (locked: drained before and after)", f.fences)
+	}
+}

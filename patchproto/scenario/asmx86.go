@@ -49,7 +49,8 @@ var x86Mnemonics = map[string]string{
 	"add": "$imm, %reg", "addq": "$imm, %reg", "sub": "$imm, %reg", "subq": "$imm, %reg",
 	"cmp": "$imm, %reg | %reg, %reg", "cmpq": "$imm, %reg | %reg, %reg", "test": "%reg, %reg", "testq": "%reg, %reg",
 	"push": "%reg", "pushq": "%reg", "pop": "%reg", "popq": "%reg",
-	"lock": "incq|decq mem", ".byte": "value[, value...]",
+	"movl": "mem, %r32 | %r32, mem", "movb": "mem, %r8 | %r8, mem",
+	"lock": "incq|decq mem | xaddq %reg, mem", ".byte": "value[, value...]",
 }
 
 // x86Size is the statement's length: its encoding with every label taken
@@ -312,11 +313,28 @@ func (in insn) encodeX86At(pc uint64, r resolver, sizing bool) ([][]byte, *Error
 			return one(x86.Push(reg)), nil
 		}
 		return one(x86.Pop(reg)), nil
+	case "movl", "movb":
+		return in.x86MovNarrow(mn, r, sizing)
 	case "lock":
 		// lock incq MEM: the mnemonic after lock is the first token of
-		// the only operand.
+		// the first operand.
+		if len(in.ops) == 2 && len(in.ops[0]) == 3 && (in.ops[0][0].val == "xaddq" || in.ops[0][0].val == "xadd") {
+			sub := insn{a: in.a, l: in.l, mn: in.ops[0][0], ops: [][]token{in.ops[0][1:], in.ops[1]}}
+			reg, err := sub.x86Reg(0)
+			if err != nil {
+				return nil, err
+			}
+			if sub.x86Kind(1) != 'm' {
+				return nil, in.errorf(in.ops[1][0], "lock xaddq takes %%reg, MEM")
+			}
+			m, err := sub.x86Mem(1, r, sizing)
+			if err != nil {
+				return nil, err
+			}
+			return one(x86.LockXadd(m, reg)), nil
+		}
 		if len(in.ops) != 1 || len(in.ops[0]) < 2 || (in.ops[0][0].val != "incq" && in.ops[0][0].val != "decq") {
-			return nil, in.errorf(in.mn, "lock takes incq MEM or decq MEM")
+			return nil, in.errorf(in.mn, "lock takes incq MEM, decq MEM or xaddq %%reg, MEM")
 		}
 		sub := insn{a: in.a, l: in.l, mn: in.ops[0][0], ops: [][]token{in.ops[0][1:]}}
 		m, err := sub.x86Mem(0, r, sizing)
@@ -410,4 +428,64 @@ func (in insn) x86Mov(r resolver, sizing bool) ([][]byte, *Error) {
 		return one(x86.StoreImm(m, int32(v))), nil
 	}
 	return nil, in.errorf(in.mn, "%s takes $imm, %%reg | mem, %%reg | %%reg, mem | $imm, mem; found %q, %q", in.mn.val, in.text(0), in.text(1))
+}
+
+// x86NarrowRegs are the 32-bit and 8-bit register names by register
+// number (the 8-bit ones are the low bytes; ah..bh are not in the subset).
+var x86NarrowRegs = map[string][2][]string{
+	"movl": {{"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"}},
+	"movb": {{"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"}},
+}
+
+// x86NarrowReg reads operand i as a register of movl's or movb's width.
+func (in insn) x86NarrowReg(mn string, i int) (int, *Error) {
+	op := in.ops[i]
+	names := x86NarrowRegs[mn][0]
+	if len(op) != 2 || op[0].val != "%" || op[1].kind != tkIdent {
+		return 0, in.errorf(op[0], "expected a register (%%%s .. %%%s), found %q", names[0], names[15], in.text(i))
+	}
+	for r, n := range names {
+		if n == op[1].val {
+			return r, nil
+		}
+	}
+	return 0, in.errorf(op[1], "%s takes %%%s .. %%%s, not %%%s", mn, names[0], names[15], op[1].val)
+}
+
+// x86MovNarrow is movl/movb between memory and a register: the 4- and
+// 1-byte accesses of a memcpy (probe_kernel_write's byte loop).
+func (in insn) x86MovNarrow(mn string, r resolver, sizing bool) ([][]byte, *Error) {
+	if err := in.arity(2); err != nil {
+		return nil, err
+	}
+	src, dst := in.x86Kind(0), in.x86Kind(1)
+	switch {
+	case src == 'm' && dst == 'r':
+		m, err := in.x86Mem(0, r, sizing)
+		if err != nil {
+			return nil, err
+		}
+		reg, err := in.x86NarrowReg(mn, 1)
+		if err != nil {
+			return nil, err
+		}
+		if mn == "movl" {
+			return one(x86.LoadL(reg, m)), nil
+		}
+		return one(x86.LoadB(reg, m)), nil
+	case src == 'r' && dst == 'm':
+		reg, err := in.x86NarrowReg(mn, 0)
+		if err != nil {
+			return nil, err
+		}
+		m, err := in.x86Mem(1, r, sizing)
+		if err != nil {
+			return nil, err
+		}
+		if mn == "movl" {
+			return one(x86.StoreL(m, reg)), nil
+		}
+		return one(x86.StoreB(m, reg)), nil
+	}
+	return nil, in.errorf(in.mn, "%s takes %s; found %q, %q", in.mn.val, x86Mnemonics[in.mn.val], in.text(0), in.text(1))
 }

@@ -70,6 +70,13 @@ func TestX86AssemblerRoundTripsThroughXArch(t *testing.T) {
 		{"popq %r15", "pop %r15"},
 		{"lock incq x", "lock incq 0x8000"},
 		{"lock decq 8(%rdi)", "lock decq 0x8(%rdi)"},
+		{"lock xaddq %rax, x", "lock xadd %rax,0x8000"},
+		{"lock xaddq %r9, 8(%rdi)", "lock xadd %r9,0x8(%rdi)"},
+		{"movl (%rsi), %eax", "mov (%rsi),%eax"},
+		{"movl %r10d, 4(%rdi)", "mov %r10d,0x4(%rdi)"},
+		{"movb 4(%rsi), %al", "mov 0x4(%rsi),%al"},
+		{"movb %sil, (%r8)", "mov %sil,(%r8)"},
+		{"movb %al, x", "mov %al,0x8000"},
 	} {
 		_, code := buildX86(t, c.src+"\nhlt", "")
 		inst, ok := x86.Decode(code)
@@ -129,7 +136,7 @@ func TestX86ErrorsArePositioned(t *testing.T) {
 		{"g: hlt", "g: movq $0x100000000, %rax", "t.scenario:4:9: 0x100000000 does not fit in a sign-extended 32-bit immediate (use movabsq)"},
 		{"g: hlt", "g: movq %rax, %rbx", "t.scenario:4:4: movq takes $imm, %reg | mem, %reg | %reg, mem | $imm, mem"},
 		{"g: hlt", "g: jmp.d8 . + 200", "t.scenario:4:11: target 0x10cd is out of reach of jmp.d8 (offset 198 from 0x1007)"},
-		{"g: hlt", "g: lock movq x, %rax", "t.scenario:4:4: lock takes incq MEM or decq MEM"},
+		{"g: hlt", "g: lock movq x, %rax", "t.scenario:4:4: lock takes incq MEM, decq MEM or xaddq %reg, MEM"},
 		{"g: hlt", "g: .byte 0x100", "t.scenario:4:10: 0x100 does not fit in a byte"},
 		{"f: p6_nop5 <-> call g", "f: int3 <-> call g", "t.scenario:3:13: every version (<->) must have the same length: call is 5 bytes, the first version 1"},
 		{"bytes 1 .. 5 of", "bytes 1 .. 4 of", "t.scenario:10:15: bytes 1 .. 4 is 3 bytes, but store32 writes 4"},

@@ -46,17 +46,19 @@ type builder struct {
 	handlers              []model.Handler
 	handlerIndex          map[string]int
 	parkExit              bool
-	hot                   *hotplugDecl // hotplug N MASK: ... (hotplug.go)
-	staleFetch            bool         // [check stale-fetch]
-	badFetch, lostReturn  bool         // [check bad-fetch], [check lost-return]
-	deadlock              bool         // [check deadlock]
-	interrupts            []interruptDecl
-	maxInterrupts         int
-	maxInterruptsPos      Pos
-	cacheType             *ifetch.CacheType
-	cacheTypePos          Pos
-	usesBound             map[string]bool
-	tracerChecks          []tracerCheck // [check stale-dest], [check pair-mismatch]
+	// entrySync: `interrupt entry: sync_core` (interrupt.go).
+	entrySync            bool
+	hot                  *hotplugDecl // hotplug N MASK: ... (hotplug.go)
+	staleFetch           bool         // [check stale-fetch]
+	badFetch, lostReturn bool         // [check bad-fetch], [check lost-return]
+	deadlock             bool         // [check deadlock]
+	interrupts           []interruptDecl
+	maxInterrupts        int
+	maxInterruptsPos     Pos
+	cacheType            *ifetch.CacheType
+	cacheTypePos         Pos
+	usesBound            map[string]bool
+	tracerChecks         []tracerCheck // [check stale-dest], [check pair-mismatch]
 
 	syms                 map[string]*symbol
 	textNames, dataNames []string

@@ -69,8 +69,15 @@ func TestErrorsArePositioned(t *testing.T) {
 		{"store64 x = 1   [why]", "load a0 = x", "t.scenario:12:6: expected \"mask\""},
 		{"store64 x = 1   [why]", "load mask = x + 4", "t.scenario:12:13: the mask at 0x8004 is not 8-byte aligned"},
 		{"store64 x = 1   [why]", "ipi mask sync", "t.scenario:1:1: the patcher reads a mask"},
-		{"store64 x = 1   [why]", "cmpxchg x, 0, 1", "t.scenario:12:1: cmpxchg is not supported yet as a patcher step"},
-		{"store64 x = 1   [why]", "wait counter x == 2", "t.scenario:12:6: waiting for \"counter\" is not supported yet"},
+		{"store64 x = 1   [why]", "read x", "t.scenario:12:1: read is not supported yet as a patcher step"},
+		{"store64 x = 1   [why]", "cmpxchg x, 0, 1", "t.scenario:12:10: expected \":\""},
+		{"store64 x = 1   [why]", "cmpxchg x: 0 1", "t.scenario:12:14: expected \"->\""},
+		{"store64 x = 1   [why]", "cmpxchg x: and 1", "t.scenario:12:16: expected \"~\""},
+		{"store64 x = 1   [why]", "cmpxchg32 x + 2: 0 -> 1", "t.scenario:12:11: the 4-byte atomic word at 0x8002 is not aligned"},
+		{"store64 x = 1   [why]", "cmpxchg task: 0 -> 1", "t.scenario:12:9: 0x1000 is text"},
+		{"store64 x = 1   [why]", "wait8 x == 0x100", "t.scenario:12:12: 0x100 does not fit in 1 bytes"},
+		{"store64 x = 1   [why]", "wait x = 0", "t.scenario:12:8: expected wait ADDR == VALUE"},
+		{"store64 x = 1   [why]", "wait counter x == 2", "t.scenario:12:6: undefined symbol counter"},
 		{"[check torn-pair]", "[check stale-dest]", "t.scenario:14:1: [check stale-dest] takes dest, update, call, register, not \"intend\""},
 		{"[check torn-pair]\nintend task -> task", "[check stale-dest]\ndest x\nupdate why", "t.scenario:13:8: [check stale-dest] needs a \"call\" line"},
 		{"[check torn-pair]\nintend task -> task", "[check stale-dest]\ndest task\nupdate why\ncall task -> task", "t.scenario:14:6: task is not a data item"},
@@ -120,7 +127,7 @@ func TestErrorsArePositioned(t *testing.T) {
 // A planned check or step is refused, never silently ignored, in every
 // branch: ftcheck check builds every combination of parameters.
 func TestCheckAllSeesEveryBranch(t *testing.T) {
-	src := strings.Replace(minimal, "store64 x = 1   [why]", ".if op == b\ncmpxchg x, 0, 1\n.endif", 1)
+	src := strings.Replace(minimal, "store64 x = 1   [why]", ".if op == b\nread x\n.endif", 1)
 	f, err := Parse("t.scenario", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +136,7 @@ func TestCheckAllSeesEveryBranch(t *testing.T) {
 		t.Fatalf("default branch: %v", err)
 	}
 	n, problems := f.CheckAll()
-	if n != 2 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "t.scenario:13:1: cmpxchg is not supported yet") ||
+	if n != 2 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "t.scenario:13:1: read is not supported yet") ||
 		!strings.Contains(problems[0].Error(), "(with op=b)") {
 		t.Fatalf("%d configurations, %v", n, problems)
 	}

@@ -13,6 +13,8 @@ import (
 //	interrupt NAME: nmi LABEL    an NMI: also taken by CPUs parked in stop_machine
 //	interrupt NAME: trap LABEL   an exception the ISA raises (x86: interrupt int3: trap LABEL)
 //	interrupts N                 each hart takes at most N interrupts (default 1)
+//	interrupt entry: sync_core   (x86) taking an interrupt, NMI or exception
+//	                             serialises the CPU's instruction fetch
 //
 // The handler is code in the text that ends with the ISA's return from
 // interrupt (RISC-V sret).
@@ -43,6 +45,9 @@ func (b *builder) interruptDecl(c *cursor) *Error {
 	}
 	if err := c.expect(":"); err != nil {
 		return err
+	}
+	if name.val == "entry" && c.is("sync_core") {
+		return b.entrySyncDecl(c, name)
 	}
 	d := interruptDecl{src: model.InterruptSource{Name: name.val}}
 	switch {
@@ -103,4 +108,23 @@ func (b *builder) interruptSources() ([]model.InterruptSource, int, *Error) {
 		bound = b.maxInterrupts
 	}
 	return out, bound, nil
+}
+
+// entrySyncDecl reads `interrupt entry: sync_core`: event delivery (an
+// interrupt, NMI or exception entry) serialises the CPU's instruction
+// fetch, as a serialising instruction would (model.Config
+// .InterruptEntrySync). The Intel SDM lists IRET among the serialising
+// instructions but not event delivery; kernels have relied on it (the
+// 2008 NMI-safe ftrace code). Only x86: arm64's exception entry is
+// already context-synchronising in its fetch model, and RISC-V's is not.
+func (b *builder) entrySyncDecl(c *cursor, name token) *Error {
+	if b.arch.header != "X86" {
+		return errorf(c.at(name), "interrupt entry: sync_core is an x86 declaration (this file is %s)", b.arch.header)
+	}
+	if b.entrySync {
+		return errorf(c.at(name), "interrupt entry: sync_core declared twice")
+	}
+	c.next()
+	b.entrySync = true
+	return c.end()
 }

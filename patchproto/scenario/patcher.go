@@ -54,7 +54,7 @@ func (b *builder) patcher(lines []line) ([]model.PatchOp, *Error) {
 	return ops, nil
 }
 
-const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns} | bytes LO .. HI of {insns}, text_poke ADDR = {insns} | bytes LO .. HI of {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release"
+const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns} | bytes LO .. HI of {insns}, text_poke ADDR = {insns} | bytes LO .. HI of {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release, wait[8/16/32/64] ADDR == VALUE, cmpxchg[8/16/32/64] ADDR: OLD -> NEW | and ~MASK"
 
 func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	kw := c.peek()
@@ -104,7 +104,19 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 		case c.accept("parked"):
 			return model.PatchOp{Kind: model.PatchWaitParked}, nil
 		}
-		return model.PatchOp{}, c.errorf("waiting for %s is not supported yet (known: wait ipi HANDLER, wait parked)", c.describe())
+		return b.valueWait(c, 8)
+	case "wait8", "wait16", "wait32", "wait64":
+		c.next()
+		size, _ := strconv.Atoi(kw.val[len("wait"):])
+		return b.valueWait(c, size/8)
+	case "cmpxchg", "cmpxchg8", "cmpxchg16", "cmpxchg32", "cmpxchg64":
+		c.next()
+		size := 8
+		if kw.val != "cmpxchg" {
+			n, _ := strconv.Atoi(kw.val[len("cmpxchg"):])
+			size = n / 8
+		}
+		return b.cmpxchg(c, size)
 	case "stop_machine":
 		c.next()
 		return model.PatchOp{Kind: model.PatchStopMachine}, nil
@@ -114,7 +126,7 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	case "load":
 		c.next()
 		return b.maskLoad(c)
-	case "cmpxchg", "read", "atomic_inc", "atomic_dec":
+	case "read", "atomic_inc", "atomic_dec":
 		return model.PatchOp{}, c.errorf("%s is not supported yet as a patcher step", kw.val)
 	}
 	return model.PatchOp{}, c.errorf("unknown patcher step %q (known: %s)", kw.val, patchSteps)
@@ -326,4 +338,93 @@ func containsWord(ws []uint32, w uint32) bool {
 		}
 	}
 	return false
+}
+
+// valueWait reads wait[N] ADDR == VALUE: a spin loop on a plain load
+// (while (atomic_read(&x) != VALUE) cpu_relax()) as one step that is
+// enabled when the load can return VALUE (model.PatchWaitValue).
+func (b *builder) valueWait(c *cursor, size int) (model.PatchOp, *Error) {
+	op := model.PatchOp{Kind: model.PatchWaitValue, Size: size}
+	if err := b.atomicAddr(c, &op); err != nil {
+		return op, err
+	}
+	if !c.is("==") {
+		return op, c.errorf("expected wait ADDR == VALUE (or wait ipi HANDLER, wait parked), found %s", c.describe())
+	}
+	c.next()
+	v, err := b.atomicValue(c, size)
+	op.Val = v
+	return op, err
+}
+
+// cmpxchg reads cmpxchg[N] ADDR: OLD -> NEW (a locked compare-and-swap
+// loop until it succeeds, model.PatchCmpxchg) or cmpxchg[N] ADDR: and
+// ~MASK (a cmpxchg loop that clears MASK's bits, model.PatchAtomicClear:
+// clear_mod_flag).
+func (b *builder) cmpxchg(c *cursor, size int) (model.PatchOp, *Error) {
+	op := model.PatchOp{Kind: model.PatchCmpxchg, Size: size}
+	if err := b.atomicAddr(c, &op); err != nil {
+		return op, err
+	}
+	if err := c.expect(":"); err != nil {
+		return op, err
+	}
+	if c.accept("and") {
+		if err := c.expect("~"); err != nil {
+			return op, err
+		}
+		op.Kind = model.PatchAtomicClear
+		v, err := b.atomicValue(c, size)
+		op.Val = v
+		return op, err
+	}
+	old, err := b.atomicValue(c, size)
+	if err != nil {
+		return op, err
+	}
+	if err := c.expect("->"); err != nil {
+		return op, err
+	}
+	op.Old = old
+	op.Val, err = b.atomicValue(c, size)
+	return op, err
+}
+
+// atomicAddr reads the address of an atomic word: aligned, in [data].
+func (b *builder) atomicAddr(c *cursor, op *model.PatchOp) *Error {
+	p := c.pos()
+	x, err := parseExpr(c)
+	if err != nil {
+		return err
+	}
+	if op.Addr, err = x.eval(b.resolve); err != nil {
+		return err
+	}
+	if op.Addr%uint64(op.Size) != 0 {
+		return errorf(p, "the %d-byte atomic word at %#x is not aligned", op.Size, op.Addr)
+	}
+	if op.Addr+uint64(op.Size) > b.text.lo && op.Addr < b.text.hi {
+		return errorf(p, "%#x is text: a patcher wait or cmpxchg reads a data word", op.Addr)
+	}
+	return nil
+}
+
+// atomicValue reads a value that must fit the word.
+func (b *builder) atomicValue(c *cursor, size int) (uint64, *Error) {
+	vp := c.pos()
+	x, err := parseExpr(c)
+	if err != nil {
+		return 0, err
+	}
+	v, err := x.eval(b.resolve)
+	if err != nil {
+		return 0, err
+	}
+	if size < 8 && v>>(8*size) != 0 && !fits(int64(v), uint(8*size)) {
+		return 0, errorf(vp, "%#x does not fit in %d bytes", v, size)
+	}
+	if size < 8 {
+		v &= 1<<(8*size) - 1
+	}
+	return v, nil
 }
