@@ -137,13 +137,13 @@ func (m *RVWMO) AtomicOr(agent int, addr uint64, size int, bits uint64) []model.
 func (a *rvAgent) appendInboxKey(b []byte) []byte {
 	n := 0
 	for _, x := range a.inbox {
-		if x.ts > a.vrNew || keepDeadViews {
+		if a.live(x.ts) {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
 	for _, x := range a.inbox {
-		if x.ts > a.vrNew || keepDeadViews {
+		if a.live(x.ts) {
 			b = append(b, x.ch)
 			b = binary.AppendUvarint(b, uint64(x.ts))
 		}

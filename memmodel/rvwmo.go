@@ -168,25 +168,28 @@ func (m *RVWMO) AppendKey(b []byte) []byte {
 // keepDeadViews puts dead views into keys after all (tests compare).
 var keepDeadViews = false
 
+// live reports whether a view or message timestamp can still change a
+// step of the agent (see AppendAgentKey).
+func (a *rvAgent) live(ts uint32) bool { return ts > a.vrNew || keepDeadViews }
+
 func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 	ag := m.peek(a)
-	live := func(ts uint32) bool { return ts > ag.vrNew || keepDeadViews }
 	b = ag.buf.appendKey(b)
 	n := 0
 	for _, v := range ag.coh {
-		if live(v.ts) {
+		if ag.live(v.ts) {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
 	for _, v := range ag.coh {
-		if live(v.ts) {
+		if ag.live(v.ts) {
 			b = binary.AppendUvarint(b, v.word)
 			b = binary.AppendUvarint(b, uint64(v.ts))
 		}
 	}
 	dead := func(ts uint32) uint32 {
-		if live(ts) {
+		if ag.live(ts) {
 			return ts
 		}
 		return 0
@@ -201,12 +204,10 @@ func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 func (m *RVWMO) PermuteAgents(perm []int) {
 	m.grow(len(perm) + 1)
 	old := slices.Clone(m.agents)
-	owned := m.owned
-	m.owned &^= 1<<len(perm) - 1
 	for i, p := range perm {
 		m.agents[p] = old[i]
-		m.owned |= (owned >> i & 1) << p
 	}
+	m.owned = model.PermuteBits(m.owned, perm)
 	m.trim()
 }
 

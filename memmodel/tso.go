@@ -126,12 +126,10 @@ func (m *TSO) AppendAgentKey(a int, b []byte) []byte {
 func (m *TSO) PermuteAgents(perm []int) {
 	m.grow(len(perm) + 1)
 	old := append([]storeBuffer(nil), m.bufs...)
-	owned := m.owned
-	m.owned &^= 1<<len(perm) - 1
 	for i, p := range perm {
 		m.bufs[p] = old[i]
-		m.owned |= (owned >> i & 1) << p
 	}
+	m.owned = model.PermuteBits(m.owned, perm)
 	m.trim()
 }
 

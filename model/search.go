@@ -274,12 +274,19 @@ func (w *searcher) violation(from int32, sc succ) Result {
 // pathTo rebuilds the concrete labels of the path to state id and then
 // last: labels were recorded on representatives, so each is mapped back
 // through the renumberings along the path.
-func (w *searcher) pathTo(id int32, last Label) []Label {
+// pathIDs returns the states on the path from the root (excluded) to id,
+// root first.
+func (w *searcher) pathIDs(id int32) []int32 {
 	var ids []int32
 	for ; id > 0; id = w.parent[id] {
 		ids = append(ids, id)
 	}
 	slices.Reverse(ids)
+	return ids
+}
+
+func (w *searcher) pathTo(id int32, last Label) []Label {
+	ids := w.pathIDs(id)
 	n := len(w.s.Initial.Harts)
 	sigma := w.perms[0].inverse(n) // representative hart j is concrete hart sigma[j]
 	var ls []Label

@@ -79,18 +79,25 @@ func (s *System) canonical(m *Machine, inPlace bool) (*Machine, []int) {
 	// machine owns), it copies none.
 	var stack [8]*Hart // symmetry packs at most 8 harts
 	old := append(stack[:0], c.Harts...)
-	owned := c.owned
-	c.owned = 0
 	for h := range old {
 		c.Harts[perm[h]] = old[h]
-		if owned&(1<<h) != 0 {
-			c.owned |= 1 << perm[h]
-		}
 	}
+	c.owned = PermuteBits(c.owned, perm)
 	c.Fetch.PermuteHarts(perm)
 	c.Mem.(AgentPermuter).PermuteAgents(perm)
 	permuteRecords(c.Records, perm)
 	return c, perm
+}
+
+// PermuteBits renumbers a set of agents held as bits (which harts or
+// agents a state owns): bit i becomes bit perm[i]; bits from len(perm) on
+// (the patcher's) stay where they are.
+func PermuteBits(bits uint64, perm []int) uint64 {
+	out := bits &^ (1<<len(perm) - 1)
+	for i, p := range perm {
+		out |= (bits >> i & 1) << p
+	}
+	return out
 }
 
 // keyScratch holds the buffers canonical encodes harts into (the

@@ -17,13 +17,10 @@ func (w *searcher) memorySteps(id int32, last Label, ls []Label) []Label {
 	if w.opt.NoSymmetry || !hasMemoryStep(ls) {
 		return ls
 	}
-	var ids []int32
-	for ; id > 0; id = w.parent[id] {
-		ids = append(ids, id)
-	}
+	ids := w.pathIDs(id)
 	reps := make([]Label, 0, len(ids)+1)
-	for i := len(ids) - 1; i >= 0; i-- {
-		reps = append(reps, w.via[ids[i]])
+	for _, i := range ids {
+		reps = append(reps, w.via[i])
 	}
 	reps = append(reps, last)
 	if len(reps) != len(ls) {
