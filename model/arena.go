@@ -17,6 +17,9 @@ type arenaSet struct {
 	// chunks hold the keys (uvarint length + bytes); chunk c has room for
 	// 64 KiB << c bytes, up to arenaChunk, so small searches stay small.
 	chunks [][]byte
+	// marked is the arena's end at the last mark: keys are appended, so
+	// a key stored before it has a smaller offset.
+	marked uint64
 }
 
 type arenaSlot struct {
@@ -28,7 +31,7 @@ const arenaChunk = 16 << 20
 
 func newArenaSet() *arenaSet { return &arenaSet{slots: make([]arenaSlot, 1024)} }
 
-func (s *arenaSet) insert(key []byte, h uint64) bool {
+func (s *arenaSet) insert(key []byte, h uint64) (fresh, old bool) {
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &s.slots[i]
@@ -38,11 +41,17 @@ func (s *arenaSet) insert(key []byte, h uint64) bool {
 			if 4*s.used > 3*len(s.slots) {
 				s.grow()
 			}
-			return true
+			return true, false
 		}
 		if sl.hash == h && bytes.Equal(s.key(sl.off-1), key) {
-			return false
+			return false, sl.off-1 < s.marked
 		}
+	}
+}
+
+func (s *arenaSet) mark() {
+	if n := len(s.chunks); n > 0 {
+		s.marked = uint64(n-1)<<32 | uint64(len(s.chunks[n-1]))
 	}
 }
 

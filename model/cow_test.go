@@ -82,11 +82,11 @@ func TestWorkersAgreeOnARealProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer model.SetMergeWindow(64)()
+	defer model.SetMergeWindow(16)()
 	one := model.Explore(context.Background(), s, model.Options{Workers: 1})
 	two := model.Explore(context.Background(), s, model.Options{Workers: 2})
 	sameResult(t, "riscv-jalr, 2 harts, 2 calls", one, two)
-	if one.Outcome != model.Safe || one.Stats.States < 10000 {
+	if one.Outcome != model.Safe || one.Stats.States < 5000 {
 		t.Fatalf("%v after %d states: want a complete search of more than one window per level", one.Outcome, one.Stats.States)
 	}
 }

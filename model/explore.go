@@ -143,27 +143,29 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 	return r
 }
 
-// expand lists the transitions to follow from m. A reduced (ample) set is
-// used unless one of its steps jumps backwards. Every cycle of the state
-// graph needs a backward jump (all other components only move forward:
-// the patcher's position, preemption counts, fetch versions), so no cycle
-// consists of reduced states only, and no step is postponed forever.
-func expand(s *System, m *Machine, reduce bool) []*Transition {
+// expand lists the transitions from m, the ample set first: the search
+// follows ts[:n] and defers the rest. The rest are followed too when one
+// of the ample steps leads back to a state of an earlier BFS level (the
+// search's cycle proviso, see search.go), so that no cycle of the reduced
+// state graph postpones a step forever. Without reduction n = len(ts).
+func expand(s *System, m *Machine, reduce bool) (ts []*Transition, n int) {
 	all := make([]*Transition, 0, 2*len(m.Harts)+2)
 	s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
 	if !reduce {
-		return all
+		return all, len(all)
 	}
 	amp := s.ample(m, all)
-	for _, t := range amp {
-		if t.Label.Action == ActExec {
-			h := t.Label.Actor
-			if t.After.Harts[h].PC <= m.Harts[h].PC {
-				return all
-			}
+	if len(amp) == len(all) {
+		return all, len(all)
+	}
+	ts = make([]*Transition, 0, len(all))
+	ts = append(ts, amp...)
+	for _, t := range all {
+		if t.Label.Actor != amp[0].Label.Actor {
+			ts = append(ts, t)
 		}
 	}
-	return amp
+	return ts, len(amp)
 }
 
 // Replay re-executes labels from the initial state, runs the checks on

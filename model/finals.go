@@ -23,22 +23,33 @@ func FinalsReduced(ctx context.Context, s *System, maxStates int) ([]*Machine, e
 }
 
 func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Machine, error) {
-	seen := map[string]bool{string(s.Initial.AppendKey(nil)): true}
-	queue := []*Machine{s.Initial}
+	// seen holds each state's BFS depth, for the cycle proviso (expand).
+	seen := map[string]int{string(s.Initial.AppendKey(nil)): 0}
+	type item struct {
+		m     *Machine
+		depth int
+	}
+	queue := []item{{s.Initial, 0}}
 	var finals []*Machine
 	for len(queue) > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		m := queue[0]
+		m, depth := queue[0].m, queue[0].depth
 		queue = queue[1:]
-		ts := expand(s, m, reduce)
+		ts, n := expand(s, m, reduce)
 		terminal := len(ts) == 0
-		for _, t := range ts {
-			k := string(t.After.AppendKey(nil))
-			if !seen[k] {
-				seen[k] = true
-				queue = append(queue, t.After)
+		for i := 0; i < len(ts); i++ {
+			if i == n {
+				break // the ample set closed no cycle: the rest stay deferred
+			}
+			k := string(ts[i].After.AppendKey(nil))
+			d, old := seen[k]
+			if !old {
+				seen[k] = depth + 1
+				queue = append(queue, item{ts[i].After, depth + 1})
+			} else if d <= depth {
+				n = len(ts) // back to an earlier level: expand fully
 			}
 		}
 		if terminal {

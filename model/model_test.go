@@ -10,7 +10,8 @@ import (
 )
 
 // counter is a toy ISA: word 1 means "r1++ and go on", word 2 "jump to
-// the address in r1*4", anything else ends the task. It lets the engine
+// the address in r1*4", word 3 "jump to itself", anything else ends the
+// task. It lets the engine
 // be tested without any real instruction set.
 type counter struct{}
 
@@ -27,6 +28,8 @@ func (counter) Step(cpu model.CPU) model.Exec {
 		return model.Exec{Word: w, NextPC: cpu.PC() + 4}
 	case 2:
 		return model.Exec{Word: w, NextPC: cpu.Reg(1) * 4, Jump: true}
+	case 3:
+		return model.Exec{Word: w, NextPC: cpu.PC(), Jump: true} // j .
 	}
 	return model.Exec{Word: w, Halt: true}
 }
@@ -110,5 +113,25 @@ func TestReplayRejectsStepsThatAreNotEnabled(t *testing.T) {
 	ev, v, err := model.Replay(s, []model.Label{{Actor: 0, Action: model.ActExec}})
 	if err != nil || v != nil || len(ev) != 1 {
 		t.Fatalf("%v %v %d", err, v, len(ev))
+	}
+}
+
+// A hart spinning in a local loop must not hide another hart's steps: its
+// spin is the only local step, so every reduced state would take it alone
+// and the second hart would never move. The cycle proviso expands such a
+// state fully (its ample step leads back to a state of an earlier level).
+func TestSpinningHartDoesNotHideOthers(t *testing.T) {
+	// Hart 0 spins at 0; hart 1 runs 1, 1, 2 from 4: r1 = 2, jump to 8.
+	text := []uint32{3, 1, 1, 2}
+	for _, opt := range []model.Options{{}, {NoReduce: true}, {Workers: 2}, {Store: model.StoreHash}, {Store: model.StoreBitstate}} {
+		m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, text, 2), Harts: []*model.Hart{{}, {PC: 4}}}
+		s, err := model.NewSystem(model.Config{Name: "spin", ISA: counter{}, Initial: m, Checks: []model.Check{jumpTo(8)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := model.Explore(context.Background(), s, opt)
+		if r.Outcome != model.Violated || len(r.Trace) != 3 {
+			t.Fatalf("%+v: %v after %d states, %d steps; want the 3-step jump of hart 1", opt, r.Outcome, r.Stats.States, len(r.Trace))
+		}
 	}
 }

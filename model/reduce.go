@@ -5,9 +5,10 @@ package model
 // actor can take from here on — exploring only that actor's steps loses
 // no execution: every execution is a reordering of an explored one with
 // the same steps, each seeing the same values. Checks judge a step by
-// the state its own actor sees, so verdicts are kept; explore.go keeps a
-// backward jump out of ample sets so no step is postponed around a cycle,
-// and re-runs an unreduced search to make counterexamples minimal.
+// the state its own actor sees, so verdicts are kept; the search's cycle
+// proviso (search.go) expands a state fully when its ample set leads back
+// to an earlier BFS level, so no step is postponed around a cycle; and an
+// unreduced search re-run makes counterexamples minimal.
 
 // span is a range of addresses [addr, addr+size).
 type span struct{ addr, size uint64 }

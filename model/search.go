@@ -68,16 +68,29 @@ func (w *searcher) canon(m *Machine, fresh bool, buf []byte) (*Machine, packedPe
 	return m, pack(perm), m.AppendKey(buf)
 }
 
+// expansion is one state's successors as the workers prepare them: the
+// ample set's, and the steps it leaves out (deferred).
+type expansion struct {
+	succs    []succ
+	deferred []*Transition
+}
+
 // successors computes item it's successors (the expensive part, done by
 // the workers).
-func (w *searcher) successors(it item) []succ {
-	ts := expand(w.s, it.m, w.reduce)
+func (w *searcher) successors(it item) expansion {
+	ts, n := expand(w.s, it.m, w.reduce)
+	return expansion{succs: w.prepareSteps(ts[:n]), deferred: ts[n:]}
+}
+
+// prepareSteps checks each step and makes its successor's representative
+// and key, up to the first violation (nothing after it is looked at).
+func (w *searcher) prepareSteps(ts []*Transition) []succ {
 	out := make([]succ, 0, len(ts))
 	var slab []byte
 	for _, t := range ts {
 		if v := w.s.Inspect(t); v != nil {
 			out = append(out, succ{label: t.Label, viol: v})
-			break // nothing after a violation is looked at
+			break
 		}
 		// Keys share one buffer per expanded state (the visited set
 		// copies what it keeps); a full buffer is left to the older keys.
@@ -91,15 +104,17 @@ func (w *searcher) successors(it item) []succ {
 	return out
 }
 
-func (w *searcher) add(key []byte, h uint64, from int32, l Label, perm packedPerm) (int32, bool) {
-	if !w.visited.insert(key, h) {
-		return 0, false
+// add records a successor of state from. fresh: it is new (its id is
+// returned); old: it was already visited at an earlier BFS level.
+func (w *searcher) add(key []byte, h uint64, from int32, l Label, perm packedPerm) (id int32, fresh, old bool) {
+	if fresh, old := w.visited.insert(key, h); !fresh {
+		return 0, false, old
 	}
-	id := int32(len(w.parent))
+	id = int32(len(w.parent))
 	w.parent = append(w.parent, from)
 	w.via = append(w.via, l)
 	w.perms = append(w.perms, perm)
-	return id, true
+	return id, true, false
 }
 
 func (w *searcher) finish(r Result) Result {
@@ -136,6 +151,7 @@ func (w *searcher) run(ctx context.Context) Result {
 	root, perm, key := w.canon(w.s.Initial, false, nil)
 	w.keyCap = 2*len(key) + 32
 	w.add(key, stateHash(key), -1, Label{}, perm)
+	w.visited.mark()
 	level := []item{{0, root}}
 	workers := max(w.opt.Workers, 1)
 	split := w.opt.Shard.N <= 1
@@ -154,10 +170,13 @@ func (w *searcher) run(ctx context.Context) Result {
 			return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, len(level))})
 		}
 		var next []item
+		if depth > 0 {
+			w.visited.mark() // level depth is complete: older from here on
+		}
 		// While one window is merged (one goroutine: the order of
 		// merging is what makes results independent of the workers),
 		// the next is already being prepared.
-		var ahead <-chan [][]succ
+		var ahead <-chan []expansion
 		if workers > 1 {
 			ahead = w.prepareAsync(level[:min(window, len(level))], workers)
 		}
@@ -180,7 +199,7 @@ func (w *searcher) run(ctx context.Context) Result {
 				w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
 				w.opt.Progress(w.st)
 			}
-			var prepared [][]succ
+			var prepared []expansion
 			if ahead != nil {
 				prepared = <-ahead
 				if hi < len(level) {
@@ -190,18 +209,32 @@ func (w *searcher) run(ctx context.Context) Result {
 				prepared = w.prepare(level[lo:hi], workers)
 			}
 			for i, it := range level[lo:hi] {
-				for _, sc := range prepared[i] {
-					w.st.Transitions++
-					if sc.viol != nil {
-						return w.violation(it.id, sc)
+				// The cycle proviso: if an ample step leads back to a
+				// state of an earlier level, this state is expanded
+				// fully. In a cycle of the reduced graph, the state of
+				// the greatest depth steps to one no deeper, so it is
+				// expanded fully: no step is postponed around a cycle.
+				ex, back := prepared[i], false
+				for pass := 0; pass < 2; pass++ {
+					for _, sc := range ex.succs {
+						w.st.Transitions++
+						if sc.viol != nil {
+							return w.violation(it.id, sc)
+						}
+						if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
+							w.st.Queue = len(level) - lo - i + len(next)
+							return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+						}
+						id, fresh, old := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm)
+						if fresh {
+							next = append(next, item{id, sc.rep})
+						}
+						back = back || old
 					}
-					if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
-						w.st.Queue = len(level) - lo - i + len(next)
-						return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+					if !back || len(ex.deferred) == 0 {
+						break
 					}
-					if id, fresh := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm); fresh {
-						next = append(next, item{id, sc.rep})
-					}
+					ex = expansion{succs: w.prepareSteps(ex.deferred)}
 				}
 			}
 		}
@@ -213,8 +246,8 @@ func (w *searcher) run(ctx context.Context) Result {
 // prepare computes the successors of items, in parallel when asked; the
 // result is indexed like items, so merging in that order gives exactly
 // what one worker would.
-func (w *searcher) prepare(items []item, workers int) [][]succ {
-	out := make([][]succ, len(items))
+func (w *searcher) prepare(items []item, workers int) []expansion {
+	out := make([]expansion, len(items))
 	if workers <= 1 || len(items) < 2*workers {
 		for i, it := range items {
 			out[i] = w.successors(it)
@@ -240,8 +273,8 @@ func (w *searcher) prepare(items []item, workers int) [][]succ {
 // prepareAsync is prepare in the background; the channel delivers the
 // result. (A search that stops early leaves at most one window's work
 // running, which touches nothing the merge reads.)
-func (w *searcher) prepareAsync(items []item, workers int) <-chan [][]succ {
-	c := make(chan [][]succ, 1)
+func (w *searcher) prepareAsync(items []item, workers int) <-chan []expansion {
+	c := make(chan []expansion, 1)
 	go func() { c <- w.prepare(items, workers) }()
 	return c
 }

@@ -30,9 +30,15 @@ func (s StateStore) String() string { return [...]string{"exact", "hash-compact"
 
 // visitedSet is the search's memory of states, by canonical key.
 type visitedSet interface {
-	// insert reports whether key was not there, and adds it; h is
-	// stateHash(key), computed by the caller (a worker, in parallel).
-	insert(key []byte, h uint64) bool
+	// insert reports whether key was not there (fresh), and adds it; h
+	// is stateHash(key), computed by the caller (a worker, in parallel).
+	// If key was there, old reports whether it was added before the
+	// last mark (a store that cannot tell says old).
+	insert(key []byte, h uint64) (fresh, old bool)
+	// mark divides the states added so far from those added after: the
+	// search marks at the start of each BFS level (its cycle proviso
+	// asks whether a state is of an earlier level).
+	mark()
 	// omission estimates the probability that some state reached was
 	// wrongly taken as visited, after n insertions (0 when exact).
 	omission(n int) float64
@@ -44,7 +50,7 @@ type visitedSet interface {
 func newVisited(store StateStore, bitstateBytes uint64) visitedSet {
 	switch store {
 	case StoreHash:
-		return hashSet{}
+		return &hashSet{gens: map[uint64]uint32{}}
 	case StoreBitstate:
 		if bitstateBytes == 0 {
 			bitstateBytes = 64 << 20
@@ -55,35 +61,46 @@ func newVisited(store StateStore, bitstateBytes uint64) visitedSet {
 	return newArenaSet()
 }
 
-type hashSet map[uint64]struct{}
-
-func (s hashSet) insert(key []byte, h uint64) bool {
-	if _, ok := s[h]; ok {
-		return false
-	}
-	s[h] = struct{}{}
-	return true
+// hashSet keeps, per state hash, the mark generation it was added in.
+type hashSet struct {
+	gens map[uint64]uint32
+	gen  uint32
 }
+
+func (s *hashSet) insert(key []byte, h uint64) (fresh, old bool) {
+	if g, ok := s.gens[h]; ok {
+		return false, g < s.gen
+	}
+	s.gens[h] = s.gen
+	return true, false
+}
+
+func (s *hashSet) mark() { s.gen++ }
 
 // omission: the probability that any two of n distinct states share a
 // 64-bit hash (birthday bound n²/2⁶⁵).
-func (hashSet) omission(n int) float64 { return float64(n) * float64(n) / math.Exp2(65) }
+func (*hashSet) omission(n int) float64 { return float64(n) * float64(n) / math.Exp2(65) }
 
-func (s hashSet) caveat(n int) string {
+func (s *hashSet) caveat(n int) string {
 	return fmt.Sprintf("hash compaction: states were stored as 64-bit hashes, so one may have been omitted (probability ≤ %.1e); rerun without --store hash for a proof", s.omission(n))
 }
 
 type bitSet struct{ bits []uint64 }
 
-func (s *bitSet) insert(key []byte, h uint64) bool {
+// insert: a bit array cannot tell when a state was added, so every
+// state seen before counts as old (the proviso then expands more fully:
+// more states, never fewer).
+func (s *bitSet) insert(key []byte, h uint64) (fresh, old bool) {
 	n := uint64(len(s.bits)) * 64
 	// Two probe positions from the two halves of one mixed hash.
 	a, b := h%n, mix64(h^0x9e3779b97f4a7c15)%n
-	fresh := s.bits[a/64]&(1<<(a%64)) == 0 || s.bits[b/64]&(1<<(b%64)) == 0
+	fresh = s.bits[a/64]&(1<<(a%64)) == 0 || s.bits[b/64]&(1<<(b%64)) == 0
 	s.bits[a/64] |= 1 << (a % 64)
 	s.bits[b/64] |= 1 << (b % 64)
-	return fresh
+	return fresh, !fresh
 }
+
+func (s *bitSet) mark() {}
 
 // omission: with k=2 probes into m bits after n states, a new state is
 // wrongly taken as visited with probability (1-e^{-kn/m})^k; summed over
