@@ -143,29 +143,18 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 	return r
 }
 
-// expand lists the transitions from m, the ample set first: the search
-// follows ts[:n] and defers the rest. The rest are followed too when one
-// of the ample steps leads back to a state of an earlier BFS level (the
-// search's cycle proviso, see search.go), so that no cycle of the reduced
-// state graph postpones a step forever. Without reduction n = len(ts).
-func expand(s *System, m *Machine, reduce bool) (ts []*Transition, n int) {
-	all := make([]*Transition, 0, 2*len(m.Harts)+2)
-	s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
+// expand lists the transitions to follow from m: an ample set, or all of
+// them (full). The steps an ample set leaves out (System.deferred) are
+// followed too when one of its steps leads back to a state of an earlier
+// BFS level (the search's cycle proviso, see search.go), so that no cycle
+// of the reduced state graph postpones a step forever.
+func expand(s *System, m *Machine, reduce bool) (ts []*Transition, full bool) {
 	if !reduce {
-		return all, len(all)
+		all := make([]*Transition, 0, 2*len(m.Harts)+2)
+		s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
+		return all, true
 	}
-	amp := s.ample(m, all)
-	if len(amp) == len(all) {
-		return all, len(all)
-	}
-	ts = make([]*Transition, 0, len(all))
-	ts = append(ts, amp...)
-	for _, t := range all {
-		if t.Label.Actor != amp[0].Label.Actor {
-			ts = append(ts, t)
-		}
-	}
-	return ts, len(amp)
+	return s.ample(m)
 }
 
 // Replay re-executes labels from the initial state, runs the checks on

@@ -37,19 +37,21 @@ func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Mach
 		}
 		m, depth := queue[0].m, queue[0].depth
 		queue = queue[1:]
-		ts, n := expand(s, m, reduce)
+		ts, full := expand(s, m, reduce)
 		terminal := len(ts) == 0
+		back := false
 		for i := 0; i < len(ts); i++ {
-			if i == n {
-				break // the ample set closed no cycle: the rest stay deferred
-			}
 			k := string(ts[i].After.AppendKey(nil))
 			d, old := seen[k]
 			if !old {
 				seen[k] = depth + 1
 				queue = append(queue, item{ts[i].After, depth + 1})
 			} else if d <= depth {
-				n = len(ts) // back to an earlier level: expand fully
+				back = true
+			}
+			if i == len(ts)-1 && back && !full {
+				// Back to an earlier level: expand fully.
+				ts, full = append(ts, s.deferred(m, ts)...), true
 			}
 		}
 		if terminal {

@@ -28,44 +28,47 @@ type footprint struct {
 	visible   bool // a monitor recorded the step (monitor.go)
 }
 
-// ample picks, from all transitions of m, the steps of the first actor
-// (harts in order, then the patcher) whose steps are all local; if none,
-// it returns all.
-func (s *System) ample(m *Machine, all []*Transition) []*Transition {
+// ample returns the steps of the first actor (harts in order, then the
+// patcher) whose steps are all local; if there is none, it returns every
+// step of m and full. Actors are stepped one at a time, so a state with
+// a local actor early on never makes the other actors' successors.
+func (s *System) ample(m *Machine) (ts []*Transition, full bool) {
 	// A store still in a buffer changes what a later load or fetch reads
 	// when it becomes visible: it counts as a future store like the
 	// patcher's own. A memory model that cannot say where its pending
 	// stores go gets no reduction while it has any.
 	later, ok := s.futureStores(m)
-	if !ok {
-		return all
-	}
-	n := len(m.Harts)
-	for actor := 0; actor <= n; actor++ {
-		lo, hi := -1, -1
-		for i, t := range all {
-			if t.Label.Actor == actor {
-				if lo < 0 {
-					lo = i
-				}
-				hi = i + 1
-			}
-		}
-		if lo < 0 {
+	var all []*Transition
+	for actor := 0; actor <= len(m.Harts)+1; actor++ {
+		lo := len(all)
+		s.actorSteps(m, actor, false, func(t *Transition) bool { all = append(all, t); return true })
+		if !ok || actor > len(m.Harts) || lo == len(all) {
 			continue
 		}
 		local := true
-		for _, t := range all[lo:hi] {
+		for _, t := range all[lo:] {
 			if !s.local(m, t, later) {
 				local = false
 				break
 			}
 		}
 		if local {
-			return all[lo:hi]
+			return all[lo:], false
 		}
 	}
-	return all
+	return all, true
+}
+
+// deferred returns the steps of m that the ample set ts left out: every
+// other actor's, in Steps order.
+func (s *System) deferred(m *Machine, ts []*Transition) []*Transition {
+	var out []*Transition
+	for actor := 0; actor <= len(m.Harts)+1; actor++ {
+		if actor != ts[0].Label.Actor {
+			s.actorSteps(m, actor, false, func(t *Transition) bool { out = append(out, t); return true })
+		}
+	}
+	return out
 }
 
 // local decides whether t commutes with every step other actors can take

@@ -68,18 +68,19 @@ func (w *searcher) canon(m *Machine, fresh bool, buf []byte) (*Machine, packedPe
 	return m, pack(perm), m.AppendKey(buf)
 }
 
-// expansion is one state's successors as the workers prepare them: the
-// ample set's, and the steps it leaves out (deferred).
+// expansion is one state's successors as the workers prepare them: of
+// an ample set (some steps deferred) or of every step (full).
 type expansion struct {
-	succs    []succ
-	deferred []*Transition
+	succs []succ
+	ts    []*Transition
+	full  bool
 }
 
 // successors computes item it's successors (the expensive part, done by
 // the workers).
 func (w *searcher) successors(it item) expansion {
-	ts, n := expand(w.s, it.m, w.reduce)
-	return expansion{succs: w.prepareSteps(ts[:n]), deferred: ts[n:]}
+	ts, full := expand(w.s, it.m, w.reduce)
+	return expansion{succs: w.prepareSteps(ts), ts: ts, full: full}
 }
 
 // prepareSteps checks each step and makes its successor's representative
@@ -231,10 +232,10 @@ func (w *searcher) run(ctx context.Context) Result {
 						}
 						back = back || old
 					}
-					if !back || len(ex.deferred) == 0 {
+					if !back || ex.full {
 						break
 					}
-					ex = expansion{succs: w.prepareSteps(ex.deferred)}
+					ex = expansion{succs: w.prepareSteps(w.s.deferred(it.m, ex.ts)), full: true}
 				}
 			}
 		}

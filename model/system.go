@@ -164,30 +164,35 @@ func (s *System) Steps(m *Machine, yield func(*Transition) bool) {
 // successors generates the transitions of m; trace asks for readable
 // events. (The search picks ample subsets of them: see expand.)
 func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool) {
-	n := len(m.Harts)
-	for h := 0; h < n; h++ {
-		for _, a := range hartActions {
-			if !s.enabled(m, h, a) {
-				continue
-			}
-			if !s.branch(m, Label{Actor: h, Action: a}, trace, yield) {
-				return
-			}
-		}
-		if len(s.Interrupts) > 0 && !s.interruptSteps(m, h, trace, yield) {
+	for actor := 0; actor <= len(m.Harts)+1; actor++ {
+		if !s.actorSteps(m, actor, trace, yield) {
 			return
 		}
 	}
-	if s.patchEnabled(m) {
-		if !s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield) {
-			return
+}
+
+// actorSteps generates the transitions of one actor: hart actor, the
+// patcher (actor len(m.Harts)) or the memory model's internal steps
+// (len(m.Harts)+1). It returns false if yield stopped it.
+func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Transition) bool) bool {
+	n := len(m.Harts)
+	switch {
+	case actor < n:
+		for _, a := range hartActions {
+			if s.enabled(m, actor, a) && !s.branch(m, Label{Actor: actor, Action: a}, trace, yield) {
+				return false
+			}
 		}
+		return len(s.Interrupts) == 0 || s.interruptSteps(m, actor, trace, yield)
+	case actor == n:
+		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
 	}
 	for i := 0; i < m.Mem.Internal(); i++ {
 		if !s.branch(m, Label{Actor: n + 1, Action: ActMemory, Index: i}, trace, yield) {
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // branch runs one action once per combination of nondeterministic
