@@ -86,6 +86,9 @@ func TestWorkersAgreeOnARealProtocol(t *testing.T) {
 	one := model.Explore(context.Background(), s, model.Options{Workers: 1})
 	two := model.Explore(context.Background(), s, model.Options{Workers: 2})
 	sameResult(t, "riscv-jalr, 2 harts, 2 calls", one, two)
+	if one.Stats.Proviso == 0 || one.Stats.Proviso != two.Stats.Proviso {
+		t.Fatalf("cycle proviso: %d states expanded fully with one worker, %d with two; want equal and some", one.Stats.Proviso, two.Stats.Proviso)
+	}
 	if one.Outcome != model.Safe || one.Stats.States < 5000 {
 		t.Fatalf("%v after %d states: want a complete search of more than one window per level", one.Outcome, one.Stats.States)
 	}

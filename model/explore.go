@@ -15,12 +15,15 @@ type Bounds struct {
 
 // Stats count a search's work.
 type Stats struct {
-	States      int           `json:"states"`      // distinct states visited
-	Transitions int           `json:"transitions"` // transitions generated
-	Depth       int           `json:"depth"`       // deepest BFS level reached
-	Queue       int           `json:"queue"`       // states waiting to be expanded
-	Elapsed     time.Duration `json:"elapsed_ns"`
-	PeakHeap    uint64        `json:"peak_heap_bytes,omitempty"`
+	States      int `json:"states"`      // distinct states visited
+	Transitions int `json:"transitions"` // transitions generated
+	Depth       int `json:"depth"`       // deepest BFS level reached
+	Queue       int `json:"queue"`       // states waiting to be expanded
+	// Proviso counts the states expanded fully only because their
+	// ample set led back to an earlier level (the cycle proviso).
+	Proviso  int           `json:"proviso,omitempty"`
+	Elapsed  time.Duration `json:"elapsed_ns"`
+	PeakHeap uint64        `json:"peak_heap_bytes,omitempty"`
 }
 
 // Outcome is how a search ended.

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -161,6 +162,9 @@ func (w *searcher) run(ctx context.Context) Result {
 		every = time.Second
 	}
 	lastProgress := w.start
+	// carry is the next level's first window, prepared while this
+	// level's last window is merged (preparing needs no visited set).
+	var carry <-chan []expansion
 	for depth := 0; len(level) > 0; depth++ {
 		w.st.Depth = depth
 		if !split && len(level) >= shardMinLevel {
@@ -177,8 +181,9 @@ func (w *searcher) run(ctx context.Context) Result {
 		// While one window is merged (one goroutine: the order of
 		// merging is what makes results independent of the workers),
 		// the next is already being prepared.
-		var ahead <-chan []expansion
-		if workers > 1 {
+		ahead := carry
+		carry = nil
+		if workers > 1 && ahead == nil {
 			ahead = w.prepareAsync(level[:min(window, len(level))], workers)
 		}
 		for lo := 0; lo < len(level); lo += window {
@@ -205,37 +210,40 @@ func (w *searcher) run(ctx context.Context) Result {
 				prepared = <-ahead
 				if hi < len(level) {
 					ahead = w.prepareAsync(level[hi:min(hi+window, len(level))], workers)
+				} else if split && len(next) >= window {
+					// The next level's first window is whole already
+					// (the merge only appends past it).
+					carry = w.prepareAsync(next[:window:window], workers)
 				}
 			} else {
 				prepared = w.prepare(level[lo:hi], workers)
 			}
+			// The cycle proviso: if an ample step leads back to a state
+			// of an earlier level, its state is expanded fully. In a
+			// cycle of the reduced graph, the state of the greatest
+			// depth steps to one no deeper, so it is expanded fully: no
+			// step is postponed around a cycle. The steps left out are
+			// made after the window is merged, by the workers.
+			var redo []redoItem
 			for i, it := range level[lo:hi] {
-				// The cycle proviso: if an ample step leads back to a
-				// state of an earlier level, this state is expanded
-				// fully. In a cycle of the reduced graph, the state of
-				// the greatest depth steps to one no deeper, so it is
-				// expanded fully: no step is postponed around a cycle.
-				ex, back := prepared[i], false
-				for pass := 0; pass < 2; pass++ {
-					for _, sc := range ex.succs {
-						w.st.Transitions++
-						if sc.viol != nil {
-							return w.violation(it.id, sc)
-						}
-						if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
-							w.st.Queue = len(level) - lo - i + len(next)
-							return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
-						}
-						id, fresh, old := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm)
-						if fresh {
-							next = append(next, item{id, sc.rep})
-						}
-						back = back || old
+				back, stop, r := w.merge(it, prepared[i].succs, &next, len(level)-lo-i)
+				if stop {
+					return r
+				}
+				if back && !prepared[i].full {
+					redo = append(redo, redoItem{it, prepared[i].ts})
+				}
+			}
+			if len(redo) > 0 {
+				w.st.Proviso += len(redo)
+				rest := make([][]succ, len(redo))
+				parallel(len(redo), workers, func(j int) {
+					rest[j] = w.prepareSteps(w.s.deferred(redo[j].it.m, redo[j].ample))
+				})
+				for j, r := range redo {
+					if _, stop, res := w.merge(r.it, rest[j], &next, len(level)-hi); stop {
+						return res
 					}
-					if !back || ex.full {
-						break
-					}
-					ex = expansion{succs: w.prepareSteps(w.s.deferred(it.m, ex.ts)), full: true}
 				}
 			}
 		}
@@ -244,31 +252,74 @@ func (w *searcher) run(ctx context.Context) Result {
 	return w.finish(Result{Outcome: Safe})
 }
 
+// redoItem is a state whose ample set led back to an earlier level.
+type redoItem struct {
+	it    item
+	ample []*Transition
+}
+
+// merge adds the successors of it to the visited set (fresh ones to
+// next), in order. back: one was of an earlier level. stop: the search
+// ends with r (a violation or a bound; queued is how many states of the
+// level are still to be merged, for the report).
+func (w *searcher) merge(it item, succs []succ, next *[]item, queued int) (back, stop bool, r Result) {
+	for _, sc := range succs {
+		w.st.Transitions++
+		if sc.viol != nil {
+			return back, true, w.violation(it.id, sc)
+		}
+		if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
+			w.st.Queue = queued + len(*next)
+			return back, true, w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+		}
+		id, fresh, old := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm)
+		if fresh {
+			*next = append(*next, item{id, sc.rep})
+		}
+		back = back || old
+	}
+	return back, false, r
+}
+
 // prepare computes the successors of items, in parallel when asked; the
 // result is indexed like items, so merging in that order gives exactly
 // what one worker would.
 func (w *searcher) prepare(items []item, workers int) []expansion {
 	out := make([]expansion, len(items))
-	if workers <= 1 || len(items) < 2*workers {
-		for i, it := range items {
-			out[i] = w.successors(it)
+	parallel(len(items), workers, func(i int) { out[i] = w.successors(items[i]) })
+	return out
+}
+
+// parallel calls f(0..n-1) on workers goroutines when there is enough
+// to split. Items are handed out in small batches as goroutines become
+// free: expanding states costs unevenly, and a static split would leave
+// a core idle while the other finishes.
+func parallel(n, workers int, f func(i int)) {
+	if workers <= 1 || n < 2*workers {
+		for i := 0; i < n; i++ {
+			f(i)
 		}
-		return out
+		return
 	}
+	const batch = 16
+	var taken atomic.Int64
 	var wg sync.WaitGroup
-	chunk := (len(items) + workers - 1) / workers
-	for lo := 0; lo < len(items); lo += chunk {
-		hi := min(lo+chunk, len(items))
+	for g := 0; g < workers; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				out[i] = w.successors(items[i])
+			for {
+				lo := int(taken.Add(batch)) - batch
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+batch, n); i++ {
+					f(i)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 // prepareAsync is prepare in the background; the channel delivers the

@@ -32,18 +32,28 @@ func BenchmarkRISCVJalrRVWMO(b *testing.B) {
 // kept, one worker: the raw speed of making and storing states (the
 // figure to hold against SPIN's states per second).
 func BenchmarkRISCVJalrNaive(b *testing.B) {
-	benchRISCVJalrWith(b, "sc", model.Options{Workers: 1, NoReduce: true, NoSymmetry: true}, 2, 3)
+	benchRISCVJalrWith(b, "sc", 1, model.Options{Workers: 1, NoReduce: true, NoSymmetry: true}, 2, 3)
+}
+
+// BenchmarkRISCVJalrCalls2 is a larger search (2 calls per hart), one
+// and two workers: long enough to show how the search scales.
+func BenchmarkRISCVJalrCalls2(b *testing.B) {
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			benchRISCVJalrWith(b, "sc", 2, model.Options{Workers: workers}, 3, 4)
+		})
+	}
 }
 
 func benchRISCVJalr(b *testing.B, memory string, workers int, hartCounts ...int) {
-	benchRISCVJalrWith(b, memory, model.Options{Workers: workers}, hartCounts...)
+	benchRISCVJalrWith(b, memory, 1, model.Options{Workers: workers}, hartCounts...)
 }
 
-func benchRISCVJalrWith(b *testing.B, memory string, opt model.Options, hartCounts ...int) {
+func benchRISCVJalrWith(b *testing.B, memory string, calls int, opt model.Options, hartCounts ...int) {
 	for _, harts := range hartCounts {
 		b.Run(fmt.Sprintf("harts=%d", harts), func(b *testing.B) {
 			p, _ := Lookup("riscv-jalr")
-			s, _, err := p.Build(Options{Harts: harts, Memory: memory})
+			s, _, err := p.Build(Options{Harts: harts, Calls: calls, Memory: memory})
 			if err != nil {
 				b.Fatal(err)
 			}
