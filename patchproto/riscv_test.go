@@ -2,6 +2,7 @@ package patchproto
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -154,5 +155,62 @@ func TestBadOptionsAreRefused(t *testing.T) {
 	}
 	if _, err := Lookup("nope"); err == nil || !strings.Contains(err.Error(), "riscv-jalr") {
 		t.Errorf("unknown protocol error must name the known ones: %v", err)
+	}
+}
+
+// TestReductionKeepsVerdictsAtScale holds the reduced search (ample sets,
+// cycle proviso, symmetry) to the full one where weak memory and a second
+// call make it matter: every protocol, variant and operation with two
+// harts under each weak memory model its architecture has, and with two
+// calls per hart under SC. Configurations whose full search passes the
+// state bound are skipped (and counted: most must be compared).
+func TestReductionKeepsVerdictsAtScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full searches of up to 300,000 states each")
+	}
+	weak := map[string]string{"RISCV": "rvwmo", "ARM64": "armv8", "X86": "tso", "PPC64": ""}
+	compared, skipped := 0, 0
+	for _, p := range All() {
+		mems := []struct {
+			mem   string
+			calls int
+		}{{"sc", 2}}
+		if m := weak[p.Arch]; m != "" {
+			mems = append(mems, struct {
+				mem   string
+				calls int
+			}{m, 1})
+		}
+		for _, v := range p.Variants {
+			for _, op := range p.Ops {
+				for _, c := range mems {
+					o := Options{Variant: v.Name, Op: op, Preempt: 1, Harts: 2, Calls: c.calls, Memory: c.mem}
+					if _, _, err := p.Build(o); err != nil {
+						if strings.Contains(err.Error(), "model.LockedRMW") || strings.Contains(err.Error(), "calls") {
+							continue // cmpxchg needs SC or TSO; a protocol without calls
+						}
+						t.Fatal(err)
+					}
+					what := fmt.Sprintf("%s/%s/%s %s calls=%d", p.Name, v.Name, op, c.mem, c.calls)
+					full, _ := explore(t, p.Name, o, model.Options{NoReduce: true, NoSymmetry: true, Bounds: model.Bounds{MaxStates: 300000}})
+					if full.Outcome == model.Incomplete {
+						skipped++
+						continue
+					}
+					red, _ := explore(t, p.Name, o, model.Options{})
+					compared++
+					if full.Outcome != red.Outcome || len(full.Trace) != len(red.Trace) {
+						t.Errorf("%s: full %v (%d steps), reduced %v (%d steps)", what, full.Outcome, len(full.Trace), red.Outcome, len(red.Trace))
+					}
+					if full.Violation != nil && red.Violation != nil && full.Violation.Check != red.Violation.Check {
+						t.Errorf("%s: full finds %s, reduced %s", what, full.Violation.Check, red.Violation.Check)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d configurations compared, %d over the bound", compared, skipped)
+	if compared < 3*skipped || compared < 40 {
+		t.Fatalf("only %d configurations compared (%d over the bound)", compared, skipped)
 	}
 }
