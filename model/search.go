@@ -125,6 +125,7 @@ func (w *searcher) finish(r Result) Result {
 	w.sampleHeap()
 	w.st.PeakHeap = w.peak
 	if r.Outcome == Safe {
+		w.st.Queue = 0 // every state was expanded
 		if c := w.visited.caveat(w.st.States); c != "" {
 			// Complete, but states may have been merged by a hash
 			// collision: never call that safe.
