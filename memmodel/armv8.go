@@ -296,13 +296,17 @@ func (m *ARMv8) drainable(agent, i int) bool {
 }
 
 // Internal: one step per buffered store that may become visible now.
-func (m *ARMv8) Internal() int {
+func (m *ARMv8) Internal() int { return sumInternal(m, len(m.rv.agents)) }
+
+// InternalOf counts agent's buffered stores that may become visible now.
+func (m *ARMv8) InternalOf(agent int) int {
+	if agent >= len(m.rv.agents) {
+		return 0
+	}
 	n := 0
-	for a := range m.rv.agents {
-		for j := range m.rv.agents[a].buf.entries {
-			if m.drainable(a, j) {
-				n++
-			}
+	for j := range m.rv.agents[agent].buf.entries {
+		if m.drainable(agent, j) {
+			n++
 		}
 	}
 	return n

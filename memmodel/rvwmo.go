@@ -303,14 +303,26 @@ func (m *RVWMO) Store(agent int, addr uint64, size int, val uint64) []model.Comm
 }
 
 // Internal: one step per buffered store that may become visible now.
-func (m *RVWMO) Internal() int {
+func (m *RVWMO) Internal() int { return sumInternal(m, len(m.agents)) }
+
+// sumInternal counts a model's internal steps over its agents.
+func sumInternal(m model.DataMemory, agents int) int {
 	n := 0
-	for a := range m.agents {
-		b := &m.agents[a].buf
-		for i := range b.entries {
-			if b.drainable(i) {
-				n++
-			}
+	for a := 0; a < agents; a++ {
+		n += m.InternalOf(a)
+	}
+	return n
+}
+
+// InternalOf counts agent's buffered stores that may become visible now.
+func (m *RVWMO) InternalOf(agent int) int {
+	if agent >= len(m.agents) {
+		return 0
+	}
+	n, b := 0, &m.agents[agent].buf
+	for i := range b.entries {
+		if b.drainable(i) {
+			n++
 		}
 	}
 	return n

@@ -66,6 +66,9 @@ func (m *SC) FenceIsLocal(agent int, k model.FenceKind) bool { return true }
 
 func (m *SC) Internal() int { return 0 }
 
+// InternalOf: SC has no internal steps.
+func (m *SC) InternalOf(agent int) int { return 0 }
+
 func (m *SC) DoInternal(i int) (string, []model.Commit) {
 	panic(fmt.Sprintf("memmodel: SC has no internal step %d", i))
 }

@@ -89,14 +89,14 @@ func (m *TSO) FenceIsLocal(agent int, k model.FenceKind) bool {
 }
 
 // Internal: one drain step per agent with a non-empty buffer.
-func (m *TSO) Internal() int {
-	n := 0
-	for a := range m.bufs {
-		if len(m.bufs[a].entries) > 0 {
-			n++
-		}
+func (m *TSO) Internal() int { return sumInternal(m, len(m.bufs)) }
+
+// InternalOf: the drain of agent's oldest store, if it has one.
+func (m *TSO) InternalOf(agent int) int {
+	if agent < len(m.bufs) && len(m.bufs[agent].entries) > 0 {
+		return 1
 	}
-	return n
+	return 0
 }
 
 func (m *TSO) DoInternal(i int) (string, []model.Commit) {

@@ -83,7 +83,13 @@ type DataMemory interface {
 	FenceIsLocal(agent int, k FenceKind) bool
 	// Internal reports the model's own enabled steps (store-buffer drains,
 	// propagation); DoInternal performs the i-th and describes it.
+	// Every internal step belongs to one agent (it makes one of that
+	// agent's stores visible), and they are numbered agent by agent:
+	// InternalOf(a) of them belong to agent a, after those of agents < a.
+	// (The search names a memory step by its agent, so that renumbering
+	// harts maps it like a hart's own step.)
 	Internal() int
+	InternalOf(agent int) int
 	DoInternal(i int) (desc string, commits []Commit)
 }
 

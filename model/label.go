@@ -6,6 +6,21 @@ import (
 	"slices"
 )
 
+// A memory-model step (ActMemory) is labelled by the agent whose store it
+// makes visible and its position among that agent's steps, both in
+// Label.Index: a renumbering of the harts (symmetry) moves it with its
+// agent, like a hart's own steps (see searcher.pathTo).
+const memoryAgentShift = 16
+
+func memoryLabel(harts, agent, j int) Label {
+	return Label{Actor: harts + 1, Action: ActMemory, Index: agent<<memoryAgentShift | j}
+}
+
+// memoryStep splits an ActMemory label's index into agent and position.
+func memoryStep(index int) (agent, j int) {
+	return index >> memoryAgentShift, index & (1<<memoryAgentShift - 1)
+}
+
 // Action is the kind of a transition.
 type Action uint8
 

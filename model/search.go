@@ -349,7 +349,7 @@ func (w *searcher) slice(level []item) []item {
 
 func (w *searcher) violation(from int32, sc succ) Result {
 	r := w.finish(Result{Outcome: Violated, Violation: sc.viol})
-	trace, v, err := Replay(w.s, w.memorySteps(from, sc.label, w.pathTo(from, sc.label)))
+	trace, v, err := Replay(w.s, w.pathTo(from, sc.label))
 	if err != nil || v == nil {
 		panic(fmt.Sprintf("model: a trace found by the search does not replay to its violation: %v", err))
 	}
@@ -379,6 +379,9 @@ func (w *searcher) pathTo(id int32, last Label) []Label {
 	step := func(l Label, p packedPerm) {
 		if l.Actor < n {
 			l.Actor = sigma[l.Actor]
+		}
+		if agent, j := memoryStep(l.Index); l.Action == ActMemory && agent < n {
+			l.Index = memoryLabel(n, sigma[agent], j).Index
 		}
 		ls = append(ls, l)
 		inv := p.inverse(n)

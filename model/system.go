@@ -187,9 +187,14 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Trans
 	case actor == n:
 		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
 	}
-	for i := 0; i < m.Mem.Internal(); i++ {
-		if !s.branch(m, Label{Actor: n + 1, Action: ActMemory, Index: i}, trace, yield) {
-			return false
+	if m.Mem.Internal() == 0 {
+		return true
+	}
+	for agent := 0; agent <= n; agent++ {
+		for j := 0; j < m.Mem.InternalOf(agent); j++ {
+			if !s.branch(m, memoryLabel(n, agent, j), trace, yield) {
+				return false
+			}
 		}
 	}
 	return true
@@ -324,7 +329,11 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	n := len(m.Harts)
 	switch {
 	case a == ActMemory:
-		desc, cs := m.Mem.DoInternal(index)
+		agent, j := memoryStep(index)
+		for b := 0; b < agent; b++ {
+			j += m.Mem.InternalOf(b) // DoInternal numbers them all, agent by agent
+		}
+		desc, cs := m.Mem.DoInternal(j)
 		s.commit(m, cs)
 		return Event{Actor: "memory", Text: desc}
 	case actor == n:
