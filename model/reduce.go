@@ -124,7 +124,9 @@ func (s *System) local(m *Machine, t *Transition, later []span) bool {
 				return false
 			}
 			_, ctxSync := m.Fetch.(ContextSync)
-			if (hd.SyncFetch || ctxSync) && textStoresLeft() {
+			// A hart's own code may store to text too (x86 NMIs that
+			// finish the patch themselves): its stores are not in later.
+			if (hd.SyncFetch || ctxSync) && (textStoresLeft() || s.HartsStore) {
 				return false
 			}
 			// No second send of i can come before this take: the patcher
