@@ -233,7 +233,13 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 				s.States, rate, s.Transitions, s.Depth, s.Queue, s.PeakHeap>>20)
 		}
 	}
+	stopProfile, err := f.search.profile()
+	if err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
+		return exitUsage
+	}
 	res := model.Explore(ctx, sys, mo)
+	stopProfile()
 	rep := Report{Tool: toolVersion, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
 	if mo.Shard.N > 0 {
 		rep.Shard = &mo.Shard

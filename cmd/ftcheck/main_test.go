@@ -185,3 +185,16 @@ func TestPhysicalMemoryIsRead(t *testing.T) {
 		t.Fatalf("physicalMemory() = %d bytes: /proc/meminfo's MemTotal was not read", n)
 	}
 }
+
+func TestCPUProfileIsWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	if code, out, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--progress=false", "--cpuprofile", path); code != exitSafe {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		t.Fatalf("no profile written: %v", err)
+	}
+	if code, _, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir")); code != exitUsage || !strings.Contains(errs, "--cpuprofile") {
+		t.Fatalf("unwritable profile: exit %d, %q", code, errs)
+	}
+}

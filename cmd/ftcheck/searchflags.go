@@ -3,7 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -17,6 +19,7 @@ type searchFlags struct {
 	shard     *string
 	store     *string
 	bitstate  *string
+	cpuProf   *string
 }
 
 func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
@@ -26,7 +29,25 @@ func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
 		shard:     fs.String("shard", "", "explore slice K of N (K/N) of the search; combine the JSON reports with ftcheck merge"),
 		store:     fs.String("store", "exact", "how visited states are kept: exact (a proof), hash (64-bit hash compaction) or bitstate (fixed bit array); hash and bitstate never report safe"),
 		bitstate:  fs.String("bitstate-size", "64MiB", "the bit array of --store bitstate"),
+		cpuProf:   fs.String("cpuprofile", "", "write a CPU profile of the search to FILE (go tool pprof)"),
 	}
+}
+
+// profile starts the CPU profile --cpuprofile asks for; the returned
+// function stops it (a no-op without the flag).
+func (f *searchFlags) profile() (stop func(), err error) {
+	if *f.cpuProf == "" {
+		return func() {}, nil
+	}
+	out, err := os.Create(*f.cpuProf)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("--cpuprofile: %v", err)
+	}
+	return func() { pprof.StopCPUProfile(); out.Close() }, nil
 }
 
 // apply puts the flags into the search options.
