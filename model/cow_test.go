@@ -15,7 +15,8 @@ import (
 // clones share (harts, memory, fetch views): generating a state's
 // successors never changes the state (its key before and after is the
 // same), and a successor's key built from cached hart keys equals the key
-// built from its fields.
+// built from its fields. The walk also holds the cycle proviso's premise:
+// no step lowers model.Progress.
 func TestCopyOnWrite(t *testing.T) {
 	for _, c := range []struct {
 		protocol string
@@ -30,6 +31,9 @@ func TestCopyOnWrite(t *testing.T) {
 		{"x86-stopmachine", patchproto.Options{Variant: "nmi"}},
 		{"graph-retstack", patchproto.Options{}},
 		{"arm64-v5", patchproto.Options{Preempt: 1}},
+		{"x86-nmi", patchproto.Options{Harts: 2}},
+		{"riscv-pair", patchproto.Options{Harts: 2, Preempt: 1}},
+		{"ppc64-twonop", patchproto.Options{Harts: 2}},
 	} {
 		p, err := patchproto.Lookup(c.protocol)
 		if err != nil {
@@ -48,6 +52,9 @@ func TestCopyOnWrite(t *testing.T) {
 				before := model.UncachedKey(m)
 				s.Successors(m, func(tr *model.Transition) bool {
 					checked++
+					if model.Progress(tr.After) < model.Progress(m) {
+						t.Fatalf("%s: %s lowers the progress count (%d -> %d)", c.protocol, tr.Label, model.Progress(m), model.Progress(tr.After))
+					}
 					cached := tr.After.AppendKey(nil)
 					if fields := model.UncachedKey(tr.After); !bytes.Equal(cached, fields) {
 						t.Fatalf("%s: after %s the cached key differs from the fields' key", c.protocol, tr.Label)

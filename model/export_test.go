@@ -21,3 +21,6 @@ func SetMergeWindow(n int) (restore func()) {
 	window = n
 	return func() { window = old }
 }
+
+// Progress is the cycle proviso's count that no step lowers.
+func Progress(m *Machine) int { return progress(m) }

@@ -46,8 +46,8 @@ func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Mach
 			if !old {
 				seen[k] = depth + 1
 				queue = append(queue, item{ts[i].After, depth + 1})
-			} else if d <= depth {
-				back = true
+			} else if d <= depth && progress(ts[i].After) == progress(m) {
+				back = true // back to an earlier level, and maybe around a cycle
 			}
 			if i == len(ts)-1 && back && !full {
 				// Back to an earlier level: expand fully.

@@ -277,7 +277,9 @@ func (w *searcher) merge(it item, succs []succ, next *[]item, queued int) (back,
 		if fresh {
 			*next = append(*next, item{id, sc.rep})
 		}
-		back = back || old
+		// A state further on in progress (a count no step lowers) can
+		// never lead back: it closes no cycle, old or not.
+		back = back || old && progress(sc.rep) == progress(it.m)
 	}
 	return back, false, r
 }
