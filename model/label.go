@@ -12,7 +12,9 @@ import (
 // agent, like a hart's own steps (see searcher.pathTo).
 const memoryAgentShift = 16
 
-func memoryLabel(harts, agent, j int) Label {
+// MemoryLabel is the label of the memory model's j-th step of agent
+// (harts: the machine's hart count; the patcher's agent is harts).
+func MemoryLabel(harts, agent, j int) Label {
 	return Label{Actor: harts + 1, Action: ActMemory, Index: agent<<memoryAgentShift | j}
 }
 

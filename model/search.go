@@ -383,7 +383,7 @@ func (w *searcher) pathTo(id int32, last Label) []Label {
 			l.Actor = sigma[l.Actor]
 		}
 		if agent, j := memoryStep(l.Index); l.Action == ActMemory && agent < n {
-			l.Index = memoryLabel(n, sigma[agent], j).Index
+			l.Index = MemoryLabel(n, sigma[agent], j).Index
 		}
 		ls = append(ls, l)
 		inv := p.inverse(n)

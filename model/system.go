@@ -192,7 +192,7 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Trans
 	}
 	for agent := 0; agent <= n; agent++ {
 		for j := 0; j < m.Mem.InternalOf(agent); j++ {
-			if !s.branch(m, memoryLabel(n, agent, j), trace, yield) {
+			if !s.branch(m, MemoryLabel(n, agent, j), trace, yield) {
 				return false
 			}
 		}

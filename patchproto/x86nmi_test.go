@@ -60,7 +60,7 @@ func TestX86NMI2009Safe(t *testing.T) {
 // With a stack per CPU (hart-specific [init]) the symmetry reduction
 // renumbers the CPUs along the counterexample, store-buffer drains
 // included: a drain is named by its agent, which the renumbering maps like
-// a hart (model.memoryLabel); the trace must replay. (Named by its
+// a hart (model.MemoryLabel); the trace must replay. (Named by its
 // position among the non-empty buffers, it failed to.)
 func TestX86NMIPerCPUStacksReplay(t *testing.T) {
 	p, err := Lookup("x86-nmi")

@@ -109,7 +109,7 @@ func TestInterruptEntrySync(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := s.Initial
-		for _, l := range []model.Label{{Actor: 1, Action: model.ActPatch}, {Actor: 2, Action: model.ActMemory}, {Actor: 0, Action: model.ActInterrupt}} {
+		for _, l := range []model.Label{{Actor: 1, Action: model.ActPatch}, model.MemoryLabel(1, 1, 0), {Actor: 0, Action: model.ActInterrupt}} {
 			tr, err := s.Apply(m, l)
 			if err != nil {
 				t.Fatalf("%q: %s: %v", c.decl, l, err)
