@@ -20,11 +20,14 @@ type arenaSet struct {
 	// marked is the arena's end at the last mark: keys are appended, so
 	// a key stored before it has a smaller offset.
 	marked uint64
+	// last is the number of the state the last insert added or found.
+	last int32
 }
 
 type arenaSlot struct {
 	hash uint64
 	off  uint64 // 1 + (chunk << 32 | position); 0: empty slot
+	id   int32  // the state's number: keys are numbered in insertion order
 }
 
 const arenaChunk = 16 << 20
@@ -36,7 +39,8 @@ func (s *arenaSet) insert(key []byte, h uint64) (fresh, old bool) {
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &s.slots[i]
 		if sl.off == 0 {
-			sl.hash, sl.off = h, s.store(key)+1
+			sl.hash, sl.off, sl.id = h, s.store(key)+1, int32(s.used)
+			s.last = sl.id
 			s.used++
 			if 4*s.used > 3*len(s.slots) {
 				s.grow()
@@ -44,10 +48,15 @@ func (s *arenaSet) insert(key []byte, h uint64) (fresh, old bool) {
 			return true, false
 		}
 		if sl.hash == h && bytes.Equal(s.key(sl.off-1), key) {
+			s.last = sl.id
 			return false, sl.off-1 < s.marked
 		}
 	}
 }
+
+// lastID is the number of the state the last insert added or found
+// (states are numbered 0, 1, ... in the order they were added).
+func (s *arenaSet) lastID() int32 { return s.last }
 
 func (s *arenaSet) mark() {
 	if n := len(s.chunks); n > 0 {

@@ -37,6 +37,12 @@ type searcher struct {
 	perms   []packedPerm
 	st      Stats
 	peak    uint64
+
+	// afterwards: the cycle proviso is checked after the search instead
+	// of during it (see search); edges are then the reduced graph's
+	// edges, as pairs of state numbers.
+	afterwards bool
+	edges      []int32
 }
 
 type item struct {
@@ -55,9 +61,80 @@ type succ struct {
 	viol  *Violation
 }
 
+// search runs one breadth-first search. A reduced search with an exact
+// store first runs without the cycle proviso and keeps the edges of the
+// graph it explores: the proviso only asks that every cycle of that graph
+// hold a fully expanded state, which an acyclic graph satisfies with none
+// (the reduction is then sound as it stands). Most protocols' graphs are
+// acyclic — tasks run to their end — yet reached by paths of different
+// lengths, on which the proviso would fire for nothing. If the graph has a
+// cycle after all, the search runs again with the proviso. A violation
+// needs no such check: its trace is a real execution either way.
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
-	w := &searcher{s: s, opt: opt, reduce: reduce, start: time.Now(), visited: newVisited(opt.Store, opt.BitstateBytes)}
-	return w.run(ctx)
+	start := time.Now()
+	newSearcher := func(afterwards bool) *searcher {
+		return &searcher{s: s, opt: opt, reduce: reduce, start: start, visited: newVisited(opt.Store, opt.BitstateBytes), afterwards: afterwards}
+	}
+	if reduce && opt.Store == StoreExact && opt.Shard.N <= 1 {
+		w := newSearcher(true)
+		r := w.run(ctx)
+		if r.Outcome != Safe || !w.cyclic() {
+			return r
+		}
+	}
+	return newSearcher(false).run(ctx)
+}
+
+// cyclic reports whether the explored graph (edges) has a cycle: an
+// iterative depth-first search that meets a state still on its stack.
+func (w *searcher) cyclic() bool {
+	n := len(w.parent)
+	start := make([]int32, n+1) // edges out of state i: to[start[i]:start[i+1]]
+	for k := 0; k < len(w.edges); k += 2 {
+		start[w.edges[k]+1]++
+	}
+	for i := 0; i < n; i++ {
+		start[i+1] += start[i]
+	}
+	to := make([]int32, len(w.edges)/2)
+	fill := slices.Clone(start[:n])
+	for k := 0; k < len(w.edges); k += 2 {
+		from := w.edges[k]
+		to[fill[from]] = w.edges[k+1]
+		fill[from]++
+	}
+	const (
+		unseen = iota
+		onStack
+		done
+	)
+	color := make([]uint8, n)
+	type frame struct{ state, next int32 }
+	for root := int32(0); root < int32(n); root++ {
+		if color[root] != unseen {
+			continue
+		}
+		stack := []frame{{root, start[root]}}
+		color[root] = onStack
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next == start[f.state+1] {
+				color[f.state] = done
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			t := to[f.next]
+			f.next++
+			switch color[t] {
+			case onStack:
+				return true
+			case unseen:
+				color[t] = onStack
+				stack = append(stack, frame{t, start[t]})
+			}
+		}
+	}
+	return false
 }
 
 // canon returns the representative of m, its renumbering and its key.
@@ -231,7 +308,7 @@ func (w *searcher) run(ctx context.Context) Result {
 				if stop {
 					return r
 				}
-				if back && !prepared[i].full {
+				if back && !prepared[i].full && !w.afterwards {
 					redo = append(redo, redoItem{it, prepared[i].ts})
 				}
 			}
@@ -276,6 +353,9 @@ func (w *searcher) merge(it item, succs []succ, next *[]item, queued int) (back,
 		id, fresh, old := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm)
 		if fresh {
 			*next = append(*next, item{id, sc.rep})
+		}
+		if w.afterwards {
+			w.edges = append(w.edges, it.id, w.visited.(*arenaSet).lastID())
 		}
 		// A state further on in progress (a count no step lowers) can
 		// never lead back: it closes no cycle, old or not.

@@ -202,6 +202,12 @@ func TestReductionKeepsVerdictsAtScale(t *testing.T) {
 					if full.Outcome != red.Outcome || len(full.Trace) != len(red.Trace) {
 						t.Errorf("%s: full %v (%d steps), reduced %v (%d steps)", what, full.Outcome, len(full.Trace), red.Outcome, len(red.Trace))
 					}
+					// Hash compaction applies the cycle proviso during the
+					// search (the exact store checks it afterwards).
+					hashed, _ := explore(t, p.Name, o, model.Options{Store: model.StoreHash})
+					if (full.Outcome == model.Violated) != (hashed.Outcome == model.Violated) || len(full.Trace) != len(hashed.Trace) {
+						t.Errorf("%s, proviso during the search: full %v (%d steps), reduced %v (%d steps)", what, full.Outcome, len(full.Trace), hashed.Outcome, len(hashed.Trace))
+					}
 					if full.Violation != nil && red.Violation != nil && full.Violation.Check != red.Violation.Check {
 						t.Errorf("%s: full finds %s, reduced %s", what, full.Violation.Check, red.Violation.Check)
 					}
