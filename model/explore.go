@@ -160,21 +160,6 @@ func expand(s *System, m *Machine, reduce bool) (ts []*Transition, full bool) {
 	return s.ample(m)
 }
 
-// progress sums counts that no step ever lowers: the patcher's position,
-// preemptions and interrupts taken, tasks finished or faulted. Along a
-// cycle of the state graph it is therefore constant, so a step that
-// raises it closes no cycle (the search's cycle proviso uses that).
-func progress(m *Machine) int {
-	p := m.Patcher.PC
-	for _, h := range m.Harts {
-		p += int(h.Preempts) + int(h.Interrupts)
-		if h.Task == TaskDone || h.Task == TaskFaulted {
-			p++
-		}
-	}
-	return p
-}
-
 // Replay re-executes labels from the initial state, runs the checks on
 // every step, and returns the events and the first violation (the
 // remaining labels are still executed, so a caller sees the whole trace).

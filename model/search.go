@@ -62,14 +62,10 @@ type succ struct {
 }
 
 // search runs one breadth-first search. A reduced search with an exact
-// store first runs without the cycle proviso and keeps the edges of the
-// graph it explores: the proviso only asks that every cycle of that graph
-// hold a fully expanded state, which an acyclic graph satisfies with none
-// (the reduction is then sound as it stands). Most protocols' graphs are
-// acyclic — tasks run to their end — yet reached by paths of different
-// lengths, on which the proviso would fire for nothing. If the graph has a
-// cycle after all, the search runs again with the proviso. A violation
-// needs no such check: its trace is a real execution either way.
+// store checks the cycle proviso after the search (proviso.go): it runs
+// without it, and again with it only if the graph it explored has a
+// cycle. A violation needs no such check: its trace is a real execution
+// either way.
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 	start := time.Now()
 	newSearcher := func(afterwards bool) *searcher {
@@ -83,58 +79,6 @@ func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 		}
 	}
 	return newSearcher(false).run(ctx)
-}
-
-// cyclic reports whether the explored graph (edges) has a cycle: an
-// iterative depth-first search that meets a state still on its stack.
-func (w *searcher) cyclic() bool {
-	n := len(w.parent)
-	start := make([]int32, n+1) // edges out of state i: to[start[i]:start[i+1]]
-	for k := 0; k < len(w.edges); k += 2 {
-		start[w.edges[k]+1]++
-	}
-	for i := 0; i < n; i++ {
-		start[i+1] += start[i]
-	}
-	to := make([]int32, len(w.edges)/2)
-	fill := slices.Clone(start[:n])
-	for k := 0; k < len(w.edges); k += 2 {
-		from := w.edges[k]
-		to[fill[from]] = w.edges[k+1]
-		fill[from]++
-	}
-	const (
-		unseen = iota
-		onStack
-		done
-	)
-	color := make([]uint8, n)
-	type frame struct{ state, next int32 }
-	for root := int32(0); root < int32(n); root++ {
-		if color[root] != unseen {
-			continue
-		}
-		stack := []frame{{root, start[root]}}
-		color[root] = onStack
-		for len(stack) > 0 {
-			f := &stack[len(stack)-1]
-			if f.next == start[f.state+1] {
-				color[f.state] = done
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			t := to[f.next]
-			f.next++
-			switch color[t] {
-			case onStack:
-				return true
-			case unseen:
-				color[t] = onStack
-				stack = append(stack, frame{t, start[t]})
-			}
-		}
-	}
-	return false
 }
 
 // canon returns the representative of m, its renumbering and its key.
@@ -296,12 +240,10 @@ func (w *searcher) run(ctx context.Context) Result {
 			} else {
 				prepared = w.prepare(level[lo:hi], workers)
 			}
-			// The cycle proviso: if an ample step leads back to a state
-			// of an earlier level, its state is expanded fully. In a
-			// cycle of the reduced graph, the state of the greatest
-			// depth steps to one no deeper, so it is expanded fully: no
-			// step is postponed around a cycle. The steps left out are
-			// made after the window is merged, by the workers.
+			// The cycle proviso during the search (proviso.go): a state
+			// whose ample set led back to an earlier level is expanded
+			// fully; the steps it left out are made after the window is
+			// merged, by the workers.
 			var redo []redoItem
 			for i, it := range level[lo:hi] {
 				back, stop, r := w.merge(it, prepared[i].succs, &next, len(level)-lo-i)
