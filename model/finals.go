@@ -51,7 +51,7 @@ func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Mach
 			}
 			if i == len(ts)-1 && back && !full {
 				// Back to an earlier level: expand fully.
-				ts, full = append(ts, s.deferred(m, ts)...), true
+				ts, full = append(ts, s.deferred(m, ts[0].Label.Actor)...), true
 			}
 		}
 		if terminal {

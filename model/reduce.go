@@ -59,12 +59,12 @@ func (s *System) ample(m *Machine) (ts []*Transition, full bool) {
 	return all, true
 }
 
-// deferred returns the steps of m that the ample set ts left out: every
-// other actor's, in Steps order.
-func (s *System) deferred(m *Machine, ts []*Transition) []*Transition {
+// deferred returns the steps of m that an ample set of actor ample's
+// steps left out: every other actor's, in Steps order.
+func (s *System) deferred(m *Machine, ample int) []*Transition {
 	var out []*Transition
 	for actor := 0; actor <= len(m.Harts)+1; actor++ {
-		if actor != ts[0].Label.Actor {
+		if actor != ample {
 			s.actorSteps(m, actor, false, func(t *Transition) bool { out = append(out, t); return true })
 		}
 	}

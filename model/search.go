@@ -91,18 +91,22 @@ func (w *searcher) canon(m *Machine, fresh bool, buf []byte) (*Machine, packedPe
 }
 
 // expansion is one state's successors as the workers prepare them: of
-// an ample set (some steps deferred) or of every step (full).
+// the steps of actor ample (the others deferred), or of every step
+// (ample < 0).
 type expansion struct {
 	succs []succ
-	ts    []*Transition
-	full  bool
+	ample int
 }
 
 // successors computes item it's successors (the expensive part, done by
 // the workers).
 func (w *searcher) successors(it item) expansion {
 	ts, full := expand(w.s, it.m, w.reduce)
-	return expansion{succs: w.prepareSteps(ts), ts: ts, full: full}
+	ex := expansion{succs: w.prepareSteps(ts), ample: -1}
+	if !full {
+		ex.ample = ts[0].Label.Actor
+	}
+	return ex
 }
 
 // prepareSteps checks each step and makes its successor's representative
@@ -250,8 +254,8 @@ func (w *searcher) run(ctx context.Context) Result {
 				if stop {
 					return r
 				}
-				if back && !prepared[i].full && !w.afterwards {
-					redo = append(redo, redoItem{it, prepared[i].ts})
+				if back && prepared[i].ample >= 0 && !w.afterwards {
+					redo = append(redo, redoItem{it, prepared[i].ample})
 				}
 			}
 			if len(redo) > 0 {
@@ -272,10 +276,11 @@ func (w *searcher) run(ctx context.Context) Result {
 	return w.finish(Result{Outcome: Safe})
 }
 
-// redoItem is a state whose ample set led back to an earlier level.
+// redoItem is a state whose ample set (actor ample's steps) led back to
+// an earlier level.
 type redoItem struct {
 	it    item
-	ample []*Transition
+	ample int
 }
 
 // merge adds the successors of it to the visited set (fresh ones to
