@@ -9,9 +9,17 @@ import (
 	"pgregory.net/rapid"
 )
 
+// fataler is what finalKeys needs of a test (testing.TB or *rapid.T).
+type fataler interface{ Fatal(args ...any) }
+
 // finalKeys is the set of terminal states, by canonical key, of the
 // program under the named model, over the full or the reduced graph.
-func finalKeys(t testing.TB, p *program, name string, reduced bool) []string {
+func finalKeys(t fataler, p *program, name string, reduced bool) []string {
+	return keysOf(finalStates(t, p, name, reduced))
+}
+
+// finalStates are the program's terminal states under the named model.
+func finalStates(t fataler, p *program, name string, reduced bool) []*model.Machine {
 	mem, err := New(name)
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +33,11 @@ func finalKeys(t testing.TB, p *program, name string, reduced bool) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fs
+}
+
+// keysOf is the sorted set of the states' canonical keys.
+func keysOf(fs []*model.Machine) []string {
 	var keys []string
 	for _, m := range fs {
 		keys = append(keys, string(m.AppendKey(nil)))
@@ -90,21 +103,9 @@ func TestDeadViewsMergeNoFinalState(t *testing.T) {
 	}
 	finals := func(t tb, p *program, name string, keepDead bool) []string {
 		keepDeadViews = keepDead
-		mem, err := New(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs, err := model.Finals(context.Background(), p.system(mem), 200000)
-		keepDeadViews = false
-		if err != nil {
-			t.Fatal(err)
-		}
-		var keys []string
-		for _, m := range fs {
-			keys = append(keys, string(m.AppendKey(nil)))
-		}
-		slices.Sort(keys)
-		return slices.Compact(keys)
+		fs := finalStates(t, p, name, false)
+		keepDeadViews = false // compare by the key without dead views
+		return keysOf(fs)
 	}
 	check := func(t tb, p *program) {
 		for _, name := range []string{"rvwmo", "armv8"} {
