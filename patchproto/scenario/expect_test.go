@@ -82,19 +82,7 @@ func TestExpectInAScenario(t *testing.T) {
 // Judge, on the results a search can end with. The system comes from a
 // scenario with a torn-pair check and a final condition.
 func TestJudge(t *testing.T) {
-	src := minimal + "~exists (0:a0=1)\n"
-	f, err := Parse("t.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys, err := model.NewSystem(b.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sys, _ := systemOf(t, minimal+"~exists (0:a0=1)\n", Settings{})
 	safe := model.Result{Outcome: model.Safe}
 	torn := model.Result{Outcome: model.Violated, Violation: &model.Violation{Check: "torn-pair"}, Trace: make([]model.Event, 5)}
 	broken := model.Result{Outcome: model.Violated, Violation: &model.Violation{Check: "~exists"}, Trace: make([]model.Event, 2)}
@@ -141,12 +129,7 @@ func TestJudge(t *testing.T) {
 			t.Errorf("expect %s: got %v, want %s", c.expect, err, c.want)
 		}
 	}
-	noCond, err := Parse("t.scenario", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ = noCond.Build(Settings{})
-	sys2, _ := model.NewSystem(b.Config)
+	sys2, _ := systemOf(t, minimal, Settings{})
 	l := splitLines("e.scenario", []byte("expect Ok"))[0]
 	e, _ := parseExpect(l, 0)
 	if err := e.Applies(sys2); err == nil || !strings.Contains(err.Error(), "this scenario has none") {

@@ -29,7 +29,8 @@ y: .dword 0
 gp = 0x8000
 `
 
-func exploreSource(t *testing.T, src string, s Settings) (model.Result, *model.System) {
+// systemOf parses, builds and makes the system of a scenario source.
+func systemOf(t *testing.T, src string, s Settings) (*model.System, *Built) {
 	t.Helper()
 	f, err := Parse("t.scenario", []byte(src))
 	if err != nil {
@@ -43,6 +44,12 @@ func exploreSource(t *testing.T, src string, s Settings) (model.Result, *model.S
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sys, b
+}
+
+func exploreSource(t *testing.T, src string, s Settings) (model.Result, *model.System) {
+	t.Helper()
+	sys, b := systemOf(t, src, s)
 	r := model.Explore(context.Background(), sys, model.Options{NoSymmetry: b.ConcreteHarts})
 	return r, sys
 }

@@ -96,18 +96,7 @@ func TestInterruptEntrySync(t *testing.T) {
 		decl    string
 		choices int
 	}{{"", 2}, {"interrupt entry: sync_core", 1}} {
-		f, err := Parse("t.scenario", []byte(src(c.decl)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := f.Build(Settings{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := model.NewSystem(b.Config)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, _ := systemOf(t, src(c.decl), Settings{})
 		m := s.Initial
 		for _, l := range []model.Label{{Actor: 1, Action: model.ActPatch}, model.MemoryLabel(1, 1, 0), {Actor: 0, Action: model.ActInterrupt}} {
 			tr, err := s.Apply(m, l)
