@@ -303,30 +303,20 @@ func (m *ARMv8) InternalOf(agent int) int {
 	if agent >= len(m.rv.agents) {
 		return 0
 	}
-	n := 0
-	for j := range m.rv.agents[agent].buf.entries {
-		if m.drainable(agent, j) {
-			n++
-		}
-	}
-	return n
+	return countWhere(len(m.rv.agents[agent].buf.entries), func(i int) bool { return m.drainable(agent, i) })
 }
 
-func (m *ARMv8) DoInternal(i int) (string, []model.Commit) {
-	for a := range m.rv.agents {
-		b := &m.rv.agents[a].buf
-		for j := range b.entries {
-			if !m.drainable(a, j) {
-				continue
-			}
-			if i == 0 {
-				c := m.drain(a, j)
-				return drainText(a, c), []model.Commit{c}
-			}
-			i--
-		}
+// DoInternal makes the j-th of agent's drainable stores visible.
+func (m *ARMv8) DoInternal(agent, j int) (string, []model.Commit) {
+	i := -1
+	if agent < len(m.rv.agents) {
+		i = nthWhere(len(m.rv.agents[agent].buf.entries), func(i int) bool { return m.drainable(agent, i) }, j)
 	}
-	panic(fmt.Sprintf("memmodel: ARMv8 has no internal step %d", i))
+	if i < 0 {
+		panic(fmt.Sprintf("memmodel: ARMv8 has no internal step %d of agent %d", j, agent))
+	}
+	c := m.drain(agent, i)
+	return drainText(agent, c), []model.Commit{c}
 }
 
 // drain makes buffered store i of agent visible, keeping the release

@@ -91,10 +91,12 @@ func (p *program) directFinals(t interface{ Fatalf(string, ...any) }, mem model.
 				walk(c)
 			}
 		}
-		for i := 0; i < s.mem.Internal(); i++ {
-			c := &state{mem: s.mem.Clone(), pc: s.pc, vals: s.vals}
-			c.mem.DoInternal(i)
-			walk(c)
+		for th := range p.threads {
+			for j := 0; j < s.mem.InternalOf(th); j++ {
+				c := &state{mem: s.mem.Clone(), pc: s.pc, vals: s.vals}
+				c.mem.DoInternal(th, j)
+				walk(c)
+			}
 		}
 		if !done || s.mem.Internal() > 0 {
 			return
@@ -483,8 +485,8 @@ func TestARMv8ReleaseAndAcquire(t *testing.T) {
 	q := NewARMv8()
 	q.Store(0, x, 4, 1)
 	q.StoreOrdered(0, y, 4, 1, model.Release)
-	q.DoInternal(0)
-	q.DoInternal(0)
+	q.DoInternal(0, 0)
+	q.DoInternal(0, 0)
 	q.Load(1, y, 4, 1)
 	if q.Loads(1, x, 4) != 2 {
 		t.Fatal("after a plain load, x may still be read old")
@@ -496,8 +498,8 @@ func TestARMv8KeysClonesAndPermutation(t *testing.T) {
 	a.Store(1, 0x100, 4, 1)
 	a.StoreOrdered(1, 0x200, 4, 2, model.Release)
 	b := a.Clone().(*ARMv8)
-	b.DoInternal(0)
-	b.DoInternal(0)
+	b.DoInternal(1, 0)
+	b.DoInternal(1, 0)
 	if a.Internal() != 1 || a.Latest(0x100, 4) != 0 || len(a.peekArm(1).rel) != 1 {
 		t.Fatal("clone shares state")
 	}
@@ -521,7 +523,7 @@ func TestARMv8KeysClonesAndPermutation(t *testing.T) {
 	// Release state alone (buffer empty) still renumbers.
 	b2 := NewARMv8()
 	b2.StoreOrdered(0, 0x200, 4, 2, model.Release)
-	b2.DoInternal(0)
+	b2.DoInternal(0, 0)
 	b2.PermuteAgents([]int{2, 0, 1})
 	if b2.peekArm(2).vRel != 1 || b2.peekArm(0).vRel != 0 {
 		t.Fatal("vRel moves with its agent")

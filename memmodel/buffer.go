@@ -117,3 +117,36 @@ func boolByte(v bool) byte {
 // fullMask is the forward mask of a load that is served entirely from the
 // buffer.
 func fullMask(size int) uint8 { return uint8(1<<size - 1) }
+
+// sumInternal counts a model's internal steps over its agents.
+func sumInternal(m model.DataMemory, agents int) int {
+	n := 0
+	for a := 0; a < agents; a++ {
+		n += m.InternalOf(a)
+	}
+	return n
+}
+
+// countWhere counts the i < n with ok(i) (an agent's drainable stores).
+func countWhere(n int, ok func(i int) bool) int {
+	c := 0
+	for i := 0; i < n; i++ {
+		if ok(i) {
+			c++
+		}
+	}
+	return c
+}
+
+// nthWhere is the j-th i < n with ok(i), or -1 if there are not that many.
+func nthWhere(n int, ok func(i int) bool, j int) int {
+	for i := 0; i < n; i++ {
+		if ok(i) {
+			if j == 0 {
+				return i
+			}
+			j--
+		}
+	}
+	return -1
+}

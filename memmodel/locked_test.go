@@ -18,7 +18,7 @@ func TestCommitsNameTheirWriter(t *testing.T) {
 	tso := NewTSO()
 	tso.Store(1, 0x100, 1, 0xe8)
 	tso.Store(0, 0x101, 1, 0x10)
-	if _, cs := tso.DoInternal(1); len(cs) != 1 || cs[0].By != 2 || cs[0].Addr != 0x100 {
+	if _, cs := tso.DoInternal(1, 0); len(cs) != 1 || cs[0].By != 2 || cs[0].Addr != 0x100 {
 		t.Errorf("TSO drain of agent 1's buffer: %+v", cs)
 	}
 	if cs := tso.Fence(0, model.FenceRWRW); len(cs) != 1 || cs[0].By != 1 {

@@ -37,7 +37,7 @@ func TestRVWMOMessagePassing(t *testing.T) {
 	m := NewRVWMO()
 	m.Init(x, 8, 1)
 	m.Store(0, y, 8, 7) // hart0 (agent 0) writes y and makes it visible
-	m.DoInternal(0)
+	m.DoInternal(0, 0)
 	m.Store(2, x, 8, 2) // the patcher (agent 2) writes x: buffered
 	if cs := m.Send(2, 1, 0); len(cs) != 1 || cs[0].Val != 2 {
 		t.Fatalf("send committed %v, want the buffered store", cs)
@@ -57,7 +57,7 @@ func TestRVWMOMessagePassing(t *testing.T) {
 	// patcher reads z old until it acquires hart1's completion.
 	const z = 0x300
 	m.Store(0, z, 8, 3)
-	m.DoInternal(0)
+	m.DoInternal(0, 0)
 	if got := loads(m, 1, z); !oneOf(got, 0, 3) {
 		t.Fatalf("hart1 reads z in %v, want [0 3]", got)
 	}
@@ -108,8 +108,8 @@ func TestAtomicOr(t *testing.T) {
 	}{NewSC(), NewTSO(), NewRVWMO(), NewARMv8()} {
 		m.Init(mask, 8, 0b100)
 		m.Store(2, mask, 8, 0b101) // another CPU's bit, still buffered
-		for m.Internal() > 0 {
-			m.DoInternal(0)
+		for m.InternalOf(2) > 0 {
+			m.DoInternal(2, 0)
 		}
 		m.Store(2, dest, 8, 9)
 		cs := m.AtomicOr(0, mask, 8, 0b010)

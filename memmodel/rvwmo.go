@@ -305,44 +305,27 @@ func (m *RVWMO) Store(agent int, addr uint64, size int, val uint64) []model.Comm
 // Internal: one step per buffered store that may become visible now.
 func (m *RVWMO) Internal() int { return sumInternal(m, len(m.agents)) }
 
-// sumInternal counts a model's internal steps over its agents.
-func sumInternal(m model.DataMemory, agents int) int {
-	n := 0
-	for a := 0; a < agents; a++ {
-		n += m.InternalOf(a)
-	}
-	return n
-}
-
 // InternalOf counts agent's buffered stores that may become visible now.
 func (m *RVWMO) InternalOf(agent int) int {
 	if agent >= len(m.agents) {
 		return 0
 	}
-	n, b := 0, &m.agents[agent].buf
-	for i := range b.entries {
-		if b.drainable(i) {
-			n++
-		}
-	}
-	return n
+	b := &m.agents[agent].buf
+	return countWhere(len(b.entries), b.drainable)
 }
 
-func (m *RVWMO) DoInternal(i int) (string, []model.Commit) {
-	for a := range m.agents {
-		b := &m.agents[a].buf
-		for j := range b.entries {
-			if !b.drainable(j) {
-				continue
-			}
-			if i == 0 {
-				c := m.drain(a, j)
-				return drainText(a, c), []model.Commit{c}
-			}
-			i--
-		}
+// DoInternal makes the j-th of agent's drainable stores visible.
+func (m *RVWMO) DoInternal(agent, j int) (string, []model.Commit) {
+	i := -1
+	if agent < len(m.agents) {
+		b := &m.agents[agent].buf
+		i = nthWhere(len(b.entries), b.drainable, j)
 	}
-	panic(fmt.Sprintf("memmodel: RVWMO has no internal step %d", i))
+	if i < 0 {
+		panic(fmt.Sprintf("memmodel: RVWMO has no internal step %d of agent %d", j, agent))
+	}
+	c := m.drain(agent, i)
+	return drainText(agent, c), []model.Commit{c}
 }
 
 // drain makes buffered store i of agent visible: it gets the next

@@ -19,7 +19,7 @@ func TestRVWMODrainsDifferentAddressesInAnyOrder(t *testing.T) {
 	if m.Internal() != 2 {
 		t.Fatalf("fence w,w keeps z=4 behind the older stores: %d steps", m.Internal())
 	}
-	if _, cs := m.DoInternal(1); cs[0].Addr != 0x200 {
+	if _, cs := m.DoInternal(0, 1); cs[0].Addr != 0x200 {
 		t.Fatalf("step 1 is y=2, got %v", cs)
 	}
 	if m.Load(0, 0x100, 8, 0) != 3 {
@@ -48,11 +48,11 @@ func TestRVWMOFenceWWLetsLaterLoadPassBufferedStore(t *testing.T) {
 func TestRVWMOLoadsReadOlderValuesWithinViews(t *testing.T) {
 	m := NewRVWMO()
 	m.Store(0, 0x100, 4, 1)
-	m.DoInternal(0)
+	m.DoInternal(0, 0)
 	m.Store(0, 0x100, 4, 2)
-	m.DoInternal(0)
+	m.DoInternal(0, 0)
 	m.Store(0, 0x200, 4, 9)
-	m.DoInternal(0)
+	m.DoInternal(0, 0)
 	if n := m.Loads(1, 0x100, 4); n != 3 {
 		t.Fatalf("a fresh agent may read x=0, 1 or 2: %d", n)
 	}
@@ -76,7 +76,7 @@ func TestRVWMOKeysAndClones(t *testing.T) {
 	a := NewRVWMO()
 	a.Store(1, 0x100, 4, 1)
 	b := a.Clone().(*RVWMO)
-	b.DoInternal(0)
+	b.DoInternal(1, 0)
 	if a.Internal() != 1 || a.Latest(0x100, 4) != 0 {
 		t.Fatal("clone shares state")
 	}

@@ -69,8 +69,8 @@ func (m *SC) Internal() int { return 0 }
 // InternalOf: SC has no internal steps.
 func (m *SC) InternalOf(agent int) int { return 0 }
 
-func (m *SC) DoInternal(i int) (string, []model.Commit) {
-	panic(fmt.Sprintf("memmodel: SC has no internal step %d", i))
+func (m *SC) DoInternal(agent, j int) (string, []model.Commit) {
+	panic(fmt.Sprintf("memmodel: SC has no internal step %d of agent %d", j, agent))
 }
 
 func (m *SC) find(addr uint64) (int, bool) {

@@ -99,19 +99,14 @@ func (m *TSO) InternalOf(agent int) int {
 	return 0
 }
 
-func (m *TSO) DoInternal(i int) (string, []model.Commit) {
-	for a := range m.bufs {
-		if len(m.bufs[a].entries) == 0 {
-			continue
-		}
-		if i == 0 {
-			c := m.commit(m.buf(a), 0)
-			c.By = a + 1
-			return drainText(a, c), []model.Commit{c}
-		}
-		i--
+// DoInternal drains agent's oldest store (its only internal step).
+func (m *TSO) DoInternal(agent, j int) (string, []model.Commit) {
+	if j >= m.InternalOf(agent) {
+		panic(fmt.Sprintf("memmodel: TSO has no internal step %d of agent %d", j, agent))
 	}
-	panic(fmt.Sprintf("memmodel: TSO has no internal step %d", i))
+	c := m.commit(m.buf(agent), 0)
+	c.By = agent + 1
+	return drainText(agent, c), []model.Commit{c}
 }
 
 // Latest is the value memory holds (buffered stores excluded).

@@ -22,7 +22,7 @@ func TestTSOBuffersStoresUntilDrainOrFence(t *testing.T) {
 		t.Fatalf("one drain step (agent 0's oldest), got %d", m.Internal())
 	}
 	c := m.Clone()
-	if _, cs := c.DoInternal(0); len(cs) != 1 || cs[0].Addr != 0x100 {
+	if _, cs := c.DoInternal(0, 0); len(cs) != 1 || cs[0].Addr != 0x100 {
 		t.Fatalf("FIFO drain commits the oldest store first: %v", cs)
 	}
 	if m.Load(1, 0x100, 8, 0) != 0 {
@@ -42,8 +42,10 @@ func TestTSOBuffersStoresUntilDrainOrFence(t *testing.T) {
 
 // afterDrains drains every buffer through internal steps.
 func (m *TSO) afterDrains() *TSO {
-	for m.Internal() > 0 {
-		m.DoInternal(0)
+	for a := range m.bufs {
+		for m.InternalOf(a) > 0 {
+			m.DoInternal(a, 0)
+		}
 	}
 	return m
 }

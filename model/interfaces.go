@@ -81,16 +81,15 @@ type DataMemory interface {
 	// other agent can observe or be enabled by (true for every fence
 	// under SC).
 	FenceIsLocal(agent int, k FenceKind) bool
-	// Internal reports the model's own enabled steps (store-buffer drains,
-	// propagation); DoInternal performs the i-th and describes it.
-	// Every internal step belongs to one agent (it makes one of that
-	// agent's stores visible), and they are numbered agent by agent:
-	// InternalOf(a) of them belong to agent a, after those of agents < a.
-	// (The search names a memory step by its agent, so that renumbering
-	// harts maps it like a hart's own step.)
+	// Internal reports how many of the model's own steps (store-buffer
+	// drains, propagation) are enabled. Every one belongs to an agent (it
+	// makes one of that agent's stores visible): InternalOf(a) of them
+	// belong to agent a, and DoInternal(a, j) performs agent a's j-th and
+	// describes it. (The search names a memory step by its agent, so that
+	// renumbering harts maps it like a hart's own step.)
 	Internal() int
 	InternalOf(agent int) int
-	DoInternal(i int) (desc string, commits []Commit)
+	DoInternal(agent, j int) (desc string, commits []Commit)
 }
 
 // FetchState is an instruction-fetch model's state: for each hart, which

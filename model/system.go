@@ -187,11 +187,8 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Trans
 	case actor == n:
 		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
 	}
-	if m.Mem.Internal() == 0 {
-		return true
-	}
 	for agent := 0; agent <= n; agent++ {
-		for j := 0; j < m.Mem.InternalOf(agent); j++ {
+		for j, k := 0, m.Mem.InternalOf(agent); j < k; j++ {
 			if !s.branch(m, MemoryLabel(n, agent, j), trace, yield) {
 				return false
 			}
@@ -329,11 +326,7 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	n := len(m.Harts)
 	switch {
 	case a == ActMemory:
-		agent, j := memoryStep(index)
-		for b := 0; b < agent; b++ {
-			j += m.Mem.InternalOf(b) // DoInternal numbers them all, agent by agent
-		}
-		desc, cs := m.Mem.DoInternal(j)
+		desc, cs := m.Mem.DoInternal(memoryStep(index))
 		s.commit(m, cs)
 		return Event{Actor: "memory", Text: desc}
 	case actor == n:
