@@ -240,7 +240,7 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 	}
 	res := model.Explore(ctx, sys, mo)
 	stopProfile()
-	rep := Report{Tool: toolVersion, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
+	rep := Report{Tool: toolVersion, Format: reportFormat, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
 	if mo.Shard.N > 0 {
 		rep.Shard = &mo.Shard
 	}

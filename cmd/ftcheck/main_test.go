@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftcheck/ftcheck/model"
 )
 
 func ftcheck(args ...string) (code int, stdout, stderr string) {
@@ -196,5 +198,63 @@ func TestCPUProfileIsWritten(t *testing.T) {
 	}
 	if code, _, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir")); code != exitUsage || !strings.Contains(errs, "--cpuprofile") {
 		t.Fatalf("unwritable profile: exit %d, %q", code, errs)
+	}
+}
+
+// A report written before memory steps were named by their agent (no
+// format field; a memory step numbered among all agents' enabled steps)
+// still replays: x86-int3 r4's counterexample drains the patcher's store
+// buffer (agent 2), whose old number differs from today's label.
+func TestReplayOfAnOldFormatReport(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "x86-int3", "--variant", "r4", "--json", "--progress=false")
+	if code != exitViolation {
+		t.Fatal(code)
+	}
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Format != reportFormat {
+		t.Fatalf("bad JSON (%v), format %d", err, rep.Format)
+	}
+	sys, err := reportSystem(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Number the memory steps the old way, executing the trace.
+	m, renamed := sys.Initial, 0
+	for i, e := range rep.Trace {
+		l := e.Label
+		tr, err := sys.Apply(m, l)
+		if err != nil {
+			t.Fatalf("step %d: %v", i+1, err)
+		}
+		if l.Action == model.ActMemory {
+			agent, j := l.MemoryStep()
+			old := j
+			for a := 0; a < agent; a++ {
+				old += m.Mem.InternalOf(a)
+			}
+			if old != l.Index {
+				renamed++
+			}
+			rep.Trace[i].Label.Index = old
+		}
+		m = tr.After
+	}
+	if renamed == 0 {
+		t.Fatal("no memory step of the trace is numbered differently the old way: the test tests nothing")
+	}
+	dir := t.TempDir()
+	write := func(name string, format int) string {
+		rep.Format = format
+		b, _ := json.Marshal(rep)
+		f := filepath.Join(dir, name)
+		os.WriteFile(f, b, 0o644)
+		return f
+	}
+	if code, out, _ := ftcheck("replay", write("old.json", 0)); code != exitViolation || !strings.Contains(out, "confirmed: use-after-clear") || !strings.Contains(out, "older ftcheck") {
+		t.Fatalf("replay of the old report: exit %d\n%s", code, out)
+	}
+	// The same labels claimed to be of today's format do not replay.
+	if code, out, _ := ftcheck("replay", write("mislabelled.json", reportFormat)); code != exitSafe || !strings.Contains(out, "refuted") {
+		t.Fatalf("replay of old labels as today's: exit %d\n%s", code, out)
 	}
 }

@@ -48,8 +48,8 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	results := make([]model.Result, n)
 	seen := make([]bool, n)
 	for i, r := range reps {
-		if r.Protocol != reps[0].Protocol || r.Scenario != reps[0].Scenario || !reflect.DeepEqual(r.Options, reps[0].Options) || r.Shard.N != n {
-			fmt.Fprintf(stderr, "%s: shard of another search (protocol, options or N differ from %s)\n", fs.Arg(i), fs.Arg(0))
+		if r.Format != reps[0].Format || r.Protocol != reps[0].Protocol || r.Scenario != reps[0].Scenario || !reflect.DeepEqual(r.Options, reps[0].Options) || r.Shard.N != n {
+			fmt.Fprintf(stderr, "%s: shard of another search (protocol, options, N or report format differ from %s)\n", fs.Arg(i), fs.Arg(0))
 			return exitUsage
 		}
 		if seen[r.Shard.K-1] {
@@ -70,7 +70,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)
 		return exitUsage
 	}
-	rep := Report{Tool: toolVersion, Protocol: reps[0].Protocol, Scenario: reps[0].Scenario, Options: reps[0].Options, Result: merged}
+	rep := Report{Tool: toolVersion, Format: reps[0].Format, Protocol: reps[0].Protocol, Scenario: reps[0].Scenario, Options: reps[0].Options, Result: merged}
 	if *asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck merge: %v\n", err)

@@ -47,8 +47,19 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	for i, e := range rep.Trace {
 		labels[i] = e.Label
 	}
-	events, viol, err := model.Replay(sys, labels)
 	fmt.Fprintf(stdout, "replaying %d steps of %s (variant %s) from %s\n", len(labels), rep.Protocol, rep.Options.Variant, file)
+	if rep.Format < reportFormat {
+		// Written by an older ftcheck: its memory steps are numbered the
+		// old way, and renaming them executes the trace.
+		fmt.Fprintf(stdout, "(a report from an older ftcheck, format %d: memory steps renamed to format %d)\n", max(rep.Format, 1), reportFormat)
+		renamed, err := model.LegacyMemoryLabels(sys, labels)
+		if err != nil {
+			fmt.Fprintf(stdout, "refuted: the trace cannot be executed: %v\n", err)
+			return exitSafe
+		}
+		labels = renamed
+	}
+	events, viol, err := model.Replay(sys, labels)
 	writeTrace(stdout, events, sys)
 	if err != nil {
 		fmt.Fprintf(stdout, "refuted: the trace cannot be executed: %v\n", err)

@@ -19,13 +19,21 @@ import (
 // Report is what `explore --json` writes and `replay` reads: enough to
 // rebuild the configuration and re-execute the trace.
 type Report struct {
-	Tool     string             `json:"tool"`
+	Tool string `json:"tool"`
+	// Format is how the trace's labels are written: reportFormat, or 0
+	// in reports from before the field (whose memory steps are numbered
+	// the old way: model.LegacyMemoryLabels).
+	Format   int                `json:"format,omitempty"`
 	Protocol string             `json:"protocol"`
 	Scenario string             `json:"scenario,omitempty"` // the scenario file explored (not a built-in)
 	Options  patchproto.Options `json:"options"`
 	Shard    *model.Shard       `json:"shard,omitempty"` // set when the report is one slice of a split search
 	model.Result
 }
+
+// reportFormat is the format of the reports this ftcheck writes: 2 since
+// memory steps are named by their agent.
+const reportFormat = 2
 
 // readReport reads a JSON report written by explore --json. Its error is
 // ready to print as the command cmd reports it: file:line:col for bad

@@ -315,7 +315,7 @@ func runScenarioTest(ctx context.Context, file string, f testFlags) testResult {
 	default:
 		r.Status = testFail
 		var b strings.Builder
-		rep := Report{Tool: toolVersion, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
+		rep := Report{Tool: toolVersion, Format: reportFormat, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
 		if err := render.Email(&b, viewInput(rep, c.System)); err != nil {
 			fmt.Fprintf(&b, "(the report could not be drawn: %v)\n", err)
 		}
