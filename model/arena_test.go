@@ -9,9 +9,10 @@ import (
 // The arena set agrees with a map on random keys of many lengths, with
 // duplicates, across table growth and chunk boundaries — also on which
 // keys were added before the last mark (the search's earlier levels);
-// so does the hash-compaction set.
+// so do the hash-compaction set and, with a bit array large enough that
+// no probe collides on these keys, the bitstate set.
 func TestArenaSetAgreesWithAMap(t *testing.T) {
-	for _, s := range []visitedSet{newArenaSet(), newVisited(StoreHash, 0)} {
+	for _, s := range []visitedSet{newArenaSet(), newVisited(StoreHash, 0), newVisited(StoreBitstate, 64<<20)} {
 		agreeWithAMap(t, s)
 	}
 }

@@ -124,8 +124,9 @@ func TestReplayRejectsStepsThatAreNotEnabled(t *testing.T) {
 // spin is the only local step, so every reduced state would take it alone
 // and the second hart would never move. The cycle proviso expands such a
 // state fully (its ample step leads back to a state of an earlier level):
-// during the search with hash compaction and bitstate, after it with the
-// exact store (the graph it explored has a cycle, so it searches again).
+// during the search with bitstate hashing, after it with the exact store
+// and hash compaction (the graph it explored has a cycle, so it searches
+// again).
 func TestSpinningHartDoesNotHideOthers(t *testing.T) {
 	// Hart 0 spins at 0; hart 1 runs 1, 1, 2 from 4: r1 = 2, jump to 8.
 	spin(t, []uint32{3, 1, 1, 2}, 4)

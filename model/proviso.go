@@ -8,14 +8,16 @@ import "slices"
 // other hart), so every cycle of the reduced graph must hold a state that
 // is expanded fully. The search meets that in one of two ways:
 //
-//   - After the search (exact store; search.go): it runs without the
-//     proviso, keeping its graph's edges, and if that graph is acyclic the
-//     proviso holds with no full expansion at all; otherwise it runs again
-//     the other way. The protocols' graphs are acyclic — tasks run to their
-//     end — but full of states reached by paths of different lengths, on
-//     which the other way fires for nothing.
-//   - During the search (hash compaction, bitstate, shards, the second
-//     run): the breadth-first proviso of SPIN (Bošnački and Holzmann): a
+//   - After the search (exact store and hash compaction; search.go): it
+//     runs without the proviso, keeping its graph's edges, and if that
+//     graph is acyclic the proviso holds with no full expansion at all;
+//     otherwise it runs again the other way. The protocols' graphs are
+//     acyclic — tasks run to their end — but full of states reached by
+//     paths of different lengths, on which the other way fires for
+//     nothing. (Hash compaction may merge two states: that can add a
+//     cycle to the graph it keeps, never hide one.)
+//   - During the search (bitstate, shards, the second run): the
+//     breadth-first proviso of SPIN (Bošnački and Holzmann): a
 //     state whose ample set leads back to a state of an earlier level is
 //     expanded fully. In a cycle, the state of the greatest depth steps to
 //     one no deeper, so it is expanded fully. A step that raises progress

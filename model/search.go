@@ -43,6 +43,9 @@ type searcher struct {
 	// edges, as pairs of state numbers.
 	afterwards bool
 	edges      []int32
+	// exhausted: the search ran to its end, no violation and no bound
+	// (with hash compaction its result still says Incomplete).
+	exhausted bool
 }
 
 type item struct {
@@ -61,20 +64,20 @@ type succ struct {
 	viol  *Violation
 }
 
-// search runs one breadth-first search. A reduced search with an exact
-// store checks the cycle proviso after the search (proviso.go): it runs
-// without it, and again with it only if the graph it explored has a
-// cycle. A violation needs no such check: its trace is a real execution
-// either way.
+// search runs one breadth-first search. A reduced search whose store
+// numbers states (exact or hash compaction, not sharded) checks the cycle
+// proviso after the search (proviso.go): it runs without it, and again
+// with it only if the graph it explored has a cycle. A violation needs no
+// such check: its trace is a real execution either way.
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 	start := time.Now()
 	newSearcher := func(afterwards bool) *searcher {
 		return &searcher{s: s, opt: opt, reduce: reduce, start: start, visited: newVisited(opt.Store, opt.BitstateBytes), afterwards: afterwards}
 	}
-	if reduce && opt.Store == StoreExact && opt.Shard.N <= 1 {
+	if reduce && opt.Store.numbers() && opt.Shard.N <= 1 {
 		w := newSearcher(true)
 		r := w.run(ctx)
-		if r.Outcome != Safe || !w.cyclic() {
+		if !w.exhausted || !w.cyclic() {
 			return r
 		}
 	}
@@ -273,6 +276,7 @@ func (w *searcher) run(ctx context.Context) Result {
 		}
 		level = next
 	}
+	w.exhausted = true
 	return w.finish(Result{Outcome: Safe})
 }
 
@@ -302,7 +306,7 @@ func (w *searcher) merge(it item, succs []succ, next *[]item, queued int) (back,
 			*next = append(*next, item{id, sc.rep})
 		}
 		if w.afterwards {
-			w.edges = append(w.edges, it.id, w.visited.(*arenaSet).lastID())
+			w.edges = append(w.edges, it.id, w.visited.(numberedSet).lastID())
 		}
 		// A state further on in progress (a count no step lowers) can
 		// never lead back: it closes no cycle, old or not.

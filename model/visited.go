@@ -47,35 +47,54 @@ type visitedSet interface {
 	caveat(n int) string
 }
 
+// numberedSet is a visited set that numbers states in the order they
+// were added (the exact store and hash compaction): the search can then
+// keep its graph's edges and check the cycle proviso afterwards.
+type numberedSet interface {
+	visitedSet
+	// lastID is the number of the state the last insert added or found.
+	lastID() int32
+}
+
+// numbers reports whether the store's set is a numberedSet (a bit array
+// cannot tell one state from another).
+func (s StateStore) numbers() bool { return s != StoreBitstate }
+
 func newVisited(store StateStore, bitstateBytes uint64) visitedSet {
 	switch store {
 	case StoreHash:
-		return &hashSet{gens: map[uint64]uint32{}}
+		return &hashSet{ids: map[uint64]int32{}}
 	case StoreBitstate:
 		if bitstateBytes == 0 {
 			bitstateBytes = 64 << 20
 		}
 		words := max(bitstateBytes/8, 1)
-		return &bitSet{bits: make([]uint64, words)}
+		return &bitSet{bits: make([]uint64, words), level: map[uint64]struct{}{}}
 	}
 	return newArenaSet()
 }
 
-// hashSet keeps, per state hash, the mark generation it was added in.
+// hashSet keeps, per state hash, the state's number; states added
+// before the last mark have smaller numbers.
 type hashSet struct {
-	gens map[uint64]uint32
-	gen  uint32
+	ids    map[uint64]int32
+	marked int32 // states stored at the last mark
+	last   int32
 }
 
 func (s *hashSet) insert(key []byte, h uint64) (fresh, old bool) {
-	if g, ok := s.gens[h]; ok {
-		return false, g < s.gen
+	if id, ok := s.ids[h]; ok {
+		s.last = id
+		return false, id < s.marked
 	}
-	s.gens[h] = s.gen
+	s.last = int32(len(s.ids))
+	s.ids[h] = s.last
 	return true, false
 }
 
-func (s *hashSet) mark() { s.gen++ }
+func (s *hashSet) mark() { s.marked = int32(len(s.ids)) }
+
+func (s *hashSet) lastID() int32 { return s.last }
 
 // omission: the probability that any two of n distinct states share a
 // 64-bit hash (birthday bound n²/2⁶⁵).
@@ -85,11 +104,18 @@ func (s *hashSet) caveat(n int) string {
 	return fmt.Sprintf("hash compaction: states were stored as 64-bit hashes, so one may have been omitted (probability ≤ %.1e); rerun without --store hash for a proof", s.omission(n))
 }
 
-type bitSet struct{ bits []uint64 }
+// bitSet is the bit array, and the hashes of the states added since the
+// last mark (one BFS level: memory like the level's queue, which holds
+// whole machines).
+type bitSet struct {
+	bits  []uint64
+	level map[uint64]struct{}
+}
 
-// insert: a bit array cannot tell when a state was added, so every
-// state seen before counts as old (the proviso then expands more fully:
-// more states, never fewer).
+// insert: a bit array cannot tell when a state was added, but the level
+// set can tell the states added since the last mark; every other state
+// seen before counts as old (a state wrongly taken as seen is expanded
+// more fully by the proviso: more states, never fewer).
 func (s *bitSet) insert(key []byte, h uint64) (fresh, old bool) {
 	n := uint64(len(s.bits)) * 64
 	// Two probe positions from the two halves of one mixed hash.
@@ -97,10 +123,15 @@ func (s *bitSet) insert(key []byte, h uint64) (fresh, old bool) {
 	fresh = s.bits[a/64]&(1<<(a%64)) == 0 || s.bits[b/64]&(1<<(b%64)) == 0
 	s.bits[a/64] |= 1 << (a % 64)
 	s.bits[b/64] |= 1 << (b % 64)
-	return fresh, !fresh
+	if fresh {
+		s.level[h] = struct{}{}
+		return true, false
+	}
+	_, recent := s.level[h]
+	return false, !recent
 }
 
-func (s *bitSet) mark() {}
+func (s *bitSet) mark() { clear(s.level) }
 
 // omission: with k=2 probes into m bits after n states, a new state is
 // wrongly taken as visited with probability (1-e^{-kn/m})^k; summed over

@@ -202,9 +202,9 @@ func TestReductionKeepsVerdictsAtScale(t *testing.T) {
 					if full.Outcome != red.Outcome || len(full.Trace) != len(red.Trace) {
 						t.Errorf("%s: full %v (%d steps), reduced %v (%d steps)", what, full.Outcome, len(full.Trace), red.Outcome, len(red.Trace))
 					}
-					// Hash compaction applies the cycle proviso during the
+					// Bitstate hashing applies the cycle proviso during the
 					// search (the exact store checks it afterwards).
-					hashed, _ := explore(t, p.Name, o, model.Options{Store: model.StoreHash})
+					hashed, _ := explore(t, p.Name, o, model.Options{Store: model.StoreBitstate})
 					if (full.Outcome == model.Violated) != (hashed.Outcome == model.Violated) || len(full.Trace) != len(hashed.Trace) {
 						t.Errorf("%s, proviso during the search: full %v (%d steps), reduced %v (%d steps)", what, full.Outcome, len(full.Trace), hashed.Outcome, len(hashed.Trace))
 					}
