@@ -64,6 +64,9 @@ type Result struct {
 	// renumbering of the harts were merged.
 	Reduced   bool `json:"reduced"`
 	Symmetric bool `json:"symmetric"`
+	// DepthFirst says the counts are of a depth-first search
+	// (Options.Order; its trace was then made minimal breadth first).
+	DepthFirst bool `json:"depth_first,omitempty"`
 	// Minimize counts the unreduced search, bounded by the length of the
 	// reduced search's trace, that found the minimal counterexample.
 	Minimize *Stats `json:"minimize,omitempty"`
@@ -89,6 +92,9 @@ type Options struct {
 	// NoReduce turns off partial-order reduction (ample sets of local
 	// steps); the verdict is the same, the search is larger.
 	NoReduce bool
+	// Order is breadth first (the default) or depth first (see
+	// SearchOrder); Workers apply to breadth first only.
+	Order SearchOrder
 	// Store chooses how visited states are remembered: exactly (the
 	// default), or approximately for runs too large for memory, in which
 	// case a search that finds nothing ends Incomplete (see StateStore).
@@ -100,15 +106,17 @@ type Options struct {
 	ProgressEvery time.Duration
 }
 
-// Explore searches every state reachable from s.Initial, breadth first.
-// The first violation found is reported with a minimal trace. The search
-// stops with Incomplete when ctx is done, the timeout passes, or a bound
-// is hit; an Incomplete result never claims safety.
+// Explore searches every state reachable from s.Initial, breadth first
+// (or depth first: Options.Order). The first violation found is reported
+// with a minimal trace. The search stops with Incomplete when ctx is done,
+// the timeout passes, or a bound is hit; an Incomplete result never claims
+// safety.
 //
 // With reduction (the default) the search first runs on the reduced state
-// graph; a violation found there is then searched for again without
-// reduction, bounded by the reduced trace's length, so that the trace
-// reported is minimal over all interleavings.
+// graph; a violation found there (or by a depth-first search) is then
+// searched for again without reduction, breadth first and bounded by the
+// trace's length, so that the trace reported is minimal over all
+// interleavings.
 func Explore(ctx context.Context, s *System, opt Options) Result {
 	r := explore(ctx, s, opt)
 	r.Symmetric = !opt.NoSymmetry && !s.asymmetric // hotplug.go
@@ -121,21 +129,20 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
 		defer cancel()
 	}
-	if opt.NoReduce {
-		return search(ctx, s, opt, false)
-	}
-	r := search(ctx, s, opt, true)
-	r.Reduced = true
-	if r.Outcome != Violated {
-		return r
+	reduce := !opt.NoReduce
+	r := search(ctx, s, opt, reduce)
+	r.Reduced = reduce
+	if r.Outcome != Violated || !reduce && opt.Order == BreadthFirst {
+		return r // an unreduced BFS's first trace is already a shortest one
 	}
 	full := opt
 	full.MaxDepth = len(r.Trace)
 	full.MaxStates = 0
 	full.Store = StoreExact // bounded by the trace's length; exact, so minimal
+	full.Order = BreadthFirst
 	m := search(ctx, s, full, false)
 	if m.Outcome == Violated {
-		m.Bounds, m.Reduced = opt.Bounds, true
+		m.Bounds, m.Reduced, m.DepthFirst = opt.Bounds, reduce, r.DepthFirst
 		ms := m.Stats
 		m.Minimize, m.Stats = &ms, r.Stats
 		return m
@@ -150,14 +157,15 @@ func explore(ctx context.Context, s *System, opt Options) Result {
 // them (full). The steps an ample set leaves out (System.deferred) are
 // followed too when one of its steps leads back to a state of an earlier
 // BFS level (the search's cycle proviso, see search.go), so that no cycle
-// of the reduced state graph postpones a step forever.
-func expand(s *System, m *Machine, reduce bool) (ts []*Transition, full bool) {
+// of the reduced state graph postpones a step forever. The transitions'
+// storage comes from sc (nil: the heap).
+func expand(s *System, m *Machine, reduce bool, sc *scratch) (ts []*Transition, full bool) {
 	if !reduce {
 		all := make([]*Transition, 0, 2*len(m.Harts)+2)
-		s.Steps(m, func(t *Transition) bool { all = append(all, t); return true })
+		s.successors(m, false, sc, func(t *Transition) bool { all = append(all, t); return true })
 		return all, true
 	}
-	return s.ample(m)
+	return s.ample(m, sc)
 }
 
 // Replay re-executes labels from the initial state, runs the checks on

@@ -37,7 +37,7 @@ func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Mach
 		}
 		m, depth := queue[0].m, queue[0].depth
 		queue = queue[1:]
-		ts, full := expand(s, m, reduce)
+		ts, full := expand(s, m, reduce, nil)
 		terminal := len(ts) == 0
 		back := false
 		for i := 0; i < len(ts); i++ {
@@ -51,7 +51,7 @@ func finals(ctx context.Context, s *System, maxStates int, reduce bool) ([]*Mach
 			}
 			if i == len(ts)-1 && back && !full {
 				// Back to an earlier level: expand fully.
-				ts, full = append(ts, s.deferred(m, ts[0].Label.Actor)...), true
+				ts, full = append(ts, s.deferred(m, ts[0].Label.Actor, nil)...), true
 			}
 		}
 		if terminal {

@@ -70,10 +70,10 @@ func (s *System) interruptEnabled(m *Machine, h, i int) bool {
 }
 
 // interruptSteps yields hart h's interrupt entries.
-func (s *System) interruptSteps(m *Machine, h int, trace bool, yield func(*Transition) bool) bool {
+func (s *System) interruptSteps(m *Machine, h int, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	for i := range s.Interrupts {
 		if s.interruptEnabled(m, h, i) {
-			if !s.branch(m, Label{Actor: h, Action: ActInterrupt, Index: i}, trace, yield) {
+			if !s.branch(m, Label{Actor: h, Action: ActInterrupt, Index: i}, trace, sc, yield) {
 				return false
 			}
 		}

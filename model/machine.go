@@ -46,15 +46,10 @@ type Hart struct {
 	Spec [NumSpecial]uint64
 
 	// key caches appendKey's encoding once the hart can no longer
-	// change (see Machine.hartKey); empty until then.
-	key []byte
-}
-
-// hartBox is a hart copied for writing, with room for its key: one
-// allocation instead of two.
-type hartBox struct {
-	h   Hart
-	buf [64]byte
+	// change (see Machine.hartKey); empty until then. keyBuf is its
+	// first home (one allocation for a hart and its key).
+	key    []byte
+	keyBuf [64]byte
 }
 
 // Patcher is where the patching CPU is in its PatchOp list.
@@ -95,6 +90,9 @@ type Machine struct {
 	// harts is Harts' home in a clone of up to 4 harts (one allocation
 	// for the machine and its hart pointers).
 	harts [4]*Hart
+	// scratch is where a clone made by the depth-first search takes the
+	// harts it copies for writing (scratch.go); nil: the heap.
+	scratch *scratch
 }
 
 // NewHarts returns n harts in their zero state, for building an initial
@@ -112,11 +110,12 @@ func NewHarts(n int) []*Hart {
 // still shared with the machine this one was cloned from (or a clone).
 func (m *Machine) Hart(i int) *Hart {
 	if m.owned&(1<<i) == 0 {
-		box := &hartBox{h: *m.Harts[i]}
-		box.h.key = box.buf[:0]
-		m.Harts[i] = &box.h
+		h := m.scratch.hart()
+		*h = *m.Harts[i]
+		h.key = h.keyBuf[:0]
+		m.Harts[i] = h
 		m.owned |= 1 << i
-		return &box.h
+		return h
 	}
 	h := m.Harts[i]
 	h.key = h.key[:0] // about to change
@@ -126,20 +125,32 @@ func (m *Machine) Hart(i int) *Hart {
 // Clone returns a copy that shares every hart with m until either writes
 // it (Hart), and deep copies of the rest.
 func (m *Machine) Clone() *Machine {
-	c := &Machine{
+	c := new(Machine)
+	m.cloneInto(c)
+	return c
+}
+
+// cloneInto makes c (a new machine, or one the search is done with) a
+// clone of m, reusing c's hart pointer array if it has one.
+func (m *Machine) cloneInto(c *Machine) {
+	n := len(m.Harts)
+	hs := c.Harts
+	*c = Machine{
 		Patcher: m.Patcher,
 		Stop:    m.Stop,
 		Mem:     m.Mem.Clone(),
 		Fetch:   m.Fetch.Clone(),
 		Records: cloneRecords(m.Records),
 	}
-	if len(m.Harts) <= len(c.harts) {
-		c.Harts = c.harts[:len(m.Harts):len(m.Harts)]
-		copy(c.Harts, m.Harts)
-	} else {
-		c.Harts = append([]*Hart(nil), m.Harts...)
+	switch {
+	case n <= len(c.harts):
+		c.Harts = c.harts[:n:n]
+	case cap(hs) >= n:
+		c.Harts = hs[:n]
+	default:
+		c.Harts = make([]*Hart, n)
 	}
-	return c
+	copy(c.Harts, m.Harts)
 }
 
 // AppendKey appends a canonical encoding of the state: equal encodings,

@@ -126,7 +126,7 @@ func TestReplayRejectsStepsThatAreNotEnabled(t *testing.T) {
 // state fully (its ample step leads back to a state of an earlier level):
 // during the search with bitstate hashing, after it with the exact store
 // and hash compaction (the graph it explored has a cycle, so it searches
-// again).
+// again), breadth or depth first.
 func TestSpinningHartDoesNotHideOthers(t *testing.T) {
 	// Hart 0 spins at 0; hart 1 runs 1, 1, 2 from 4: r1 = 2, jump to 8.
 	spin(t, []uint32{3, 1, 1, 2}, 4)
@@ -137,7 +137,8 @@ func TestSpinningHartDoesNotHideOthers(t *testing.T) {
 
 func spin(t *testing.T, text []uint32, hart1 uint64) {
 	t.Helper()
-	for _, opt := range []model.Options{{}, {NoReduce: true}, {Workers: 2}, {Store: model.StoreHash}, {Store: model.StoreBitstate}} {
+	for _, opt := range []model.Options{{}, {NoReduce: true}, {Workers: 2}, {Store: model.StoreHash}, {Store: model.StoreBitstate},
+		{Order: model.DepthFirst}, {Order: model.DepthFirst, Store: model.StoreHash}, {Order: model.DepthFirst, NoReduce: true}} {
 		m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, text, 2), Harts: []*model.Hart{{}, {PC: hart1}}}
 		s, err := model.NewSystem(model.Config{Name: "spin", ISA: counter{}, Initial: m, Checks: []model.Check{jumpTo(8)}})
 		if err != nil {

@@ -32,7 +32,7 @@ type footprint struct {
 // patcher) whose steps are all local; if there is none, it returns every
 // step of m and full. Actors are stepped one at a time, so a state with
 // a local actor early on never makes the other actors' successors.
-func (s *System) ample(m *Machine) (ts []*Transition, full bool) {
+func (s *System) ample(m *Machine, sc *scratch) (ts []*Transition, full bool) {
 	// A store still in a buffer changes what a later load or fetch reads
 	// when it becomes visible: it counts as a future store like the
 	// patcher's own. A memory model that cannot say where its pending
@@ -41,7 +41,7 @@ func (s *System) ample(m *Machine) (ts []*Transition, full bool) {
 	var all []*Transition
 	for actor := 0; actor <= len(m.Harts)+1; actor++ {
 		lo := len(all)
-		s.actorSteps(m, actor, false, func(t *Transition) bool { all = append(all, t); return true })
+		s.actorSteps(m, actor, false, sc, func(t *Transition) bool { all = append(all, t); return true })
 		if !ok || actor > len(m.Harts) || lo == len(all) {
 			continue
 		}
@@ -61,11 +61,11 @@ func (s *System) ample(m *Machine) (ts []*Transition, full bool) {
 
 // deferred returns the steps of m that an ample set of actor ample's
 // steps left out: every other actor's, in Steps order.
-func (s *System) deferred(m *Machine, ample int) []*Transition {
+func (s *System) deferred(m *Machine, ample int, sc *scratch) []*Transition {
 	var out []*Transition
 	for actor := 0; actor <= len(m.Harts)+1; actor++ {
 		if actor != ample {
-			s.actorSteps(m, actor, false, func(t *Transition) bool { out = append(out, t); return true })
+			s.actorSteps(m, actor, false, sc, func(t *Transition) bool { out = append(out, t); return true })
 		}
 	}
 	return out

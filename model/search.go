@@ -64,24 +64,39 @@ type succ struct {
 	viol  *Violation
 }
 
-// search runs one breadth-first search. A reduced search whose store
-// numbers states (exact or hash compaction, not sharded) checks the cycle
-// proviso after the search (proviso.go): it runs without it, and again
-// with it only if the graph it explored has a cycle. A violation needs no
-// such check: its trace is a real execution either way.
+// search runs one search, in the order opt asks for. A reduced search
+// whose store numbers states (exact or hash compaction, not sharded)
+// checks the cycle proviso after the search (proviso.go): it runs without
+// it, and again with it, breadth first, only if the graph it explored has
+// a cycle. A violation needs no such check: its trace is a real execution
+// either way. Where the proviso must run during the search (bitstate,
+// shards) the search is breadth first whatever the order asked.
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 	start := time.Now()
 	newSearcher := func(afterwards bool) *searcher {
 		return &searcher{s: s, opt: opt, reduce: reduce, start: start, visited: newVisited(opt.Store, opt.BitstateBytes), afterwards: afterwards}
 	}
-	if reduce && opt.Store.numbers() && opt.Shard.N <= 1 {
-		w := newSearcher(true)
-		r := w.run(ctx)
-		if !w.exhausted || !w.cyclic() {
+	afterwards := reduce && opt.Store.numbers() && opt.Shard.N <= 1
+	if afterwards || !reduce && opt.Shard.N <= 1 {
+		w := newSearcher(afterwards)
+		r := w.runIn(ctx, opt.Order)
+		if !afterwards || !w.exhausted || !w.cyclic() {
 			return r
 		}
 	}
+	// The proviso during the search, which only the breadth-first
+	// search has.
 	return newSearcher(false).run(ctx)
+}
+
+// runIn runs the search in order.
+func (w *searcher) runIn(ctx context.Context, order SearchOrder) Result {
+	if order == DepthFirst {
+		r := w.runDepthFirst(ctx)
+		r.DepthFirst = true
+		return r
+	}
+	return w.run(ctx)
 }
 
 // canon returns the representative of m, its renumbering and its key.
@@ -104,7 +119,7 @@ type expansion struct {
 // successors computes item it's successors (the expensive part, done by
 // the workers).
 func (w *searcher) successors(it item) expansion {
-	ts, full := expand(w.s, it.m, w.reduce)
+	ts, full := expand(w.s, it.m, w.reduce, nil)
 	ex := expansion{succs: w.prepareSteps(ts), ample: -1}
 	if !full {
 		ex.ample = ts[0].Label.Actor
@@ -265,7 +280,7 @@ func (w *searcher) run(ctx context.Context) Result {
 				w.st.Proviso += len(redo)
 				rest := make([][]succ, len(redo))
 				parallel(len(redo), workers, func(j int) {
-					rest[j] = w.prepareSteps(w.s.deferred(redo[j].it.m, redo[j].ample))
+					rest[j] = w.prepareSteps(w.s.deferred(redo[j].it.m, redo[j].ample, nil))
 				})
 				for j, r := range redo {
 					if _, stop, res := w.merge(r.it, rest[j], &next, len(level)-hi); stop {

@@ -152,20 +152,21 @@ var hartActions = []Action{ActExec, ActIPI, ActPreempt, ActResume, ActPark, ActU
 // deterministic), with full events for traces. yield returns false to
 // stop early.
 func (s *System) Successors(m *Machine, yield func(*Transition) bool) {
-	s.successors(m, true, yield)
+	s.successors(m, true, nil, yield)
 }
 
 // Steps is Successors without the readable parts of events (disassembly,
 // effects): the same transitions, faster.
 func (s *System) Steps(m *Machine, yield func(*Transition) bool) {
-	s.successors(m, false, yield)
+	s.successors(m, false, nil, yield)
 }
 
 // successors generates the transitions of m; trace asks for readable
-// events. (The search picks ample subsets of them: see expand.)
-func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool) {
+// events; sc is where their storage comes from (nil: the heap). (The
+// search picks ample subsets of them: see expand.)
+func (s *System) successors(m *Machine, trace bool, sc *scratch, yield func(*Transition) bool) {
 	for actor := 0; actor <= len(m.Harts)+1; actor++ {
-		if !s.actorSteps(m, actor, trace, yield) {
+		if !s.actorSteps(m, actor, trace, sc, yield) {
 			return
 		}
 	}
@@ -174,22 +175,22 @@ func (s *System) successors(m *Machine, trace bool, yield func(*Transition) bool
 // actorSteps generates the transitions of one actor: hart actor, the
 // patcher (actor len(m.Harts)) or the memory model's internal steps
 // (len(m.Harts)+1). It returns false if yield stopped it.
-func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Transition) bool) bool {
+func (s *System) actorSteps(m *Machine, actor int, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	n := len(m.Harts)
 	switch {
 	case actor < n:
 		for _, a := range hartActions {
-			if s.enabled(m, actor, a) && !s.branch(m, Label{Actor: actor, Action: a}, trace, yield) {
+			if s.enabled(m, actor, a) && !s.branch(m, Label{Actor: actor, Action: a}, trace, sc, yield) {
 				return false
 			}
 		}
-		return len(s.Interrupts) == 0 || s.interruptSteps(m, actor, trace, yield)
+		return len(s.Interrupts) == 0 || s.interruptSteps(m, actor, trace, sc, yield)
 	case actor == n:
-		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, yield)
+		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, sc, yield)
 	}
 	for agent := 0; agent <= n; agent++ {
 		for j, k := 0, m.Mem.InternalOf(agent); j < k; j++ {
-			if !s.branch(m, MemoryLabel(n, agent, j), trace, yield) {
+			if !s.branch(m, MemoryLabel(n, agent, j), trace, sc, yield) {
 				return false
 			}
 		}
@@ -199,10 +200,11 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, yield func(*Trans
 
 // branch runs one action once per combination of nondeterministic
 // choices (fetch versions, load values) it meets.
-func (s *System) branch(m *Machine, l Label, trace bool, yield func(*Transition) bool) bool {
+func (s *System) branch(m *Machine, l Label, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	var cpu *cpuCtx
 	for {
-		t := &Transition{Before: m, After: m.Clone(), Sys: s}
+		t := sc.transition()
+		t.Before, t.After, t.Sys = m, sc.clone(m), s
 		if cpu == nil {
 			cpu = &t.cpu
 			cpu.sys, cpu.trace = s, trace

@@ -35,6 +35,12 @@ func BenchmarkRISCVJalrNaive(b *testing.B) {
 	benchRISCVJalrWith(b, "sc", 1, model.Options{Workers: 1, NoReduce: true, NoSymmetry: true}, 2, 3)
 }
 
+// BenchmarkRISCVJalrNaiveDFS is the naive search depth first (one
+// goroutine, storage of already-seen successors reused at once).
+func BenchmarkRISCVJalrNaiveDFS(b *testing.B) {
+	benchRISCVJalrWith(b, "sc", 1, model.Options{Order: model.DepthFirst, NoReduce: true, NoSymmetry: true}, 2, 3)
+}
+
 // BenchmarkRISCVJalrCalls2 is a larger search (2 calls per hart), one
 // and two workers: long enough to show how the search scales.
 func BenchmarkRISCVJalrCalls2(b *testing.B) {

@@ -65,6 +65,27 @@ func TestIncompleteSearchNeverSaysSafe(t *testing.T) {
 	if code != exitIncomplete || !strings.Contains(out, "depth bound 5") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
+	// Depth first, a bound leaves the search incomplete just the same
+	// (a state first met deep is never expanded from a shorter path).
+	for _, bound := range [][]string{{"--max-states", "50"}, {"--max-depth", "5"}} {
+		args := append([]string{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--progress=false"}, bound...)
+		if code, out, _ := ftcheck(args...); code != exitIncomplete || !strings.Contains(out, "INCOMPLETE") || strings.Contains(out, "no violation —") {
+			t.Fatalf("%q: exit %d\n%s", bound, code, out)
+		}
+	}
+}
+
+// Depth first, the main job's verdicts and minimal traces are those of
+// the default search.
+func TestDepthFirstSearchFromTheCommandLine(t *testing.T) {
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--search", "dfs", "--progress=false")
+	if code != exitSafe || !strings.Contains(out, "1232 states") || !strings.Contains(out, "depth first") {
+		t.Fatalf("riscv-jalr dfs: exit %d\n%s", code, out)
+	}
+	code, out, _ = ftcheck("explore", "--protocol", "riscv-pair", "--search", "dfs", "--progress=false")
+	if code != exitViolation || !strings.Contains(out, "minimal counterexample (13 steps") {
+		t.Fatalf("riscv-pair dfs: exit %d\n%s", code, out)
+	}
 }
 
 func TestBadInputExitsTwo(t *testing.T) {
@@ -75,6 +96,9 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"explore", "--protocol", "riscv-jalr", "--harts", "0"},
 		{"explore", "--protocol", "riscv-jalr", "--op", "swap"},
 		{"explore", "--protocol", "riscv-jalr", "extra"},
+		{"explore", "--protocol", "riscv-jalr", "--search", "sideways"},
+		{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--store", "bitstate"},
+		{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--shard", "1/2"},
 		{"frobnicate"},
 		{},
 		{"replay"},
