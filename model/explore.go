@@ -67,8 +67,9 @@ type Result struct {
 	// DepthFirst says the counts are of a depth-first search
 	// (Options.Order; its trace was then made minimal breadth first).
 	DepthFirst bool `json:"depth_first,omitempty"`
-	// Minimize counts the unreduced search, bounded by the length of the
-	// reduced search's trace, that found the minimal counterexample.
+	// Minimize counts the unreduced breadth-first search, bounded by the
+	// length of the reduced (or depth-first) search's trace, that found
+	// the minimal counterexample.
 	Minimize *Stats `json:"minimize,omitempty"`
 }
 
