@@ -1,6 +1,7 @@
 // Command perftable measures how ftcheck's search cost grows with harts
-// and call sites, with and without its reductions, on one and two
-// workers, and prints the table of docs/performance.md.
+// and call sites, with and without its reductions, breadth first on one
+// and two workers and depth first (workers column "dfs"), and prints the
+// table of docs/performance.md.
 //
 //	go run ./bench/perftable [-protocol riscv-jalr] [-memory sc] [-harts 2,3,4,5,6] [-calls 1,2,3,4]
 //
@@ -65,9 +66,13 @@ func main() {
 				if mode.name == "none" && full {
 					continue
 				}
-				for _, workers := range []int{1, 2} {
+				for _, run := range []struct {
+					name    string // the workers column
+					workers int
+					order   model.SearchOrder
+				}{{"1", 1, model.BreadthFirst}, {"2", 2, model.BreadthFirst}, {"dfs", 1, model.DepthFirst}} {
 					opt := mode.opt
-					opt.Workers = workers
+					opt.Workers, opt.Order = run.workers, run.order
 					opt.MaxStates, opt.Timeout = *maxStates, *timeout
 					runtime.GC()
 					r := model.Explore(context.Background(), s, opt)
@@ -79,11 +84,11 @@ func main() {
 							full = true
 						}
 					}
-					fmt.Printf("| %d | %d | %s | %d | %s | %s | %d | %.2f s | %.0f | %d MiB |\n",
-						h, c, mode.name, workers, r.Outcome, states, st.Transitions, st.Elapsed.Seconds(),
+					fmt.Printf("| %d | %d | %s | %s | %s | %s | %d | %.2f s | %.0f | %d MiB |\n",
+						h, c, mode.name, run.name, r.Outcome, states, st.Transitions, st.Elapsed.Seconds(),
 						float64(st.States)/st.Elapsed.Seconds(), st.PeakHeap>>20)
 					if r.Outcome == model.Incomplete {
-						break // the second worker would hit the same bound
+						break // the other runs would hit the same bound
 					}
 				}
 			}
