@@ -89,7 +89,7 @@ func nodeStyle(st *step) string {
 	switch {
 	case st.Violation != nil:
 		return `, color="#c62828", fillcolor="#fde8e8", penwidth=2`
-	case st.Kind == kindStore:
+	case st.Kind == kindStore || st.Kind == kindAtomic:
 		return `, color="#d35400", fillcolor="#fff7ef"`
 	case st.VersionN > 0:
 		return `, fillcolor="#fdebd0"`

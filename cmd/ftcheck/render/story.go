@@ -27,6 +27,12 @@ const (
 	kindRelease     kind = "release"
 	kindPatch       kind = "patch" // a patcher step of unknown kind (no Input.Patch)
 	kindMemory      kind = "memory"
+	kindInterrupt   kind = "interrupt" // a hart enters an interrupt or NMI handler
+	kindOnline      kind = "online"    // an offline CPU comes online (hotplug)
+	kindLoad        kind = "load"      // the patcher reads cpu_online_mask
+	kindWait        kind = "wait"      // the patcher spins until a location holds a value
+	kindAtomic      kind = "atomic"    // the patcher's locked read-modify-write (cmpxchg, atomic clear)
+	kindCacheMaint  kind = "cache"     // the patcher's cache maintenance (DC CVAU, IC IVAU, DSB ISH)
 )
 
 // lane is one column: a hart, the patcher, or the memory model's own steps.
@@ -153,6 +159,10 @@ func hartKind(a model.Action) kind {
 		return kindUnpark
 	case model.ActMemory:
 		return kindMemory
+	case model.ActInterrupt:
+		return kindInterrupt
+	case model.ActOnline:
+		return kindOnline
 	}
 	return kindPatch
 }
@@ -175,6 +185,14 @@ func patchKind(k model.PatchKind) kind {
 		return kindStopWait
 	case model.PatchRelease:
 		return kindRelease
+	case model.PatchLoad:
+		return kindLoad
+	case model.PatchWaitValue:
+		return kindWait
+	case model.PatchCmpxchg, model.PatchAtomicClear:
+		return kindAtomic
+	case model.PatchCleanDcache, model.PatchInvalIcache, model.PatchDSB:
+		return kindCacheMaint
 	}
 	return kindPatch
 }

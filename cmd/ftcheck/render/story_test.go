@@ -1,10 +1,12 @@
 package render
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/patchproto"
 )
 
 func hasEdge(s *story, from, to int, kind string) bool {
@@ -71,5 +73,42 @@ func TestTextHistoryCountsVersionsLikeTheFetchModel(t *testing.T) {
 		if got := h.creator(c.addr, c.v); got != c.want {
 			t.Errorf("creator(%#x, v%d) = %d, want %d", c.addr, c.v, got, c.want)
 		}
+	}
+}
+
+// Every step is styled by what it does: an NMI entry is an interrupt, a
+// CPU coming online and the patcher's read of cpu_online_mask have kinds
+// of their own, not the "patch" of a patcher step nobody knows.
+func TestStoryKindsOfInterruptsAndHotplug(t *testing.T) {
+	kinds := func(sys *model.System, o patchproto.Options, name string) map[kind]int {
+		t.Helper()
+		res := model.Explore(context.Background(), sys, model.Options{})
+		if res.Outcome != model.Violated {
+			t.Fatalf("%s: %v, want a violation to draw", name, res.Outcome)
+		}
+		in := inputFor(sys, name, o, res)
+		n := map[kind]int{}
+		for i, st := range in.story().Steps {
+			n[st.Kind]++
+			if st.Kind == kindPatch {
+				t.Errorf("%s step %d (%s) has no kind", name, i+1, res.Trace[i].Text)
+			}
+		}
+		return n
+	}
+	sys, o := build(t, patchproto.Options{Variant: "v2008"}, "x86-nmi")
+	if n := kinds(sys, o, "x86-nmi"); n[kindInterrupt] == 0 {
+		t.Errorf("x86-nmi v2008: no interrupt step in %v", n)
+	}
+	p, err := patchproto.Load("../../../patchproto/regress/r10-hotplug-rvwmo.scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, o, err = p.Build(patchproto.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := kinds(sys, o, "r10-hotplug"); n[kindOnline] == 0 || n[kindLoad] == 0 {
+		t.Errorf("r10 hotplug: no online or load step in %v", n)
 	}
 }
