@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,13 +17,14 @@ const (
 	// violation found has a shortest trace, and the workers share each
 	// level.
 	BreadthFirst SearchOrder = iota
-	// DepthFirst expands the newest state first, on one goroutine, as
-	// SPIN does by default. A state is expanded right after it is made,
-	// while its machine is still in the cache, the storage of successors
-	// seen before is reused at once (scratch.go), and only the states on
-	// the way down wait in memory instead of a whole BFS level: on the
-	// unreduced riscv-jalr search with 3 harts 2.4x faster than BFS on one
-	// goroutine (BenchmarkRISCVJalrNaiveDFS). It explores the same reduced
+	// DepthFirst expands the newest state first, as SPIN does by default
+	// (each worker its own stack; an idle one takes the older half of a
+	// busy one's). A state is expanded right after it is made, while its
+	// machine is still in the cache, the storage of successors seen
+	// before is reused at once (scratch.go), and only the states on the
+	// way down wait in memory instead of a whole BFS level: on the
+	// unreduced riscv-jalr search with 3 harts 2.4x faster than BFS, one
+	// worker each (BenchmarkRISCVJalrNaiveDFS). It explores the same reduced
 	// graph (the ample sets do not depend on the order), so a complete
 	// search has the same states and transitions; Stats.Depth is then the
 	// deepest path followed, not the longest shortest one. Its first
@@ -35,94 +38,267 @@ const (
 
 func (o SearchOrder) String() string { return [...]string{"bfs", "dfs"}[o] }
 
-// dfsCheckEvery is how many states the depth-first search expands between
-// looks at the context, the memory bound and the clock.
+// dfsCheckEvery is how many states a depth-first worker expands between
+// looks at the context (and, worker 0, the memory bound and the clock).
 const dfsCheckEvery = 2048
 
-// runDepthFirst is the depth-first search (DepthFirst): a stack of states
-// to expand, one goroutine. With reduction it runs without the cycle
-// proviso and keeps the graph's edges (search checks them afterwards).
+// frame is a state on a depth-first stack, with the length of the path
+// that reached it.
+type frame struct {
+	it    item
+	depth int
+}
+
+// dfsShared is what the workers of a depth-first search share besides
+// the searcher (whose visited set, parents and counts they change only
+// under mu).
+type dfsShared struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	// pool holds stacks given up by busy workers for idle ones; idle
+	// counts the workers waiting for one, and wanted (readable without
+	// the lock) how many of them no stack in the pool is waiting for.
+	pool    [][]frame
+	idle    int
+	wanted  atomic.Int32
+	workers int
+	done    bool // every worker idle with the pool empty, or stopped
+	stopped atomic.Bool
+	result  Result // why the search stopped early (stopped)
+	cut     int    // states not expanded because they lie at the depth bound
+}
+
+// stop ends the search early with r (the first reason wins). mu held.
+func (d *dfsShared) stop(r Result) {
+	if !d.stopped.Load() {
+		d.result = r
+		d.stopped.Store(true)
+	}
+	d.done = true
+	d.cond.Broadcast()
+}
+
+// take waits for a stack from the pool; nil when the search is over.
+func (d *dfsShared) take() []frame {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for len(d.pool) == 0 && !d.done {
+		d.idle++
+		if d.idle == d.workers {
+			d.done = true // nobody has work left to give
+			d.cond.Broadcast()
+			return nil
+		}
+		d.setWanted()
+		d.cond.Wait()
+		d.idle--
+		d.setWanted()
+	}
+	if d.done {
+		return nil
+	}
+	s := d.pool[len(d.pool)-1]
+	d.pool = d.pool[:len(d.pool)-1]
+	d.setWanted()
+	return s
+}
+
+// setWanted updates wanted (mu held).
+func (d *dfsShared) setWanted() { d.wanted.Store(int32(max(d.idle-len(d.pool), 0))) }
+
+// give hands the oldest half of stack (the states nearest the root: the
+// biggest subtrees) to the pool and returns the rest.
+func (d *dfsShared) give(stack []frame) []frame {
+	half := len(stack) / 2
+	d.mu.Lock()
+	d.pool = append(d.pool, slices.Clone(stack[:half]))
+	d.setWanted()
+	d.cond.Signal()
+	d.mu.Unlock()
+	return append(stack[:0], stack[half:]...)
+}
+
+// runDepthFirst is the depth-first search (DepthFirst), on the searcher's
+// workers. With reduction it runs without the cycle proviso and keeps the
+// graph's edges (search checks them afterwards). The states and
+// transitions of a complete search do not depend on the workers; which
+// violation is found first does (Explore then makes its trace minimal,
+// breadth first, which does not).
 func (w *searcher) runDepthFirst(ctx context.Context) Result {
 	root, perm, key := w.canon(w.s.Initial, false, nil)
 	w.keyCap = 2*len(key) + 32
 	w.add(key, stateHash(key), -1, Label{}, perm)
-	type frame struct {
-		it    item
-		depth int
+	d := &dfsShared{workers: max(w.opt.Workers, 1)}
+	d.cond = sync.NewCond(&d.mu)
+	d.pool = [][]frame{{{item{0, root}, 0}}}
+	var wg sync.WaitGroup
+	for g := 0; g < d.workers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.depthFirstWorker(ctx, d, g == 0)
+		}()
 	}
-	stack := []frame{{item{0, root}, 0}}
+	wg.Wait()
+	if d.stopped.Load() {
+		return d.result
+	}
+	if d.cut > 0 {
+		// A state first met deep is not expanded, and not again when met
+		// on a shorter path: the search is not complete.
+		w.st.Queue = d.cut
+		return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, d.cut)})
+	}
+	w.exhausted = true
+	return w.finish(Result{Outcome: Safe})
+}
+
+// dfsSucc is a successor a depth-first worker has made, before it is
+// stored: its key is keys[start:end] of the worker's buffer. known: the
+// worker found it in the visited set already, as state id.
+type dfsSucc struct {
+	t          *Transition
+	rep        *Machine
+	perm       packedPerm
+	start, end int
+	hash       uint64
+	known      bool
+	id         int32
+}
+
+// depthFirstWorker expands states from its own stack until the search is
+// over; lead (worker 0) also watches the memory bound and reports
+// progress.
+func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool) {
 	every := w.opt.ProgressEvery
 	if every == 0 {
 		every = time.Second
 	}
 	lastProgress := w.start
 	sc := new(scratch)
-	cut := 0 // states not expanded because they lie at the depth bound
-	for n := 0; len(stack) > 0; n++ {
-		if n%dfsCheckEvery == 0 {
-			w.st.Queue = len(stack)
-			if err := ctx.Err(); err != nil {
-				why := "interrupted"
-				if err == context.DeadlineExceeded {
-					why = fmt.Sprintf("timeout %s reached", w.opt.Timeout)
-				}
-				return w.finish(Result{Outcome: Incomplete, Why: why})
+	var stack []frame
+	var keys []byte
+	var made []dfsSucc
+	// Most successors are states seen before (three in four): a worker
+	// finds those without the lock, where the exact store allows it.
+	arena, _ := w.visited.(*arenaSet)
+	for n := 0; ; n++ {
+		if len(stack) == 0 {
+			if stack = d.take(); stack == nil {
+				return
 			}
-			if w.opt.MaxMemory > 0 && w.sampleHeap() > w.opt.MaxMemory {
-				return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20)})
-			}
-			if w.opt.Progress != nil && time.Since(lastProgress) >= every {
-				lastProgress = time.Now()
-				w.sampleHeap()
-				w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
-				w.opt.Progress(w.st)
-			}
+		}
+		if d.stopped.Load() {
+			return
+		}
+		if n%dfsCheckEvery == 0 && !w.depthFirstChecks(ctx, d, lead, len(stack), every, &lastProgress) {
+			return
 		}
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		w.st.Depth = max(w.st.Depth, f.depth)
 		if w.opt.MaxDepth > 0 && f.depth >= w.opt.MaxDepth {
-			cut++
+			d.mu.Lock()
+			d.cut++
+			d.mu.Unlock()
 			continue
 		}
-		// Successors are checked, keyed and stored one by one, in one
-		// reused key buffer (the merge of the breadth-first search is
-		// needed only to keep the workers' results in order).
+		// Check and key every successor, then store them under one lock.
 		ts, _ := expand(w.s, f.it.m, w.reduce, sc)
-		mark := len(stack)
+		keys, made = keys[:0], made[:0]
+		var viol *Violation
+		var violAt Label
 		for _, t := range ts {
-			w.st.Transitions++
 			if v := w.s.Inspect(t); v != nil {
-				return w.violation(f.it.id, succ{label: t.Label, viol: v})
+				viol, violAt = v, t.Label
+				break
 			}
+			start := len(keys)
+			rep, perm, k := w.canon(t.After, true, keys)
+			keys = k
+			m := dfsSucc{t: t, rep: rep, perm: perm, start: start, end: len(keys), hash: stateHash(keys[start:])}
+			if arena != nil {
+				m.id, m.known = arena.lookup(keys[start:], m.hash)
+			}
+			made = append(made, m)
+		}
+		mark := len(stack)
+		d.mu.Lock()
+		w.st.Depth = max(w.st.Depth, f.depth)
+		for _, m := range made {
+			w.st.Transitions++
 			if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
 				w.st.Queue = len(stack)
-				return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+				d.stop(w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)}))
+				break
 			}
-			rep, perm, k := w.canon(t.After, true, key[:0])
-			key = k
-			id, fresh, _ := w.add(key, stateHash(key), f.it.id, t.Label, perm)
+			id, fresh := m.id, false
+			if !m.known {
+				id, fresh, _ = w.add(keys[m.start:m.end], m.hash, f.it.id, m.t.Label, m.perm)
+				if !fresh && w.afterwards { // (another worker stored it meanwhile)
+					id = w.visited.(numberedSet).lastID()
+				}
+			}
 			if w.afterwards {
-				w.edges = append(w.edges, f.it.id, w.visited.(numberedSet).lastID())
+				w.edges = append(w.edges, f.it.id, id)
 			}
 			if fresh {
-				rep.scratch = nil // kept: never written again
-				stack = append(stack, frame{item{id, rep}, f.depth + 1})
+				m.rep.scratch = nil // kept: never written again
+				stack = append(stack, frame{item{id, m.rep}, f.depth + 1})
 			} else {
-				sc.release(rep) // a state seen before: its storage is reused
+				sc.release(m.rep) // a state seen before: its storage is reused
 			}
 		}
+		if viol != nil && !d.stopped.Load() {
+			w.st.Transitions++
+			d.stop(w.violation(f.it.id, succ{label: violAt, viol: viol}))
+		}
+		d.mu.Unlock()
 		sc.reset()
 		// The first successor is expanded first (the order Steps makes
 		// them in).
 		slices.Reverse(stack[mark:])
+		if d.wanted.Load() > 0 && len(stack) > 1 {
+			stack = d.give(stack)
+		}
 	}
-	if cut > 0 {
-		// A state first met deep is not expanded, and not again when met
-		// on a shorter path: the search is not complete.
-		w.st.Queue = cut
-		return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, cut)})
+}
+
+// depthFirstChecks looks at the context and, for the lead worker, the
+// memory bound and the progress clock; false: the search stops.
+func (w *searcher) depthFirstChecks(ctx context.Context, d *dfsShared, lead bool, queued int, every time.Duration, last *time.Time) bool {
+	stop := func(why string) bool {
+		d.mu.Lock()
+		w.st.Queue = queued
+		d.stop(w.finish(Result{Outcome: Incomplete, Why: why}))
+		d.mu.Unlock()
+		return false
 	}
-	w.exhausted = true
-	return w.finish(Result{Outcome: Safe})
+	if err := ctx.Err(); err != nil {
+		if err == context.DeadlineExceeded {
+			return stop(fmt.Sprintf("timeout %s reached", w.opt.Timeout))
+		}
+		return stop("interrupted")
+	}
+	if !lead {
+		return true
+	}
+	if w.opt.MaxMemory > 0 {
+		d.mu.Lock()
+		heap := w.sampleHeap()
+		d.mu.Unlock()
+		if heap > w.opt.MaxMemory {
+			return stop(fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20))
+		}
+	}
+	if w.opt.Progress != nil && time.Since(*last) >= every {
+		*last = time.Now()
+		d.mu.Lock()
+		w.sampleHeap()
+		w.st.Queue = queued
+		w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
+		st := w.st
+		d.mu.Unlock()
+		w.opt.Progress(st)
+	}
+	return true
 }

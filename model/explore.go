@@ -78,7 +78,9 @@ type Options struct {
 	Bounds
 	// Workers expand each BFS level in parallel (0 or 1: one). The result
 	// is the same for any number of workers: successors are merged in the
-	// order one worker would have produced them.
+	// order one worker would have produced them. (Depth first, workers
+	// share the stack's work: the same states and transitions, and the
+	// same minimal trace once Explore has minimised it.)
 	Workers int
 	// MaxMemory stops the search (Incomplete) when the Go heap exceeds it
 	// (bytes; 0: no bound).
@@ -94,7 +96,7 @@ type Options struct {
 	// steps); the verdict is the same, the search is larger.
 	NoReduce bool
 	// Order is breadth first (the default) or depth first (see
-	// SearchOrder); Workers apply to breadth first only.
+	// SearchOrder); Workers apply to both.
 	Order SearchOrder
 	// Store chooses how visited states are remembered: exactly (the
 	// default), or approximately for runs too large for memory, in which

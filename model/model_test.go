@@ -138,7 +138,8 @@ func TestSpinningHartDoesNotHideOthers(t *testing.T) {
 func spin(t *testing.T, text []uint32, hart1 uint64) {
 	t.Helper()
 	for _, opt := range []model.Options{{}, {NoReduce: true}, {Workers: 2}, {Store: model.StoreHash}, {Store: model.StoreBitstate},
-		{Order: model.DepthFirst}, {Order: model.DepthFirst, Store: model.StoreHash}, {Order: model.DepthFirst, NoReduce: true}} {
+		{Order: model.DepthFirst}, {Order: model.DepthFirst, Store: model.StoreHash}, {Order: model.DepthFirst, NoReduce: true},
+		{Order: model.DepthFirst, Workers: 2}} {
 		m := &model.Machine{Mem: memmodel.NewSC(), Fetch: ifetch.NewWords(0, text, 2), Harts: []*model.Hart{{}, {PC: hart1}}}
 		s, err := model.NewSystem(model.Config{Name: "spin", ISA: counter{}, Initial: m, Checks: []model.Check{jumpTo(8)}})
 		if err != nil {

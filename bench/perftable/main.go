@@ -1,7 +1,7 @@
 // Command perftable measures how ftcheck's search cost grows with harts
-// and call sites, with and without its reductions, breadth first on one
-// and two workers and depth first (workers column "dfs"), and prints the
-// table of docs/performance.md.
+// and call sites, with and without its reductions, breadth first and
+// depth first (workers column "dfs N") on one and two workers, and prints
+// the table of docs/performance.md.
 //
 //	go run ./bench/perftable [-protocol riscv-jalr] [-memory sc] [-harts 2,3,4,5,6] [-calls 1,2,3,4]
 //
@@ -70,7 +70,7 @@ func main() {
 					name    string // the workers column
 					workers int
 					order   model.SearchOrder
-				}{{"1", 1, model.BreadthFirst}, {"2", 2, model.BreadthFirst}, {"dfs", 1, model.DepthFirst}} {
+				}{{"1", 1, model.BreadthFirst}, {"2", 2, model.BreadthFirst}, {"dfs 1", 1, model.DepthFirst}, {"dfs 2", 2, model.DepthFirst}} {
 					opt := mode.opt
 					opt.Workers, opt.Order = run.workers, run.order
 					opt.MaxStates, opt.Timeout = *maxStates, *timeout

@@ -148,7 +148,7 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 		fmt.Fprintln(w, "          (symmetry reduction on: states equal up to hart numbering merged; --no-symmetry to keep them apart)")
 	}
 	if r.DepthFirst {
-		fmt.Fprintln(w, "          (depth first, one goroutine: depth is the deepest path followed, not the shortest)")
+		fmt.Fprintln(w, "          (depth first: depth is the deepest path followed, not the shortest)")
 	}
 	st := r.Stats
 	counts := fmt.Sprintf("%d states, %d transitions, depth %d, %s", st.States, st.Transitions, st.Depth, st.Elapsed.Round(time.Millisecond))

@@ -28,7 +28,7 @@ func registerSearchFlags(fs *flag.FlagSet) *searchFlags {
 		workers:   fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines expanding each search level (results do not depend on it)"),
 		maxMemory: fs.String("max-memory", "", "stop (incomplete) when the heap exceeds this, e.g. 2GiB or 512MiB"),
 		shard:     fs.String("shard", "", "explore slice K of N (K/N) of the search; combine the JSON reports with ftcheck merge"),
-		order:     fs.String("search", "bfs", "bfs (breadth first: shortest traces, every worker) or dfs (depth first, one goroutine: less memory; a trace it finds is then made minimal breadth first)"),
+		order:     fs.String("search", "bfs", "bfs (breadth first: shortest traces) or dfs (depth first, a stack per worker: less memory; a trace it finds is then made minimal breadth first)"),
 		store:     fs.String("store", "exact", "how visited states are kept: exact (a proof), hash (64-bit hash compaction) or bitstate (fixed bit array); hash and bitstate never report safe"),
 		bitstate:  fs.String("bitstate-size", "64MiB", "the bit array of --store bitstate"),
 		cpuProf:   fs.String("cpuprofile", "", "write a CPU profile of the search to FILE (go tool pprof)"),
