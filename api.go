@@ -110,6 +110,9 @@ type Options struct {
 	Workers    int
 	NoReduce   bool // explore every interleaving (no partial-order reduction)
 	NoSymmetry bool // keep states that differ by hart numbering apart
+	// DepthFirst searches depth first: the same states and verdict in
+	// less memory; a trace it finds is then made minimal breadth first.
+	DepthFirst bool
 }
 
 // Outcome is how a search ended.
@@ -190,6 +193,9 @@ func Explore(ctx context.Context, p *Protocol, o Options) (Result, error) {
 		return Result{}, err
 	}
 	mo := model.Options{Bounds: c.Bounds, Workers: o.Workers, NoReduce: o.NoReduce, NoSymmetry: o.NoSymmetry || c.ConcreteHarts}
+	if o.DepthFirst {
+		mo.Order = model.DepthFirst
+	}
 	if o.MaxStates != 0 {
 		mo.MaxStates = o.MaxStates
 	}

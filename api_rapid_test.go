@@ -129,6 +129,8 @@ func TestRISCVPairTearsIffPreemptedInsideAJumpingPair(t *testing.T) {
 			Op:      rapid.SampledFrom([]string{"enable", "disable", "change"}).Draw(t, "op"),
 			Preempt: rapid.SampledFrom([]int{ftcheck.NoPreemption, 1, 2}).Draw(t, "preempt"),
 			Variant: "stopmachine",
+			// The claim holds whichever way the search goes.
+			DepthFirst: rapid.Bool().Draw(t, "depth first"),
 		}
 		if o.Harts == 3 {
 			// Keep three harts to the cheap searches (up to 1.3 s; with
