@@ -2,11 +2,9 @@ package model
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // SearchOrder is the order in which a search expands states.
@@ -39,7 +37,7 @@ const (
 func (o SearchOrder) String() string { return [...]string{"bfs", "dfs"}[o] }
 
 // dfsCheckEvery is how many states a depth-first worker expands between
-// looks at the context (and, worker 0, the memory bound and the clock).
+// checkpoints (worker 0's also watch the memory bound and the clock).
 const dfsCheckEvery = 2048
 
 // frame is a state on a depth-first stack, with the length of the path
@@ -146,8 +144,7 @@ func (w *searcher) runDepthFirst(ctx context.Context) Result {
 	if d.cut > 0 {
 		// A state first met deep is not expanded, and not again when met
 		// on a shorter path: the search is not complete.
-		w.st.Queue = d.cut
-		return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, d.cut)})
+		return w.depthBound(d.cut)
 	}
 	w.exhausted = true
 	return w.finish(Result{Outcome: Safe})
@@ -170,11 +167,7 @@ type dfsSucc struct {
 // over; lead (worker 0) also watches the memory bound and reports
 // progress.
 func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool) {
-	every := w.opt.ProgressEvery
-	if every == 0 {
-		every = time.Second
-	}
-	lastProgress := w.start
+	clock := w.newProgressClock()
 	sc := new(scratch)
 	var stack []frame
 	var keys []byte
@@ -191,8 +184,17 @@ func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool
 		if d.stopped.Load() {
 			return
 		}
-		if n%dfsCheckEvery == 0 && !w.depthFirstChecks(ctx, d, lead, len(stack), every, &lastProgress) {
-			return
+		if n%dfsCheckEvery == 0 {
+			d.mu.Lock()
+			w.st.Queue = len(stack)
+			why := w.checkpoint(ctx, &clock, lead)
+			if why != "" {
+				d.stop(w.finish(Result{Outcome: Incomplete, Why: why}))
+			}
+			d.mu.Unlock()
+			if why != "" {
+				return
+			}
 		}
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -228,7 +230,7 @@ func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool
 			w.st.Transitions++
 			if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
 				w.st.Queue = len(stack)
-				d.stop(w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)}))
+				d.stop(w.stateBound())
 				break
 			}
 			id, fresh := m.id, false
@@ -261,44 +263,4 @@ func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool
 			stack = d.give(stack)
 		}
 	}
-}
-
-// depthFirstChecks looks at the context and, for the lead worker, the
-// memory bound and the progress clock; false: the search stops.
-func (w *searcher) depthFirstChecks(ctx context.Context, d *dfsShared, lead bool, queued int, every time.Duration, last *time.Time) bool {
-	stop := func(why string) bool {
-		d.mu.Lock()
-		w.st.Queue = queued
-		d.stop(w.finish(Result{Outcome: Incomplete, Why: why}))
-		d.mu.Unlock()
-		return false
-	}
-	if err := ctx.Err(); err != nil {
-		if err == context.DeadlineExceeded {
-			return stop(fmt.Sprintf("timeout %s reached", w.opt.Timeout))
-		}
-		return stop("interrupted")
-	}
-	if !lead {
-		return true
-	}
-	if w.opt.MaxMemory > 0 {
-		d.mu.Lock()
-		heap := w.sampleHeap()
-		d.mu.Unlock()
-		if heap > w.opt.MaxMemory {
-			return stop(fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20))
-		}
-	}
-	if w.opt.Progress != nil && time.Since(*last) >= every {
-		*last = time.Now()
-		d.mu.Lock()
-		w.sampleHeap()
-		w.st.Queue = queued
-		w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
-		st := w.st
-		d.mu.Unlock()
-		w.opt.Progress(st)
-	}
-	return true
 }

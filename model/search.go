@@ -188,6 +188,58 @@ func (w *searcher) sampleHeap() uint64 {
 	return ms.HeapAlloc
 }
 
+// progressClock says when a search last reported progress.
+type progressClock struct {
+	every time.Duration
+	last  time.Time
+}
+
+func (w *searcher) newProgressClock() progressClock {
+	every := w.opt.ProgressEvery
+	if every == 0 {
+		every = time.Second
+	}
+	return progressClock{every, w.start}
+}
+
+// checkpoint is a search's periodic look beyond itself: it returns why
+// the search must stop now ("" to go on) — the context ended (Ctrl-C,
+// the timeout) or, if bounds, the heap passed the memory bound — and, if
+// bounds, reports progress when it is due. (The depth-first search's
+// workers call it under their lock, only one of them with bounds.)
+func (w *searcher) checkpoint(ctx context.Context, clock *progressClock, bounds bool) string {
+	if err := ctx.Err(); err != nil {
+		if err == context.DeadlineExceeded {
+			return fmt.Sprintf("timeout %s reached", w.opt.Timeout)
+		}
+		return "interrupted"
+	}
+	if !bounds {
+		return ""
+	}
+	if w.opt.MaxMemory > 0 && w.sampleHeap() > w.opt.MaxMemory {
+		return fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20)
+	}
+	if w.opt.Progress != nil && time.Since(clock.last) >= clock.every {
+		clock.last = time.Now()
+		w.sampleHeap()
+		w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
+		w.opt.Progress(w.st)
+	}
+	return ""
+}
+
+// stateBound and depthBound end a search that hit MaxStates or MaxDepth
+// (unexpanded states were left at the depth bound).
+func (w *searcher) stateBound() Result {
+	return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+}
+
+func (w *searcher) depthBound(unexpanded int) Result {
+	w.st.Queue = unexpanded
+	return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, unexpanded)})
+}
+
 // window is how many states of a level are expanded between merges: it
 // bounds the memory held by prepared successors and how often the
 // bounds, the context and progress are checked.
@@ -201,11 +253,7 @@ func (w *searcher) run(ctx context.Context) Result {
 	level := []item{{0, root}}
 	workers := max(w.opt.Workers, 1)
 	split := w.opt.Shard.N <= 1
-	every := w.opt.ProgressEvery
-	if every == 0 {
-		every = time.Second
-	}
-	lastProgress := w.start
+	clock := w.newProgressClock()
 	// carry is the next level's first window, prepared while this
 	// level's last window is merged (preparing needs no visited set).
 	var carry <-chan []expansion
@@ -215,8 +263,7 @@ func (w *searcher) run(ctx context.Context) Result {
 			level, split = w.slice(level), true
 		}
 		if w.opt.MaxDepth > 0 && depth >= w.opt.MaxDepth {
-			w.st.Queue = len(level)
-			return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("depth bound %d reached with %d states unexpanded", w.opt.MaxDepth, len(level))})
+			return w.depthBound(len(level))
 		}
 		var next []item
 		if depth > 0 {
@@ -233,21 +280,8 @@ func (w *searcher) run(ctx context.Context) Result {
 		for lo := 0; lo < len(level); lo += window {
 			hi := min(lo+window, len(level))
 			w.st.Queue = len(level) - lo + len(next)
-			if err := ctx.Err(); err != nil {
-				why := "interrupted"
-				if err == context.DeadlineExceeded {
-					why = fmt.Sprintf("timeout %s reached", w.opt.Timeout)
-				}
+			if why := w.checkpoint(ctx, &clock, true); why != "" {
 				return w.finish(Result{Outcome: Incomplete, Why: why})
-			}
-			if w.opt.MaxMemory > 0 && w.sampleHeap() > w.opt.MaxMemory {
-				return w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("memory bound %d MiB reached", w.opt.MaxMemory>>20)})
-			}
-			if w.opt.Progress != nil && time.Since(lastProgress) >= every {
-				lastProgress = time.Now()
-				w.sampleHeap()
-				w.st.States, w.st.Elapsed, w.st.PeakHeap = len(w.parent), time.Since(w.start), w.peak
-				w.opt.Progress(w.st)
 			}
 			var prepared []expansion
 			if ahead != nil {
@@ -314,7 +348,7 @@ func (w *searcher) merge(it item, succs []succ, next *[]item, queued int) (back,
 		}
 		if w.opt.MaxStates > 0 && len(w.parent) >= w.opt.MaxStates {
 			w.st.Queue = queued + len(*next)
-			return back, true, w.finish(Result{Outcome: Incomplete, Why: fmt.Sprintf("state bound %d reached", w.opt.MaxStates)})
+			return back, true, w.stateBound()
 		}
 		id, fresh, old := w.add(sc.key, sc.hash, it.id, sc.label, sc.perm)
 		if fresh {
