@@ -123,12 +123,9 @@ func (d *dfsShared) give(stack []frame) []frame {
 // violation is found first does (Explore then makes its trace minimal,
 // breadth first, which does not).
 func (w *searcher) runDepthFirst(ctx context.Context) Result {
-	root, perm, key := w.canon(w.s.Initial, false, nil)
-	w.keyCap = 2*len(key) + 32
-	w.add(key, stateHash(key), -1, Label{}, perm)
 	d := &dfsShared{workers: max(w.opt.Workers, 1)}
 	d.cond = sync.NewCond(&d.mu)
-	d.pool = [][]frame{{{item{0, root}, 0}}}
+	d.pool = [][]frame{{{w.addRoot(), 0}}}
 	var wg sync.WaitGroup
 	for g := 0; g < d.workers; g++ {
 		wg.Add(1)

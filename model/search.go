@@ -188,6 +188,14 @@ func (w *searcher) sampleHeap() uint64 {
 	return ms.HeapAlloc
 }
 
+// addRoot stores the initial state as state 0 and returns it.
+func (w *searcher) addRoot() item {
+	root, perm, key := w.canon(w.s.Initial, false, nil)
+	w.keyCap = 2*len(key) + 32
+	w.add(key, stateHash(key), -1, Label{}, perm)
+	return item{0, root}
+}
+
 // progressClock says when a search last reported progress.
 type progressClock struct {
 	every time.Duration
@@ -246,11 +254,8 @@ func (w *searcher) depthBound(unexpanded int) Result {
 var window = 2048
 
 func (w *searcher) run(ctx context.Context) Result {
-	root, perm, key := w.canon(w.s.Initial, false, nil)
-	w.keyCap = 2*len(key) + 32
-	w.add(key, stateHash(key), -1, Label{}, perm)
+	level := []item{w.addRoot()}
 	w.visited.mark()
-	level := []item{{0, root}}
 	workers := max(w.opt.Workers, 1)
 	split := w.opt.Shard.N <= 1
 	clock := w.newProgressClock()
