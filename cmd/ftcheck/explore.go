@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -123,7 +121,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ftcheck explore: --html, --dot and --svg draw one result; give one file")
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	if *f.proto != "" {
 		p, err := patchproto.Lookup(*f.proto)

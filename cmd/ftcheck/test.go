@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -126,7 +125,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		verdicts.given = append(verdicts.given, m)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	start := time.Now()
 	results := runTests(ctx, files, f, verdicts, func(r testResult) { printTestResult(stdout, r) })
