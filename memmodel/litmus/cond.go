@@ -114,7 +114,26 @@ type condLexer struct {
 	offs []int
 	i    int
 	end  int
+	// depth counts the propositions being parsed inside one another, so
+	// that a hostile condition (a million `~` or `(`) is an error rather
+	// than a stack overflow, which Go cannot recover from.
+	depth int
 }
+
+// maxCondDepth bounds the nesting of a condition. Real tests nest a
+// handful of levels; herd's own conditions never come near this.
+const maxCondDepth = 200
+
+// enter opens one level of nesting at the current token.
+func (lx *condLexer) enter() error {
+	lx.depth++
+	if lx.depth > maxCondDepth {
+		return lx.errorf("condition nested deeper than %d", maxCondDepth)
+	}
+	return nil
+}
+
+func (lx *condLexer) leave() { lx.depth-- }
 
 func (p *parser) lexCondition(start, end int) *condLexer {
 	lx := &condLexer{p: p, end: end}
@@ -274,6 +293,12 @@ func (p *parser) condition(start int) error {
 }
 
 func (p *parser) prop(lx *condLexer) (Prop, error) {
+	// Every recursion of the condition grammar (parentheses, `~`, the
+	// right-nested `=>`) passes through prop or unary's `~` case.
+	if err := lx.enter(); err != nil {
+		return Prop{}, err
+	}
+	defer lx.leave()
 	left, err := p.disjunction(lx)
 	if err != nil {
 		return left, err
@@ -326,6 +351,10 @@ func (p *parser) conjunction(lx *condLexer) (Prop, error) {
 func (p *parser) unary(lx *condLexer) (Prop, error) {
 	switch tok := lx.peek(); {
 	case tok == "~" || strings.EqualFold(tok, "not"):
+		if err := lx.enter(); err != nil {
+			return Prop{}, err
+		}
+		defer lx.leave()
 		lx.next()
 		k, err := p.unary(lx)
 		return Prop{op: propNot, kids: []Prop{k}}, err

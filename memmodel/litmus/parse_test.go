@@ -113,3 +113,39 @@ func TestUnsupportedInstructionGetsNoVerdict(t *testing.T) {
 		t.Fatalf("got %+v", r)
 	}
 }
+
+// Conditions nested without bound used to overflow the goroutine stack,
+// a fatal error no recover can catch. Each recursive form must stop at
+// maxCondDepth with a positioned error. The inputs are generated: three
+// million levels would be a 3 MB file in the repository.
+func TestConditionDepthIsBounded(t *testing.T) {
+	const deep = 3_000_000
+	head := "RISCV D\n{}\n P0 ;\n nop ;\n"
+	cases := map[string]string{
+		"not":      "exists (" + strings.Repeat("~", deep) + "x=1)\n",
+		"not word": "exists (" + strings.Repeat("not ", deep) + "x=1)\n",
+		"parens":   "exists " + strings.Repeat("(", deep) + "x=1" + strings.Repeat(")", deep) + "\n",
+		"implies":  "exists (" + strings.Repeat("x=1 => ", deep) + "x=1)\n",
+		"filter":   "filter " + strings.Repeat("(", deep) + "\nexists (x=1)\n",
+	}
+	for name, cond := range cases {
+		_, err := Parse("d.litmus", []byte(head+cond))
+		var perr *Error
+		if !errors.As(err, &perr) || !strings.Contains(perr.Msg, "condition nested deeper than 200") {
+			t.Errorf("%s: got %v, want a nesting error", name, err)
+			continue
+		}
+		if perr.Line != 5 {
+			t.Errorf("%s: error at line %d, want 5", name, perr.Line)
+		}
+	}
+	// Within the limit, nesting parses and means what it says.
+	ok := head + "exists (" + strings.Repeat("~", 150) + "x=0)\n"
+	test, err := Parse("d.litmus", []byte(ok))
+	if err != nil {
+		t.Fatalf("150 nested `~`: %v", err)
+	}
+	if r := Run(test, Options{}); r.Verdict != Ok {
+		t.Errorf("150 nested `~` (even, so x=0): got %v", r.Verdict)
+	}
+}
