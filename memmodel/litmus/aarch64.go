@@ -62,9 +62,35 @@ func aarch64Reg(name string) (string, bool) {
 func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst, string, error) {
 	mn, rest := splitMnemonic(text)
 	mn = strings.ToUpper(mn)
-	ops := operands(rest)
+	ops, opOffs := operandsAt(rest)
 	bad := func(format string, args ...any) (inst, string, error) {
 		return inst{}, "", p.s.errorf(off, "%s: "+format, append([]any{text}, args...)...)
+	}
+	// immAt is the file offset of the `#` in operand i (text is trimmed,
+	// so rest is its suffix).
+	immAt := func(i int) int {
+		return off + len(text) - len(rest) + opOffs[i] + max(0, strings.IndexByte(ops[i], '#'))
+	}
+	// fits reports an immediate the instruction cannot encode, as an
+	// assembler would.
+	fits := func(in inst, i int) error {
+		if !in.useImm {
+			return nil
+		}
+		if why := a64ImmFits(mn, in.imm, in.width32); why != "" {
+			return p.s.errorf(immAt(i), "immediate %d out of range for %s (%s)", in.imm, mn, why)
+		}
+		return nil
+	}
+	// offsetFits checks a [Xn,#imm] offset against the access size.
+	offsetFits := func(in inst, i int, pair bool) error {
+		if in.rs2 != noReg || !strings.Contains(ops[i], "#") {
+			return nil
+		}
+		if why := a64OffsetFits(in.imm, int64(in.size), pair); why != "" {
+			return p.s.errorf(immAt(i), "offset %d out of range for %s (%s)", in.imm, mn, why)
+		}
+		return nil
 	}
 	reg := func(i int) (int, bool, bool) {
 		if i >= len(ops) {
@@ -104,7 +130,7 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		if !ok || len(ops) != 2 || !operand2(&in, 1) {
 			return bad("expected `MOV Rd,#imm` or `MOV Rd,Rn`")
 		}
-		return in, "", nil
+		return in, "", fits(in, 1)
 	case "EOR", "ADD", "SUB", "AND", "ORR":
 		rd, w, ok1 := reg(0)
 		rn, _, ok2 := reg(1)
@@ -114,7 +140,7 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		if !ok1 || !ok2 || !operand2(&in, 2) {
 			return bad("expected `%s Rd,Rn,Rm|#imm`", mn)
 		}
-		return in, "", nil
+		return in, "", fits(in, 2)
 	case "CMP":
 		rn, w, ok := reg(0)
 		in := newInst(opCmp)
@@ -122,7 +148,7 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		if !ok || !operand2(&in, 1) {
 			return bad("expected `CMP Rn,Rm|#imm`")
 		}
-		return in, "", nil
+		return in, "", fits(in, 1)
 	case "CBZ", "CBNZ":
 		rn, w, ok := reg(0)
 		if !ok || len(ops) != 2 || !isIdent(ops[1]) {
@@ -301,7 +327,7 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 		if !f.address(th, &in, ops[2]) {
 			return bad("bad address %q", ops[2])
 		}
-		return in, "", nil
+		return in, "", offsetFits(in, 2, true)
 	}
 
 	access, ok := aarch64Accesses[mn]
@@ -348,6 +374,11 @@ func (f aarch64Front) decode(p *parser, th *Thread, text string, off int) (inst,
 	}
 	if access.op == opAMO {
 		in.alu = aluSwap
+	}
+	if access.op == opLoad || access.op == opStore {
+		if err := offsetFits(in, first+1, false); err != nil {
+			return inst{}, "", err
+		}
 	}
 	return in, "", nil
 }
@@ -418,4 +449,101 @@ func (f aarch64Front) address(th *Thread, in *inst, s string) bool {
 		return true
 	}
 	return false
+}
+
+// a64ImmFits returns why v is no immediate of instruction mn ("" if it
+// is one). ADD, SUB and CMP take 12 bits, optionally shifted left by 12
+// (an assembler turns a negative one into the opposite instruction);
+// AND, ORR and EOR take a bitmask immediate; MOV takes a 16-bit chunk
+// (MOVZ), its inverse (MOVN) or a bitmask immediate.
+func a64ImmFits(mn string, v int64, w32 bool) string {
+	width := uint(64)
+	if w32 {
+		width = 32
+		if v < -1<<31 || v > 1<<32-1 {
+			return "a W register holds 32 bits"
+		}
+	}
+	u := uint64(v)
+	if w32 {
+		u &= 1<<32 - 1
+	}
+	switch mn {
+	case "ADD", "SUB", "CMP":
+		a := v
+		if a < 0 {
+			a = -a
+		}
+		if a <= 4095 || a%4096 == 0 && a>>12 <= 4095 {
+			return ""
+		}
+		return "12 bits, optionally shifted by 12"
+	case "AND", "ORR", "EOR":
+		if a64Bitmask(u, width) {
+			return ""
+		}
+		return "not a bitmask immediate"
+	case "MOV":
+		mask := uint64(1)<<width - 1
+		if width == 64 {
+			mask = ^uint64(0)
+		}
+		for sh := uint(0); sh < width; sh += 16 {
+			if u&^(0xffff<<sh) == 0 || (^u&mask)&^(0xffff<<sh) == 0 {
+				return ""
+			}
+		}
+		if a64Bitmask(u, width) {
+			return ""
+		}
+		return "neither a 16-bit chunk, its inverse nor a bitmask immediate"
+	}
+	return ""
+}
+
+// a64Bitmask reports whether u is an A64 logical immediate of the given
+// width: a rotated run of ones (neither none nor all) in an element of
+// 2, 4, ..., width bits, replicated across the register.
+func a64Bitmask(u uint64, width uint) bool {
+	for e := uint(2); e <= width; e *= 2 {
+		mask := uint64(1)<<e - 1
+		if e == 64 {
+			mask = ^uint64(0)
+		}
+		elem := u & mask
+		replicated := true
+		for at := e; at < width; at += e {
+			if u>>at&mask != elem {
+				replicated = false
+				break
+			}
+		}
+		if !replicated || elem == 0 || elem == mask {
+			continue
+		}
+		for r := uint(0); r < e; r++ {
+			rot := (elem>>r | elem<<(e-r)) & mask
+			if rot&(rot+1) == 0 { // 0...01...1
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// a64OffsetFits returns why off is no [Xn,#off] offset for an access of
+// size bytes ("" if it is one): LDR/STR take an unsigned 12-bit multiple
+// of the size, or (as LDUR/STUR, which assemblers substitute) a signed
+// 9-bit byte offset; LDP/STP a signed 7-bit multiple.
+func a64OffsetFits(off, size int64, pair bool) string {
+	if pair {
+		if off%size == 0 && off >= -64*size && off <= 63*size {
+			return ""
+		}
+		return sprintf("a multiple of %d in %d..%d", size, -64*size, 63*size)
+	}
+	if off >= -256 && off <= 255 || off >= 0 && off%size == 0 && off <= 4095*size {
+		return ""
+	}
+	return sprintf("-256..255, or a multiple of %d up to %d", size, 4095*size)
 }

@@ -67,10 +67,32 @@ func (p *parser) initItem(raw string, off int) (initItem, error) {
 // applyInit records initial register and memory values. It runs after the
 // thread table so that thread numbers can be checked.
 func (p *parser) applyInit(items []initItem) error {
+	// first maps each register (thread and canonical name, so 0:W1 and
+	// 0:X1 are one) and location to the offset of its first value. Two
+	// values for one place leave it unclear which the author meant (the
+	// last one would silently win), so they are an error; a bare
+	// declaration (`uint64_t x;`) next to a value is fine.
+	first := map[string]int{}
+	once := func(it initItem, key, shown string) error {
+		if !it.hasValue {
+			return nil
+		}
+		if prev, dup := first[key]; dup {
+			line, col := p.s.pos(prev)
+			return p.s.errorf(it.lhsOff, "%s is initialised twice (first at %d:%d)", shown, line, col)
+		}
+		first[key] = it.lhsOff
+		return nil
+	}
 	for _, it := range items {
 		th, reg, isReg, err := p.splitRegister(it.lhs, it.lhsOff)
 		if err != nil {
 			return err
+		}
+		if isReg {
+			if err := once(it, sprintf("%d:%s", th.ID, reg), it.lhs); err != nil {
+				return err
+			}
 		}
 		var v int64
 		if it.hasValue {
@@ -93,6 +115,9 @@ func (p *parser) applyInit(items []initItem) error {
 		name = strings.Trim(name, "[]")
 		if !isIdent(name) {
 			return p.s.errorf(it.lhsOff, "bad location name %q", it.lhs)
+		}
+		if err := once(it, name, name); err != nil {
+			return err
 		}
 		p.t.location(name)
 		if n := typeBytes(it.typ); n > 0 {

@@ -161,6 +161,10 @@ type parser struct {
 	// cols maps each table column to its thread, and says whether it is
 	// the thread's fault handler (`P0.F`).
 	cols []column
+	// colOffs and colNames are where each header column is and what it
+	// says, for errors about the table's shape.
+	colOffs  []int
+	colNames []string
 	// sharedCode is set when the initial state holds code labels: threads
 	// then get fixed register slots.
 	sharedCode bool
@@ -232,6 +236,11 @@ func (p *parser) table(start int) (int, error) {
 		end = len(s.text)
 	}
 	header := true
+	type rowAt struct {
+		text string
+		off  int
+	}
+	var rows []rowAt
 	for off < end {
 		semi := strings.IndexByte(s.text[off:end], ';')
 		if semi < 0 {
@@ -243,21 +252,35 @@ func (p *parser) table(start int) (int, error) {
 		}
 		row := s.text[off : off+semi]
 		if strings.TrimSpace(row) != "" {
-			var err error
 			if header {
-				err = p.threadHeader(row, off)
+				if err := p.threadHeader(row, off); err != nil {
+					return 0, err
+				}
 				header = false
 			} else {
-				err = p.row(row, off)
-			}
-			if err != nil {
-				return 0, err
+				rows = append(rows, rowAt{row, off})
 			}
 		}
 		off += semi + 1
 	}
 	if header {
 		return 0, s.errorf(end, "expected the thread table `P0 | P1 ;`")
+	}
+	// A header naming more threads than any row has columns is wrong in
+	// the header (a stray `| P2`), so the error points there; a single
+	// short row among full ones is reported at that row.
+	widest := 0
+	for _, r := range rows {
+		widest = max(widest, strings.Count(r.text, "|")+1)
+	}
+	if widest < len(p.cols) {
+		return 0, s.errorf(p.colOffs[widest], "the header names %d threads but no row has more than %d columns: %s has no code",
+			len(p.cols), widest, p.colNames[widest])
+	}
+	for _, r := range rows {
+		if err := p.row(r.text, r.off); err != nil {
+			return 0, err
+		}
 	}
 	return end, nil
 }
@@ -298,6 +321,7 @@ func cells(row string, off int) ([]string, []int) {
 
 func (p *parser) threadHeader(line string, off int) error {
 	cs, offs := cells(line, off)
+	p.colOffs, p.colNames = offs, cs
 	for i, c := range cs {
 		name := strings.TrimPrefix(strings.TrimPrefix(c, "P"), "p")
 		handler := false
@@ -338,6 +362,12 @@ func (p *parser) row(line string, off int) error {
 	cs, offs := cells(line, off)
 	if len(cs) > len(p.cols) {
 		return p.s.errorf(offs[len(p.cols)], "row has %d columns but the table has %d", len(cs), len(p.cols))
+	}
+	if len(cs) < len(p.cols) {
+		// herd pads nothing: a short row would shift the code of every
+		// later thread or leave a thread without code.
+		end := off + len(strings.TrimRight(line, " \t\r\n"))
+		return p.s.errorf(end, "row has %d columns but the header names %d threads", len(cs), len(p.cols))
 	}
 	for i, c := range cs {
 		if err := p.cell(p.cols[i], c, offs[i]); err != nil {

@@ -149,3 +149,65 @@ func TestConditionDepthIsBounded(t *testing.T) {
 		t.Errorf("150 nested `~` (even, so x=0): got %v", r.Verdict)
 	}
 }
+
+func TestParseRejectsMalformedTables(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+	}{
+		{"duplicate register", "RISCV T\n{ 0:x5=x; 0:t0=y; }\n P0 ;\n sw x1,0(x5) ;\nexists (x=1)\n",
+			"t.litmus:2:11: 0:t0 is initialised twice (first at 2:3)"},
+		{"duplicate W/X view", "AArch64 T\n{ 0:X1=x; 0:W1=y; }\n P0 ;\n LDR W0,[X1] ;\nexists (x=1)\n",
+			"t.litmus:2:11: 0:W1 is initialised twice (first at 2:3)"},
+		{"duplicate location", "RISCV T\n{ x=1; int y; x=2; }\n P0 ;\n nop ;\nexists (x=1)\n",
+			"t.litmus:2:15: x is initialised twice (first at 2:3)"},
+		{"header wider than rows", "RISCV T\n{}\n P0 | P1 | P2 ;\n nop | nop ;\n nop | nop ;\nexists (x=1)\n",
+			"t.litmus:3:12: the header names 3 threads but no row has more than 2 columns: P2 has no code"},
+		{"short row", "RISCV T\n{}\n P0 | P1 ;\n nop | nop ;\n nop ;\nexists (x=1)\n",
+			"t.litmus:5:5: row has 1 columns but the header names 2 threads"},
+		{"no rows", "RISCV T\n{}\n P0 ;\nexists (x=1)\n",
+			"t.litmus:3:2: the header names 1 threads but no row has more than 0 columns: P0 has no code"},
+		{"riscv addi", "RISCV T\n{}\n P0 ;\n addi x1,x1,2048 ;\nexists (x=1)\n",
+			"t.litmus:4:13: immediate 2048 out of range for addi (-2048..2047)"},
+		{"riscv slli", "RISCV T\n{}\n P0 ;\n slli x1,x1,64 ;\nexists (x=1)\n",
+			"t.litmus:4:13: immediate 64 out of range for slli (0..63)"},
+		{"riscv offset", "RISCV T\n{}\n P0 ;\n sw x1, -2049(x5) ;\nexists (x=1)\n",
+			"t.litmus:4:9: immediate -2049 out of range for sw (-2048..2047)"},
+		{"a64 add", "AArch64 T\n{}\n P0 ;\n ADD X0,X0,#4097 ;\nexists (x=1)\n",
+			"t.litmus:4:12: immediate 4097 out of range for ADD"},
+		{"a64 orr", "AArch64 T\n{}\n P0 ;\n ORR W0,W0,#5 ;\nexists (x=1)\n",
+			"t.litmus:4:12: immediate 5 out of range for ORR (not a bitmask immediate)"},
+		{"a64 mov", "AArch64 T\n{}\n P0 ;\n MOV X0,#0x12345 ;\nexists (x=1)\n",
+			"t.litmus:4:9: immediate 74565 out of range for MOV"},
+		{"a64 mov w", "AArch64 T\n{}\n P0 ;\n MOV W0,#0x100000000 ;\nexists (x=1)\n",
+			"t.litmus:4:9: immediate 4294967296 out of range for MOV (a W register holds 32 bits)"},
+		{"a64 offset", "AArch64 T\n{0:X1=x;}\n P0 ;\n LDR W0,[X1,#258] ;\nexists (x=1)\n",
+			"t.litmus:4:13: offset 258 out of range for LDR"},
+		{"a64 pair offset", "AArch64 T\n{0:X1=x;}\n P0 ;\n LDP X0,X2,[X1,#512] ;\nexists (x=1)\n",
+			"t.litmus:4:16: offset 512 out of range for LDP"},
+	}
+	for _, c := range cases {
+		_, err := Parse("t.litmus", []byte(c.src))
+		var perr *Error
+		if !errors.As(err, &perr) {
+			t.Errorf("%s: got %v, want *Error", c.name, err)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %q, want prefix %q", c.name, err.Error(), c.want)
+		}
+	}
+}
+
+// The immediates an assembler accepts must still parse.
+func TestParseAcceptsEncodableImmediates(t *testing.T) {
+	for _, src := range []string{
+		"RISCV T\n{}\n P0 ;\n addi x1,x1,-2048 ;\n ori x1,x1,2047 ;\n slli x1,x1,63 ;\n sw x1,2047(x5) ;\nexists (x=0)\n",
+		"AArch64 T\n{0:X1=x;}\n P0 ;\n MOV X0,#-1 ;\n MOV X0,#0xffff0000 ;\n MOV W0,#0x80000000 ;\n MOV X0,#0x5555555555555555 ;\n" +
+			" ADD X0,X0,#4095 ;\n ADD X0,X0,#-1 ;\n SUB X0,X0,#0x1000 ;\n AND W0,W0,#0xff ;\n EOR X0,X0,#1 ;\n CMP W0,#0 ;\n" +
+			" LDR W0,[X1,#-256] ;\n LDR X0,[X1,#32760] ;\n LDRB W0,[X1,#4095] ;\n STP X0,X2,[X1,#504] ;\nexists (x=0)\n",
+	} {
+		if _, err := Parse("ok.litmus", []byte(src)); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}

@@ -43,7 +43,20 @@ func (riscvFront) regName(name string) string {
 
 // operands splits "a,b,c" at top-level commas, keeping (...) and [...] whole.
 func operands(s string) []string {
+	out, _ := operandsAt(s)
+	return out
+}
+
+// operandsAt is operands with the offset of each operand in s, so that
+// an error about one operand can point at it.
+func operandsAt(s string) ([]string, []int) {
 	var out []string
+	var offs []int
+	add := func(from, to int) {
+		raw := s[from:to]
+		out = append(out, strings.TrimSpace(raw))
+		offs = append(offs, from+len(raw)-len(strings.TrimLeft(raw, " \t\r\n")))
+	}
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -53,15 +66,22 @@ func operands(s string) []string {
 			depth--
 		case ',':
 			if depth == 0 {
-				out = append(out, strings.TrimSpace(s[start:i]))
+				add(start, i)
 				start = i + 1
 			}
 		}
 	}
 	if t := strings.TrimSpace(s[start:]); t != "" || len(out) > 0 {
-		out = append(out, t)
+		add(start, len(s))
 	}
-	return out
+	return out, offs
+}
+
+// immRange is the error for an immediate that does not fit its
+// instruction's field: the assembler would refuse it, so herd's
+// verdict for the test would be about some other program.
+func immRange(p *parser, off int, v int64, mn string, lo, hi int64) error {
+	return p.s.errorf(off, "immediate %d out of range for %s (%d..%d)", v, mn, lo, hi)
 }
 
 // splitMnemonic returns the mnemonic and the operand text.
@@ -77,9 +97,20 @@ func splitMnemonic(text string) (string, string) {
 func (f riscvFront) decode(p *parser, th *Thread, text string, off int) (inst, string, error) {
 	mn, rest := splitMnemonic(text)
 	mn = strings.ToLower(mn)
-	ops := operands(rest)
+	ops, opOffs := operandsAt(rest)
+	// opAt is the file offset of operand i (text is trimmed, so rest
+	// is its suffix).
+	opAt := func(i int) int { return off + len(text) - len(rest) + opOffs[i] }
 	bad := func(format string, args ...any) (inst, string, error) {
 		return inst{}, "", p.s.errorf(off, "%s: "+format, append([]any{text}, args...)...)
+	}
+	// I-type immediates and load/store offsets are 12-bit signed; shift
+	// amounts of RV64 are 0..63.
+	checkImm := func(i int, v, lo, hi int64) error {
+		if v < lo || v > hi {
+			return immRange(p, opAt(i), v, mn, lo, hi)
+		}
+		return nil
 	}
 	reg := func(i int) (int, bool) {
 		if i >= len(ops) {
@@ -107,6 +138,13 @@ func (f riscvFront) decode(p *parser, th *Thread, text string, off int) (inst, s
 		}
 		if !ok1 || !ok2 || !ok3 {
 			return bad("expected `%s rd,rs,imm`", base)
+		}
+		lo, hi := int64(-2048), int64(2047)
+		if base == "slli" {
+			lo, hi = 0, 63
+		}
+		if err := checkImm(2, imm, lo, hi); err != nil {
+			return inst{}, "", err
 		}
 		in := newInst(opALU)
 		in.alu = map[string]aluOp{"ori": aluOr, "andi": aluAnd, "addi": aluAdd, "xori": aluXor, "slli": aluSll}[base]
@@ -153,6 +191,9 @@ func (f riscvFront) decode(p *parser, th *Thread, text string, off int) (inst, s
 		offImm, b, ok := riscvMem(f, th, ops[1])
 		if !ok {
 			return bad("bad memory operand %q", ops[1])
+		}
+		if err := checkImm(1, offImm, -2048, 2047); err != nil {
+			return inst{}, "", err
 		}
 		in := newInst(opLoad)
 		in.rd = r
