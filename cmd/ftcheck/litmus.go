@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -135,12 +134,7 @@ func litmusRunAll(files []string, opts litmus.Options, exp map[string]litmus.Exp
 
 func litmusRunOne(file string, opts litmus.Options, exp map[string]litmus.Expectation) litmusOutcome {
 	o := litmusOutcome{File: file}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		o.Error = err.Error()
-		return o
-	}
-	t, err := litmus.Parse(file, src)
+	t, err := litmus.ParseFile(file)
 	if err != nil {
 		o.Error = err.Error()
 		return o

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // An instruction-fetch test through the command line: the verdict file
@@ -42,5 +44,35 @@ func TestLitmusIFetchCommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := cmdLitmus([]string{bad}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "bad.litmus:2:11:") {
 		t.Errorf("malformed CacheType: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// `ftcheck litmus /dev/zero` read /dev/zero as an index file until the
+// scanner gave up, and a FIFO blocked forever; both are now refused at
+// once with exit 2.
+func TestLitmusRefusesDevicesAndFIFOs(t *testing.T) {
+	paths := []string{}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths = append(paths, "/dev/zero")
+	}
+	fifo := filepath.Join(t.TempDir(), "t.litmus")
+	if err := syscall.Mkfifo(fifo, 0o644); err == nil {
+		paths = append(paths, fifo)
+	}
+	if len(paths) == 0 {
+		t.Skip("neither /dev/zero nor mkfifo here")
+	}
+	for _, p := range paths {
+		done := make(chan int, 1)
+		var out, errb bytes.Buffer
+		go func() { done <- cmdLitmus([]string{p}, &out, &errb) }()
+		select {
+		case code := <-done:
+			if code != 2 || !strings.Contains(errb.String(), p+":1:1: is a") {
+				t.Errorf("%s: exit %d, stderr %q", p, code, errb.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: still reading after 10s", p)
+		}
 	}
 }

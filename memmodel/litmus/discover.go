@@ -2,11 +2,14 @@ package litmus
 
 import (
 	"bufio"
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ftcheck/ftcheck/model/input"
 )
 
 // Discover expands paths into litmus files: a .litmus file stands for
@@ -27,6 +30,13 @@ func Discover(paths []string) ([]string, error) {
 		info, err := os.Stat(p)
 		if err != nil {
 			return err
+		}
+		if !info.IsDir() {
+			// Refuse devices and FIFOs here: /dev/zero is no .litmus
+			// file, so it would be read as an index file, forever.
+			if err := input.Regular(p, info); err != nil {
+				return err
+			}
 		}
 		switch {
 		case info.IsDir():
@@ -78,13 +88,12 @@ func Discover(paths []string) ([]string, error) {
 
 // readIndex reads a herd index file: one path per line, # comments.
 func readIndex(path string) ([]string, error) {
-	f, err := os.Open(path)
+	src, err := input.ReadFile(path, input.MaxSource)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(src))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {

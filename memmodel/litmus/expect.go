@@ -2,10 +2,12 @@ package litmus
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ftcheck/ftcheck/model/input"
 )
 
 // Expectation is a reference verdict for one test. A CSV verdict file
@@ -57,17 +59,21 @@ func ExpectationKey(path string) string {
 // files share a base name (AArch64 subfolders), keys of the form
 // "dir/name" are also recorded so callers can disambiguate.
 func LoadExpectations(path string) (map[string]Expectation, error) {
-	f, err := os.Open(path)
+	// A verdict file for a whole suite is a few hundred kilobytes; the
+	// report limit leaves room and still refuses /dev/zero or a FIFO.
+	src, err := input.ReadFile(path, input.MaxReport)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	out := map[string]Expectation{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(src))
 	line := 0
 	for sc.Scan() {
 		line++
-		text := strings.TrimSpace(sc.Text())
+		raw := sc.Text()
+		// col is the 1-based column of s, a part of the line.
+		col := func(s string) int { return strings.Index(raw, s) + 1 }
+		text := strings.TrimSpace(raw)
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
@@ -79,7 +85,7 @@ func LoadExpectations(path string) (map[string]Expectation, error) {
 			case "0":
 				e = Expectation{HasVerdict: true, Verdict: No}
 			default:
-				return nil, fmt.Errorf("%s:%d: verdict must be 0 or 1, got %q", path, line, v)
+				return nil, fmt.Errorf("%s:%d:%d: verdict must be 0 or 1, got %q", path, line, col(text)+len(name)+1+len(v)-len(strings.TrimLeft(v, " \t")), v)
 			}
 			name = strings.TrimSpace(name)
 			out[ExpectationKey(name)] = e
@@ -88,7 +94,7 @@ func LoadExpectations(path string) (map[string]Expectation, error) {
 		}
 		fields := strings.Fields(text)
 		if len(fields) != 2 {
-			return nil, fmt.Errorf("%s:%d: expected `name,0|1` or `name Kind`", path, line)
+			return nil, fmt.Errorf("%s:%d:%d: expected `name,0|1` or `name Kind`", path, line, col(text))
 		}
 		var k Kind
 		switch strings.ToLower(fields[1]) {
@@ -99,7 +105,7 @@ func LoadExpectations(path string) (map[string]Expectation, error) {
 		case "require", "required":
 			k = Required
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown kind %q", path, line, fields[1])
+			return nil, fmt.Errorf("%s:%d:%d: unknown kind %q", path, line, strings.LastIndex(raw, fields[1])+1, fields[1])
 		}
 		out[ExpectationKey(fields[0])] = Expectation{HasKind: true, Kind: k}
 	}

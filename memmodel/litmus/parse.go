@@ -3,6 +3,8 @@ package litmus
 import (
 	"sort"
 	"strings"
+
+	"github.com/ftcheck/ftcheck/model/input"
 )
 
 // source is a litmus file with comments blanked out, so that offsets
@@ -82,6 +84,17 @@ func blankComments(s string) (string, int) {
 		opened = -1
 	}
 	return string(b), opened
+}
+
+// ParseFile reads and parses the litmus test at path. The file must be a
+// regular file of at most input.MaxSource bytes: a device, a FIFO or an
+// oversize file is refused before it is read (input.ReadFile).
+func ParseFile(path string) (*Test, error) {
+	src, err := input.ReadFile(path, input.MaxSource)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
 }
 
 // Parse reads a herd litmus test. Syntax errors are *Error values; tests

@@ -2,8 +2,12 @@ package litmus
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftcheck/ftcheck/model/input"
 )
 
 func TestParseErrorsArePositioned(t *testing.T) {
@@ -209,5 +213,31 @@ func TestParseAcceptsEncodableImmediates(t *testing.T) {
 		if _, err := Parse("ok.litmus", []byte(src)); err != nil {
 			t.Errorf("%v", err)
 		}
+	}
+}
+
+// /dev/zero never ends and a FIFO blocks its reader: both must be refused
+// before a byte is read, by ParseFile, by Discover (which would read
+// either as an index file) and by LoadExpectations.
+func TestFilesAreReadThroughTheSizeLimit(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	want := "/dev/zero:1:1: is a device, not a regular file"
+	if _, err := ParseFile("/dev/zero"); err == nil || err.Error() != want {
+		t.Errorf("ParseFile: %v, want %q", err, want)
+	}
+	if _, err := Discover([]string{"/dev/zero"}); err == nil || err.Error() != want {
+		t.Errorf("Discover: %v, want %q", err, want)
+	}
+	if _, err := LoadExpectations("/dev/zero"); err == nil || err.Error() != want {
+		t.Errorf("LoadExpectations: %v, want %q", err, want)
+	}
+	big := filepath.Join(t.TempDir(), "big.litmus")
+	if err := os.WriteFile(big, make([]byte, input.MaxSource+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseFile(big); err == nil || !strings.Contains(err.Error(), "file is larger than") {
+		t.Errorf("oversize file: %v", err)
 	}
 }
