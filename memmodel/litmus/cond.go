@@ -49,6 +49,56 @@ type atom struct {
 	size   int   // bytes compared at addr
 	value  int64
 	fault  faultKind
+	// shown is the atom as herd prints it (`0:X0=1`, `[x]=1`).
+	shown string
+}
+
+// observed is a place whose final value herd lists in a test's states:
+// one named in the condition or in `locations [...]`.
+type observed struct {
+	name   string // as herd prints it: 0:X0, [x]
+	thread int    // -1 for memory
+	reg    int
+	addr   int64 // 0 for a location only `locations` names: it stays 0
+	size   int
+	// sortKey orders herd's state lines: registers by thread and
+	// register, then locations by name.
+	sortKey string
+}
+
+// observe records a place for the states list, once.
+func (t *Test) observe(o observed) {
+	for _, have := range t.observed {
+		if have.name == o.name {
+			return
+		}
+	}
+	if o.thread >= 0 {
+		o.sortKey = sprintf("0 %06d %s", o.thread, naturalKey(o.name))
+	} else {
+		o.sortKey = "1 " + naturalKey(o.name)
+	}
+	t.observed = append(t.observed, o)
+}
+
+// naturalKey pads the digit runs of s so that x9 sorts before x10.
+func naturalKey(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		b.WriteString(strings.Repeat("0", max(0, 12-(j-i))))
+		b.WriteString(s[i:j])
+		i = j
+	}
+	return b.String()
 }
 
 // finalState is what a condition is evaluated against.
@@ -118,6 +168,9 @@ type condLexer struct {
 	// that a hostile condition (a million `~` or `(`) is an error rather
 	// than a stack overflow, which Go cannot recover from.
 	depth int
+	// filter is set while the filter is parsed: herd lists the places
+	// of the condition, not of the filter, in a test's states.
+	filter bool
 }
 
 // maxCondDepth bounds the nesting of a condition. Real tests nest a
@@ -242,7 +295,7 @@ func (p *parser) condition(start int) error {
 			if lx.peek() == "" {
 				return lx.errorf("unclosed `locations [`")
 			}
-			lx.next()
+			p.observeListed(lx.next(), lx.offs[lx.i-1])
 		}
 		lx.next()
 		if lx.peek() == ";" {
@@ -251,7 +304,9 @@ func (p *parser) condition(start int) error {
 	}
 	if strings.EqualFold(lx.peek(), "filter") {
 		lx.next()
+		lx.filter = true
 		f, err := p.prop(lx)
+		lx.filter = false
 		if err != nil {
 			return err
 		}
@@ -290,6 +345,30 @@ func (p *parser) condition(start int) error {
 		return nil // herd ignores per-model kinds after `with`
 	}
 	return lx.errorf("unexpected %s after the condition", lx.describe())
+}
+
+// observeListed adds an entry of `locations [...]` to the states list.
+// herd accepts more forms than registers and plain locations there;
+// anything else only goes unlisted, as it decides nothing.
+func (p *parser) observeListed(tok string, off int) {
+	switch {
+	case tok == ";" || tok == "[" || tok == "]":
+	case strings.Contains(tok, ":"):
+		if th, reg, ok, err := p.splitRegister(tok, off); ok && err == nil {
+			p.t.observe(observed{name: herdRegister(tok), thread: th.ID, reg: th.reg(reg), size: 8})
+		}
+	case isIdent(tok):
+		// Only a location the test uses gets an address: declaring one
+		// here would add an initial write to every execution.
+		a := p.t.Locations[tok]
+		p.t.observe(observed{name: "[" + tok + "]", thread: -1, addr: a, size: p.t.elemSize(tok)})
+	}
+}
+
+// herdRegister is a `Pn:reg` or `n:reg` as herd prints it: `n:reg`.
+func herdRegister(tok string) string {
+	th, reg, _ := strings.Cut(tok, ":")
+	return strings.TrimPrefix(strings.TrimPrefix(th, "P"), "p") + ":" + reg
 }
 
 func (p *parser) prop(lx *condLexer) (Prop, error) {
@@ -380,6 +459,7 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 	a.thread, a.size = -1, 8
 	locOff := lx.off()
 	tok := lx.next()
+	shown := "[" + tok + "]"
 	switch {
 	case strings.EqualFold(tok, "fault") && lx.peek() == "(":
 		return p.faultAtom(lx, locOff)
@@ -389,6 +469,7 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 			return Prop{}, p.s.errorf(locOff, "expected a location name inside `[...]`")
 		}
 		a.addr = p.t.location(name)
+		shown = "[" + name + "]"
 		if err := lx.expect("]"); err != nil {
 			return Prop{}, err
 		}
@@ -398,6 +479,7 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 			return Prop{}, err
 		}
 		a.thread, a.reg = th.ID, th.reg(reg)
+		shown = herdRegister(tok)
 	case isIdent(tok):
 		a.addr = p.t.location(tok)
 		if lx.peek() == "[" {
@@ -414,6 +496,7 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 			}
 			a.size = p.t.elemSize(tok)
 			a.addr += k * int64(a.size)
+			shown = sprintf("%s[%d]", tok, k)
 		}
 	default:
 		if tok == "" {
@@ -431,11 +514,19 @@ func (p *parser) atom(lx *condLexer) (Prop, error) {
 	}
 	lx.next()
 	valOff := lx.off()
-	v, err := p.value(lx.next(), valOff)
+	valTok := lx.next()
+	v, err := p.value(valTok, valOff)
 	if err != nil {
 		return Prop{}, err
 	}
 	a.value = v
+	if !lx.filter {
+		p.t.observe(observed{name: shown, thread: a.thread, reg: a.reg, addr: a.addr, size: a.size})
+	}
+	if n, ok := parseInt(valTok); ok {
+		valTok = sprintf("%d", n) // herd prints constants in decimal
+	}
+	a.shown = shown + "=" + strings.TrimPrefix(valTok, "&")
 	pr := Prop{op: propAtom, atom: a}
 	if neg {
 		pr = Prop{op: propNot, kids: []Prop{pr}}

@@ -19,6 +19,8 @@ type enumeration struct {
 	// visit, when set, sees the final state of every consistent execution
 	// (tests use it to compare the outcome sets of models).
 	visit func(*finalState)
+	// states, when set, collects herd's state lines (Options.States).
+	states map[string][]string
 	// pieces lists the pieces accessed at each declared location.
 	pieces map[int64][]piece
 	// bases are the locations with initial writes (Test.memoryBases).
@@ -507,6 +509,10 @@ func (e *enumeration) check(g *graph) {
 	e.res.Consistent++
 	if e.visit != nil {
 		e.visit(st)
+	}
+	if e.states != nil {
+		line, vals := e.t.stateLine(st)
+		e.states[line] = vals
 	}
 	if e.t.Cond.Prop.eval(st) {
 		e.res.Positive++

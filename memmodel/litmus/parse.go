@@ -158,6 +158,7 @@ func Parse(filename string, src []byte) (*Test, error) {
 	if err := p.condition(condStart); err != nil {
 		return nil, err
 	}
+	t.sortObserved()
 	if err := p.resolveLabels(); err != nil {
 		return nil, err
 	}

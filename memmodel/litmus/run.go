@@ -1,6 +1,8 @@
 package litmus
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -14,6 +16,9 @@ type Options struct {
 	Model string
 	// Timeout bounds one test; zero means no bound.
 	Timeout time.Duration
+	// States collects the distinct final states of the places herd
+	// observes (Result.States), for herd's output format.
+	States bool
 }
 
 // Verdict is herd's Ok/No: whether the final condition, as written, is
@@ -60,6 +65,46 @@ type Result struct {
 	// models; Verdict and Kind are then meaningless.
 	Unsupported string
 	TimedOut    bool
+	// States are the distinct final states as herd prints them
+	// (`0:X0=1; [x]=2;`), in herd's order, when Options.States is set.
+	States []string
+}
+
+// catAliases maps herd7's cat files to the models that transcribe them
+// (docs/litmus.md), so that a herd user's model name works unchanged.
+var catAliases = map[string]string{
+	"sc.cat":      "sc",
+	"x86tso.cat":  "tso",
+	"riscv.cat":   "rvwmo",
+	"aarch64.cat": "armv8",
+}
+
+// ModelNames lists the model names ResolveModel accepts: ftcheck's own,
+// then herd's cat file names.
+func ModelNames() (models, catFiles []string) {
+	models = ax.Names()
+	for c := range catAliases {
+		catFiles = append(catFiles, c)
+	}
+	sort.Strings(catFiles)
+	return models, catFiles
+}
+
+// ResolveModel turns a model name or herd cat file name into the model's
+// name. "" stays "" (each test's own model).
+func ResolveModel(name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	if m, ok := catAliases[strings.ToLower(name)]; ok {
+		return m, nil
+	}
+	if _, ok := ax.ByName(name); ok {
+		return name, nil
+	}
+	models, cats := ModelNames()
+	return "", fmt.Errorf("unknown model %q: want %s, or herd's %s", name,
+		strings.Join(models, ", "), strings.Join(cats, ", "))
 }
 
 // DefaultModel returns the model Run uses for an architecture.
@@ -75,6 +120,9 @@ func DefaultModel(arch string) string {
 func Run(t *Test, opts Options) (res Result) {
 	start := time.Now()
 	res = Result{Test: t.Name, Model: opts.Model}
+	if m, err := ResolveModel(opts.Model); err == nil {
+		res.Model = m
+	}
 	if res.Model == "" {
 		res.Model = DefaultModel(t.Arch)
 		if t.IFetch {
@@ -115,10 +163,14 @@ func Run(t *Test, opts Options) (res Result) {
 		return res.TimedOut
 	}
 	e := &enumeration{t: t, model: model, stop: stop, res: &res}
+	if opts.States {
+		e.states = map[string][]string{}
+	}
 	if why := e.run(); why != "" {
 		res.Unsupported = why
 		return res
 	}
+	res.States = sortStates(e.states)
 	res.Reachable = res.Positive > 0
 	switch {
 	case res.Positive == 0:

@@ -35,6 +35,9 @@ type Test struct {
 	// Filter, when set, discards executions whose final state fails it
 	// before the condition is considered (herd's `filter`).
 	Filter *Prop
+	// observed are the places herd lists in a test's final states: those
+	// of the condition's atoms and of `locations [...]`.
+	observed []observed
 
 	// Unsupported is non-empty when the test uses an instruction or
 	// construct this checker does not model; such tests get no verdict.
