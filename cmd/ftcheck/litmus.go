@@ -15,16 +15,28 @@ import (
 	"github.com/ftcheck/ftcheck/memmodel/litmus"
 )
 
-const litmusUsage = `usage: ftcheck litmus [--model M] [--expect FILE] [--timeout D] [--json] PATHS...
+const litmusUsage = `usage: ftcheck litmus [--model M] [--expect FILE] [--timeout D] [--format text|json|herd] PATHS...
 
 Checks herd litmus tests (RISCV, AArch64, X86) under a memory model.
 PATHS are .litmus files, folders (searched recursively) or herd index
-files such as @all. --model is sc, tso, rvwmo, armv8 or armv8-ifetch
-(default: the architecture's own model; AArch64 tests that modify or
+files such as @all. --model is sc, tso, rvwmo, armv8 or armv8-ifetch, or
+herd's cat file name for one (sc.cat, x86tso.cat, riscv.cat, aarch64.cat);
+the default is the architecture's own model (AArch64 tests that modify or
 fetch code, use cache maintenance, a fault handler or CacheType= get
 armv8-ifetch, with the test's CTR_EL0.IDC/DIC). --expect compares with a
 verdict file (CSV "path,0|1" or kinds "name Allowed|Forbidden|Required").
-Exit status: 0 all good, 1 a disagreement with --expect, 2 input errors.
+--format herd prints herd7's own log for each test (for mcompare7/msum7);
+--json is --format json.
+
+Exit status:
+  0  every test was decided (and, with --expect, agrees; at least one
+     was compared)
+  1  a test disagrees with --expect
+  2  bad input: a malformed file (file:line:col: ...), a test using an
+     instruction or feature the checker does not model, a bad flag
+  3  incomplete: no test found, a test timed out, or --expect matched
+     no test
+A worse status wins in the order 2, 1, 3.
 `
 
 // main.go dispatches unknown subcommands through extraCommands.
@@ -47,67 +59,110 @@ type litmusOutcome struct {
 	Agrees      *bool   `json:"agrees,omitempty"`
 
 	arch string
+	// herd is the test's log in herd7's format (--format herd).
+	herd string
 }
 
 func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("litmus", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, litmusUsage) }
-	model := fs.String("model", "", "memory model: sc, tso, rvwmo, armv8 or armv8-ifetch (default: per test)")
+	model := fs.String("model", "", "memory model: sc, tso, rvwmo, armv8, armv8-ifetch or a herd cat file name (default: per test)")
 	expect := fs.String("expect", "", "verdict file to compare against")
 	timeout := fs.Duration("timeout", 30*time.Second, "time bound per test")
-	asJSON := fs.Bool("json", false, "print one JSON object per test and a summary object")
+	asJSON := fs.Bool("json", false, "same as --format json")
+	format := fs.String("format", "text", "output: text, json (one object per test and a summary) or herd (herd7's log)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return exitSafe
 		}
-		return 2
+		return exitUsage
+	}
+	if *asJSON {
+		*format = "json"
+	}
+	switch *format {
+	case "text", "json", "herd":
+	default:
+		fmt.Fprintf(stderr, "ftcheck litmus: unknown --format %q: want text, json or herd\n", *format)
+		return exitUsage
+	}
+	resolved, err := litmus.ResolveModel(*model)
+	if err != nil {
+		fmt.Fprintf(stderr, "ftcheck litmus: %v\n", err)
+		return exitUsage
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return 2
+		return exitUsage
 	}
 	var expectations map[string]litmus.Expectation
 	if *expect != "" {
-		var err error
 		if expectations, err = litmus.LoadExpectations(*expect); err != nil {
 			fmt.Fprintln(stderr, err)
-			return 2
+			return exitUsage
 		}
 	}
 	files, err := litmus.Discover(fs.Args())
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 2
+		return exitUsage
+	}
+	if len(files) == 0 {
+		// The summary follows (and the exit status is 3): an empty
+		// folder or index checks nothing.
+		fmt.Fprintf(stderr, "ftcheck litmus: no .litmus files in %s\n", strings.Join(fs.Args(), " "))
 	}
 	start := time.Now()
-	outcomes := litmusRunAll(files, litmus.Options{Model: *model, Timeout: *timeout}, expectations)
+	opts := litmus.Options{Model: resolved, Timeout: *timeout, States: *format == "herd"}
+	outcomes := litmusRunAll(files, opts, expectations)
 	wall := time.Since(start)
 
 	enc := json.NewEncoder(stdout)
 	for _, o := range outcomes {
-		if o.Error != "" {
-			fmt.Fprintln(stderr, o.Error)
+		if msg := litmusProblem(o); msg != "" {
+			fmt.Fprintln(stderr, msg)
 		}
-		if *asJSON {
+		switch *format {
+		case "json":
 			_ = enc.Encode(o)
-			continue
+		case "herd":
+			fmt.Fprint(stdout, o.herd)
+		default:
+			litmusPrintOutcome(stdout, o)
 		}
-		litmusPrintOutcome(stdout, o)
 	}
-	sum := litmusSummarise(outcomes, wall)
-	if *asJSON {
+	sum := litmusSummarise(outcomes, wall, expectations != nil)
+	switch *format {
+	case "json":
 		_ = enc.Encode(sum)
-	} else {
+	case "herd":
+		// herd's tools read stdout as a log; the summary would be a
+		// test they cannot parse.
+		litmusPrintSummary(stderr, sum, expectations != nil)
+	default:
 		litmusPrintSummary(stdout, sum, expectations != nil)
 	}
+	return sum.Exit
+}
+
+// litmusProblem is the stderr line for a test that was not decided:
+// file:line:col: what is wrong, or "" for a decided test.
+func litmusProblem(o litmusOutcome) string {
 	switch {
-	case sum.Errors > 0:
-		return 2
-	case sum.Disagree > 0:
-		return 1
+	case o.Error != "":
+		return o.Error
+	case o.Unsupported != "":
+		// Unsupported reasons are "line:col: what" when the reader
+		// found them, plain when a bound of the checker did.
+		if pos, what, ok := strings.Cut(o.Unsupported, ": "); ok && strings.Count(pos, ":") == 1 && strings.Trim(pos, "0123456789:") == "" {
+			return fmt.Sprintf("%s:%s: not supported: %s", o.File, pos, what)
+		}
+		return fmt.Sprintf("%s:1:1: not supported: %s", o.File, o.Unsupported)
+	case o.TimedOut:
+		return fmt.Sprintf("%s: not decided: timed out after %d executions (%.2fs)", o.File, o.Executions, o.Seconds)
 	}
-	return 0
+	return ""
 }
 
 // litmusRunAll checks files on GOMAXPROCS workers, keeping input order.
@@ -145,6 +200,9 @@ func litmusRunOne(file string, opts litmus.Options, exp map[string]litmus.Expect
 	o.Unsupported, o.TimedOut = r.Unsupported, r.TimedOut
 	if r.Unsupported == "" && !r.TimedOut {
 		o.Verdict, o.Kind = r.Verdict.String(), r.Kind.String()
+		if opts.States {
+			o.herd = litmus.HerdLog(t, r)
+		}
 	}
 	if exp != nil {
 		if e, ok := litmus.LookupExpectation(exp, file); ok {
@@ -165,30 +223,36 @@ func litmusPrintOutcome(w io.Writer, o litmusOutcome) {
 	case o.Unsupported != "":
 		fmt.Fprintf(w, "%-40s unsupported: %s\n", o.Name, o.Unsupported)
 	case o.TimedOut:
-		fmt.Fprintf(w, "%-40s timeout after %d executions (%.2fs)\n", o.Name, o.Executions, o.Seconds)
+		fmt.Fprintf(w, "%-40s %-12s timeout after %d executions (%.2fs)\n", o.Name, o.Model, o.Executions, o.Seconds)
 	default:
 		mark := ""
 		if o.Agrees != nil && !*o.Agrees {
 			mark = "  DISAGREES (expected " + o.Expected + ")"
 		}
-		fmt.Fprintf(w, "%-40s %-3s %-9s %7d executions %7.3fs%s\n", o.Name, o.Verdict, o.Kind, o.Executions, o.Seconds, mark)
+		fmt.Fprintf(w, "%-40s %-3s %-9s %-12s %7d executions %7.3fs%s\n", o.Name, o.Verdict, o.Kind, o.Model, o.Executions, o.Seconds, mark)
 	}
 }
 
 // litmusSummary aggregates a run, per architecture for the agreement table.
 type litmusSummary struct {
-	Tests       int                   `json:"tests"`
-	Ok          int                   `json:"ok"`
-	No          int                   `json:"no"`
-	Unsupported int                   `json:"unsupported"`
-	TimedOut    int                   `json:"timed_out"`
-	Errors      int                   `json:"errors"`
+	Tests       int `json:"tests"`
+	Ok          int `json:"ok"`
+	No          int `json:"no"`
+	Unsupported int `json:"unsupported"`
+	TimedOut    int `json:"timed_out"`
+	Errors      int `json:"errors"`
+	// Decided tests got a verdict; Compared ones also had one in the
+	// verdict file (Agree + Disagree).
+	Decided     int                   `json:"decided"`
+	Compared    int                   `json:"compared"`
 	Agree       int                   `json:"agree"`
 	Disagree    int                   `json:"disagree"`
 	NoExpected  int                   `json:"no_expectation"`
 	WallSeconds float64               `json:"wall_seconds"`
+	Models      map[string]int        `json:"models"`
 	PerArch     map[string]*litmusRow `json:"per_arch"`
 	Disagreeing []string              `json:"disagreeing,omitempty"`
+	Exit        int                   `json:"exit"`
 }
 
 type litmusRow struct {
@@ -199,8 +263,8 @@ type litmusRow struct {
 	TimedOut    int `json:"timed_out"`
 }
 
-func litmusSummarise(outs []litmusOutcome, wall time.Duration) litmusSummary {
-	s := litmusSummary{Tests: len(outs), WallSeconds: wall.Seconds(), PerArch: map[string]*litmusRow{}}
+func litmusSummarise(outs []litmusOutcome, wall time.Duration, withExpect bool) litmusSummary {
+	s := litmusSummary{Tests: len(outs), WallSeconds: wall.Seconds(), Models: map[string]int{}, PerArch: map[string]*litmusRow{}}
 	for _, o := range outs {
 		arch := o.arch
 		if arch == "" {
@@ -212,6 +276,9 @@ func litmusSummarise(outs []litmusOutcome, wall time.Duration) litmusSummary {
 			s.PerArch[arch] = row
 		}
 		row.Tests++
+		if o.Model != "" {
+			s.Models[o.Model]++
+		}
 		switch {
 		case o.Error != "":
 			s.Errors++
@@ -228,7 +295,7 @@ func litmusSummarise(outs []litmusOutcome, wall time.Duration) litmusSummary {
 		}
 		switch {
 		case o.Agrees == nil:
-			if o.Error == "" && o.Unsupported == "" && !o.TimedOut {
+			if o.Verdict != "" {
 				s.NoExpected++
 			}
 		case *o.Agrees:
@@ -241,14 +308,68 @@ func litmusSummarise(outs []litmusOutcome, wall time.Duration) litmusSummary {
 			s.Disagreeing = append(s.Disagreeing, o.Name)
 		}
 	}
+	s.Decided = s.Ok + s.No
+	s.Compared = s.Agree + s.Disagree
 	sort.Strings(s.Disagreeing)
+	s.Exit = litmusExit(s, withExpect)
 	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// litmusExit is the run's exit status. Bad input wins, because the
+// verdicts of the other tests say nothing about the refused ones; then a
+// disagreement, a definite finding; then a run that decided too little
+// to be trusted: nothing to check, a timeout, or a verdict file that
+// matched no test (most likely the wrong file).
+func litmusExit(s litmusSummary, withExpect bool) int {
+	switch {
+	case s.Errors > 0 || s.Unsupported > 0:
+		return exitUsage
+	case s.Disagree > 0:
+		return exitViolation
+	case s.TimedOut > 0 || s.Decided == 0 || withExpect && s.Compared == 0:
+		return exitIncomplete
+	}
+	return exitSafe
+}
+
+// notDecided says which tests got no verdict and why, or "".
+func (s litmusSummary) notDecided() string {
+	n := s.Tests - s.Decided
+	if n == 0 {
+		return ""
+	}
+	var why []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{s.TimedOut, "timed out"}, {s.Unsupported, "unsupported instruction or feature"}, {s.Errors, "input errors"}} {
+		if c.n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return fmt.Sprintf(" (%d not decided: %s)", n, strings.Join(why, ", "))
 }
 
 func litmusPrintSummary(w io.Writer, s litmusSummary, withExpect bool) {
 	fmt.Fprintf(w, "%d tests: %d Ok, %d No, %d unsupported, %d timed out, %d errors in %.1fs\n",
 		s.Tests, s.Ok, s.No, s.Unsupported, s.TimedOut, s.Errors, s.WallSeconds)
+	var models []string
+	for m, n := range s.Models {
+		models = append(models, fmt.Sprintf("%s (%d %s)", m, n, plural(n, "test", "tests")))
+	}
+	sort.Strings(models)
+	if len(models) > 0 {
+		fmt.Fprintf(w, "model: %s\n", strings.Join(models, ", "))
+	}
 	if !withExpect {
+		fmt.Fprintf(w, "decided %d/%d tests%s\n", s.Decided, s.Tests, s.notDecided())
 		return
 	}
 	if len(s.Disagreeing) > 0 {
@@ -262,11 +383,12 @@ func litmusPrintSummary(w io.Writer, s litmusSummary, withExpect bool) {
 	sort.Strings(archs)
 	for _, a := range archs {
 		r := s.PerArch[a]
-		pct := 100.0
+		// No percentage of nothing: 0 compared is not 100% agreement.
+		pct := "-"
 		if r.Compared > 0 {
-			pct = 100 * float64(r.Agree) / float64(r.Compared)
+			pct = fmt.Sprintf("%.2f%%", 100*float64(r.Agree)/float64(r.Compared))
 		}
-		fmt.Fprintf(w, "%-8s %7d %9d %7d %8.2f%% %12d %9d\n", a, r.Tests, r.Compared, r.Agree, pct, r.Unsupported, r.TimedOut)
+		fmt.Fprintf(w, "%-8s %7d %9d %7d %9s %12d %9d\n", a, r.Tests, r.Compared, r.Agree, pct, r.Unsupported, r.TimedOut)
 	}
-	fmt.Fprintf(w, "agreement: %d/%d, %d without a verdict\n", s.Agree, s.Agree+s.Disagree, s.NoExpected)
+	fmt.Fprintf(w, "agree %d/%d compared, %d decided without a verdict%s\n", s.Agree, s.Compared, s.NoExpected, s.notDecided())
 }
