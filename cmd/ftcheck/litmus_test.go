@@ -183,9 +183,10 @@ func TestLitmusExitStatus(t *testing.T) {
 	}
 }
 
-// A condition nested a million levels deep (just under the 1 MiB file
-// limit) crashed the process with a stack overflow; it is now an input
-// error at its position. The file is generated, not committed.
+// Three million nested `~` overflowed the stack (a fatal error); the
+// 1 MiB file limit now keeps such a file out, and a million levels, just
+// under the limit, which took seconds and most of the stack, are an input
+// error at their position. The file is generated, not committed.
 func TestLitmusDeepConditionIsAnError(t *testing.T) {
 	deep := "RISCV D\n{}\n P0 ;\n nop ;\nexists (" + strings.Repeat("~", 1_000_000) + "x=1)\n"
 	code, _, errb, _ := litmusRun(t, map[string]string{"D.litmus": deep}, "$DIR")
