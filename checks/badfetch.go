@@ -29,6 +29,9 @@ const BadFetchDoc = "executing bytes that are no instruction of any version: an 
 
 func (BadFetch) Name() string { return "bad-fetch" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (BadFetch) Subject() model.Subject { return model.SubjectText }
+
 func (c BadFetch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec
 	if x != nil && x.BadFetch == "" && c.Insns != nil && x.Bytes != nil {

@@ -22,6 +22,9 @@ const DeadlockDoc = "a reachable state where nothing can move but some CPU or th
 
 func (Deadlock) Name() string { return "deadlock" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (Deadlock) Subject() model.Subject { return model.SubjectExecution }
+
 func (c Deadlock) Inspect(t *model.Transition) *model.Violation {
 	s := t.Sys
 	if s == nil || !s.Stuck(t.After) {

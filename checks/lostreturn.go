@@ -23,6 +23,9 @@ const LostReturnDoc = "a return whose target is not the return address the match
 
 func (LostReturn) Name() string { return "lost-return" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (LostReturn) Subject() model.Subject { return model.SubjectExecution }
+
 func (c LostReturn) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec
 	if x == nil || !x.Return || x.Fault != "" || t.Before == nil {

@@ -78,6 +78,9 @@ type PairMismatch struct {
 
 func (*PairMismatch) Name() string { return "pair-mismatch" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (*PairMismatch) Subject() model.Subject { return model.SubjectData }
+
 func (c *PairMismatch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec
 	if t.Label.Action != model.ActExec || x == nil || x.Fault != "" || !x.Jump {

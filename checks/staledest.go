@@ -58,6 +58,9 @@ func NewStaleDest(c StaleDest) *StaleDest {
 
 func (*StaleDest) Name() string { return "stale-dest" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (*StaleDest) Subject() model.Subject { return model.SubjectData }
+
 // NewRecord: no operation yet, no call open.
 func (c *StaleDest) NewRecord(m *model.Machine) model.Record {
 	r := &History{Initial: c.Initial, Atomic: c.Atomic, open: make([]int, len(m.Harts)), least: make([]int, len(m.Harts))}

@@ -25,6 +25,9 @@ const StaleFetchDoc = "a hart fetches an older version of patched text after the
 
 func (StaleFetch) Name() string { return "stale-fetch" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (StaleFetch) Subject() model.Subject { return model.SubjectText }
+
 func (c StaleFetch) Inspect(t *model.Transition) *model.Violation {
 	if t.Label.Action != model.ActExec || !t.FetchedStale() || !t.Sys.PatcherDone(t.Before) {
 		return nil

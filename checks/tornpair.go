@@ -27,6 +27,9 @@ type TornPair struct{ Intent Intent }
 
 func (TornPair) Name() string { return "torn-pair" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (TornPair) Subject() model.Subject { return model.SubjectPatch }
+
 // Doc is the one-line description shown by `ftcheck list`.
 const TornPairDoc = "a jump to an address no version of the code intends (auipc from one version, jalr from another; a resume mid-sequence), or a fault"
 

@@ -36,6 +36,9 @@ const UseAfterClearDoc = "a handler uses a descriptor after the patcher cleared 
 
 func (UseAfterClear) Name() string { return "use-after-clear" }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (UseAfterClear) Subject() model.Subject { return model.SubjectPatch }
+
 func (c UseAfterClear) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec
 	if x == nil || !x.DataAccess || x.DataAddr >= NullPage {

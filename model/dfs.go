@@ -207,6 +207,7 @@ func (w *searcher) depthFirstWorker(ctx context.Context, d *dfsShared, lead bool
 		var viol *Violation
 		var violAt Label
 		for _, t := range ts {
+			w.cov.observe(t)
 			if v := w.s.Inspect(t); v != nil {
 				viol, violAt = v, t.Label
 				break

@@ -33,18 +33,27 @@ const (
 	Safe       Outcome = iota // every reachable state within the bounds was explored; no violation
 	Violated                  // a check failed; Result.Trace is a minimal counterexample
 	Incomplete                // a bound, the timeout or cancellation stopped the search first
+	// Vacuous: the search was complete and found no violation, but no CPU
+	// executed or read anything the patcher wrote (Coverage.Vacuous says
+	// what): nothing about the patch was proven.
+	Vacuous
+	// ShardClean: one shard of a split search (Options.Shard) found no
+	// violation in its slice; only Merge of all N shards can say safe.
+	ShardClean
 )
 
-func (o Outcome) String() string { return [...]string{"safe", "violation", "incomplete"}[o] }
+var outcomeNames = [...]string{"safe", "violation", "incomplete", "vacuous", "shard-clean"}
+
+func (o Outcome) String() string { return outcomeNames[o] }
 
 // MarshalText writes the outcome's name.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
 // UnmarshalText reads an outcome's name.
 func (o *Outcome) UnmarshalText(b []byte) error {
-	for _, c := range []Outcome{Safe, Violated, Incomplete} {
-		if c.String() == string(b) {
-			*o = c
+	for c, name := range outcomeNames {
+		if name == string(b) {
+			*o = Outcome(c)
 			return nil
 		}
 	}
@@ -71,6 +80,10 @@ type Result struct {
 	// length of the reduced (or depth-first) search's trace, that found
 	// the minimal counterexample.
 	Minimize *Stats `json:"minimize,omitempty"`
+	// Coverage is what the search observed of the patch: the checks that
+	// ran and what they judged, the patched text and data the CPUs
+	// touched, the code never executed (coverage.go).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Options steer Explore.

@@ -26,6 +26,9 @@ type footprint struct {
 	multi     bool // some fetch or load had several outcomes
 	stale     bool // some fetch returned a version older than the newest
 	visible   bool // a monitor recorded the step (monitor.go)
+	// patched are the fetches of units the patcher had written
+	// (Versions > 1), for coverage (coverage.go).
+	patched []Fetched
 }
 
 // ample returns the steps of the first actor (harts in order, then the

@@ -46,6 +46,8 @@ type searcher struct {
 	// exhausted: the search ran to its end, no violation and no bound
 	// (with hash compaction its result still says Incomplete).
 	exhausted bool
+	// cov records what the search observed of the patch (coverage.go).
+	cov *coverage
 }
 
 type item struct {
@@ -74,7 +76,7 @@ type succ struct {
 func search(ctx context.Context, s *System, opt Options, reduce bool) Result {
 	start := time.Now()
 	newSearcher := func(afterwards bool) *searcher {
-		return &searcher{s: s, opt: opt, reduce: reduce, start: start, visited: newVisited(opt.Store, opt.BitstateBytes), afterwards: afterwards}
+		return &searcher{s: s, opt: opt, reduce: reduce, start: start, visited: newVisited(opt.Store, opt.BitstateBytes), afterwards: afterwards, cov: newCoverage(s)}
 	}
 	afterwards := reduce && opt.Store.numbers() && opt.Shard.N <= 1
 	if afterwards || !reduce && opt.Shard.N <= 1 {
@@ -133,6 +135,7 @@ func (w *searcher) prepareSteps(ts []*Transition) []succ {
 	out := make([]succ, 0, len(ts))
 	var slab []byte
 	for _, t := range ts {
+		w.cov.observe(t)
 		if v := w.s.Inspect(t); v != nil {
 			out = append(out, succ{label: t.Label, viol: v})
 			break
@@ -178,6 +181,16 @@ func (w *searcher) finish(r Result) Result {
 	}
 	r.Stats = w.st
 	r.Bounds = w.opt.Bounds
+	r.Coverage = w.cov.result()
+	switch {
+	case r.Outcome == Safe && w.opt.Shard.N > 0:
+		// One slice of the graph: its states are not all the states, so
+		// it proves nothing alone (Merge decides).
+		r.Outcome = ShardClean
+		r.Why = fmt.Sprintf("no violation in shard %d of %d; merge the reports of all %d shards for a verdict", w.opt.Shard.K, w.opt.Shard.N, w.opt.Shard.N)
+	case r.Outcome == Safe && r.Coverage.Vacuous != "":
+		r.Outcome, r.Why = Vacuous, r.Coverage.Vacuous
+	}
 	return r
 }
 

@@ -77,8 +77,9 @@ type System struct {
 	// a preempted task is just a task not scheduled yet, which the
 	// interleavings already cover, so preemption steps are not generated.
 	preempt int
-	// storesFrom[pc] are the spans the patcher stores to from step pc on.
-	storesFrom [][]span
+	// storesFrom[pc] are the spans the patcher stores to from step pc on;
+	// storedBefore[pc] those it stored to before step pc.
+	storesFrom, storedBefore [][]span
 	// asymmetric: hart numbers are named by mask bits (hotplug.go), so
 	// no symmetry reduction.
 	asymmetric bool
@@ -118,6 +119,14 @@ func NewSystem(c Config) (*System, error) {
 			s.preempt = c.MaxPreempt
 		case PatchStore, PatchCmpxchg, PatchAtomicClear:
 			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
+		}
+	}
+	s.storedBefore = make([][]span, len(c.Patch)+1)
+	for pc, op := range c.Patch {
+		s.storedBefore[pc+1] = s.storedBefore[pc]
+		switch op.Kind {
+		case PatchStore, PatchCmpxchg, PatchAtomicClear:
+			s.storedBefore[pc+1] = append(slices.Clip(s.storedBefore[pc]), span{op.Addr, uint64(op.Size)})
 		}
 	}
 	return s, nil
@@ -211,7 +220,7 @@ func (s *System) branch(m *Machine, l Label, trace bool, sc *scratch, yield func
 		}
 		ch := &cpu.choices
 		ch.pos = 0
-		t.fp.fetches = t.fp.fetchBuf[:0]
+		t.fp.fetches, t.fp.patched = t.fp.fetchBuf[:0], t.fp.patched[:0]
 		ev := s.perform(t.After, l.Actor, l.Action, l.Index, cpu, &t.fp, &t.exec)
 		lab := l
 		if len(ch.vec) > 0 {
@@ -505,13 +514,17 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 		c.undefined = j.Undefined(c.hart, addr)
 	}
 	w, v := c.m.Fetch.Fetch(c.hart, addr, c.ch.choose(n))
-	if n > 1 && v+1 < c.m.Fetch.Versions(addr) {
+	vs := c.m.Fetch.Versions(addr)
+	if n > 1 && v+1 < vs {
 		c.fp.stale = true // (the newest version is always fetchable)
+	}
+	if vs > 1 {
+		c.fp.patched = append(c.fp.patched, Fetched{Addr: addr, Version: v, Versions: vs})
 	}
 	if !c.trace {
 		return w, true
 	}
-	c.fetches = append(c.fetches, Fetched{Addr: addr, Version: v, Versions: c.m.Fetch.Versions(addr), Stale: v+1 < c.m.Fetch.Versions(addr)})
+	c.fetches = append(c.fetches, Fetched{Addr: addr, Version: v, Versions: vs, Stale: v+1 < vs})
 	return w, true
 }
 func (c *cpuCtx) Load(addr uint64, size int) uint64 {

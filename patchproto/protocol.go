@@ -52,6 +52,10 @@ type Protocol struct {
 	Ops      []string
 	Path     string // the file it was read from (protocols/NAME.scenario for built-ins)
 	Text     []byte // the scenario file as written
+	// Source is the text of the scenario that defines the code: Text,
+	// or for an instance the scenario it instantiates. With Options it
+	// rebuilds the model alone (a report carries it: ftcheck replay).
+	Source []byte
 	// Expect is the file's expect line (nil: none), which ftcheck test
 	// holds its configuration to.
 	Expect *scenario.Expect
@@ -83,7 +87,7 @@ func parseScenario(file string, text []byte) (*Protocol, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, Expect: f.Expect, file: f}
+	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, Source: text, Expect: f.Expect, file: f}
 	if v, ok := f.Param("variant"); ok {
 		for _, x := range v.Values {
 			p.Variants = append(p.Variants, Variant{x.Name, x.Doc})

@@ -151,9 +151,10 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 }
 
 // worse orders exit codes by how much they say: bad input (2) over a
-// violation (1) over an incomplete search (3) over safe (0).
+// violation (1) over an incomplete search (3) over a vacuous one (4)
+// over safe (0).
 func worse(a, b int) int {
-	rank := map[int]int{exitSafe: 0, exitIncomplete: 1, exitViolation: 2, exitUsage: 3}
+	rank := map[int]int{exitSafe: 0, exitVacuous: 1, exitIncomplete: 2, exitViolation: 3, exitUsage: 4}
 	if rank[b] > rank[a] {
 		return b
 	}
@@ -236,12 +237,15 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
+	// The header says what is being searched before the search starts, so
+	// a long run shows its configuration at once.
+	textOut := !*f.asJSON && f.views.format != "email"
+	if textOut {
+		writeHeader(stdout, newReport(p, file, c.Options, mo, model.Result{}), sys)
+	}
 	res := model.Explore(ctx, sys, mo)
 	stopProfile()
-	rep := Report{Tool: toolVersion, Format: reportFormat, Protocol: p.Name, Scenario: file, Options: c.Options, Result: res}
-	if mo.Shard.N > 0 {
-		rep.Shard = &mo.Shard
-	}
+	rep := newReport(p, file, c.Options, mo, res)
 	if *f.asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
@@ -251,7 +255,7 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	} else if !done {
-		writeText(stdout, rep, sys)
+		writeVerdict(stdout, rep, sys)
 	}
 	if err := f.views.writeFiles(rep, sys); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
@@ -266,6 +270,8 @@ func exitCode(o model.Outcome) int {
 		return exitSafe
 	case model.Violated:
 		return exitViolation
+	case model.Vacuous:
+		return exitVacuous
 	}
-	return exitIncomplete
+	return exitIncomplete // incomplete, or one shard's slice
 }

@@ -2,8 +2,10 @@
 // patching. See README.md and docs/.
 //
 // Exit codes: 0 safe (or success), 1 violation found, 2 bad input or
-// usage, 3 search incomplete (a bound, the timeout or Ctrl-C stopped it;
-// never reported as safe).
+// usage, 3 search incomplete (a bound, the timeout, a signal stopped it,
+// or it was one shard of a split search; never reported as safe), 4
+// vacuous (complete and no violation, but no CPU ran or read anything
+// the patcher wrote: nothing was proven).
 package main
 
 import (
@@ -17,6 +19,7 @@ const (
 	exitViolation  = 1
 	exitUsage      = 2
 	exitIncomplete = 3
+	exitVacuous    = 4
 )
 
 const usage = `ftcheck — a model checker for races in live kernel code patching
@@ -42,7 +45,8 @@ explore options (ftcheck explore --help for all):
   --json            write the result, with its trace, as JSON on stdout
   --html FILE  --dot FILE  --svg FILE  --format text|email   other views of the trace
 
-exit status: 0 safe, 1 violation, 2 bad input, 3 incomplete search
+exit status: 0 safe, 1 violation, 2 bad input, 3 incomplete search (or one
+shard), 4 vacuous (nothing of the patch was exercised: not a proof)
 `
 
 func main() {

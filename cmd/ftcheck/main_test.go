@@ -143,12 +143,13 @@ func TestJSONReplayConfirmsAndRefutes(t *testing.T) {
 		t.Fatalf("replay: exit %d\n%s", code, out)
 	}
 
-	// Drop the patcher's store: the trace still runs but nothing tears.
+	// Drop the patcher's store: the trace no longer executes, which is
+	// bad input (exit 2), never a refutation that exits 0.
 	rep.Trace = append(rep.Trace[:2:2], rep.Trace[3])
 	b, _ := json.Marshal(rep)
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, b, 0o644)
-	if code, out, _ := ftcheck("replay", bad); code != exitSafe || !strings.Contains(out, "refuted") {
+	if code, out, _ := ftcheck("replay", bad); code != exitUsage || !strings.Contains(out, "refuted: the trace cannot be executed") {
 		t.Fatalf("replay of a tampered trace: exit %d\n%s", code, out)
 	}
 
@@ -238,7 +239,7 @@ func TestReplayOfAnOldFormatReport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Format != reportFormat {
 		t.Fatalf("bad JSON (%v), format %d", err, rep.Format)
 	}
-	sys, err := reportSystem(rep)
+	sys, _, err := reportSystem(rep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,8 +278,10 @@ func TestReplayOfAnOldFormatReport(t *testing.T) {
 	if code, out, _ := ftcheck("replay", write("old.json", 0)); code != exitViolation || !strings.Contains(out, "confirmed: use-after-clear") || !strings.Contains(out, "older ftcheck") {
 		t.Fatalf("replay of the old report: exit %d\n%s", code, out)
 	}
-	// The same labels claimed to be of today's format do not replay.
-	if code, out, _ := ftcheck("replay", write("mislabelled.json", reportFormat)); code != exitSafe || !strings.Contains(out, "refuted") {
+	// The same labels claimed to be of today's format do not replay: the
+	// trace cannot be executed (exit 2) or executes without the violation
+	// (exit 0), never confirmed.
+	if code, out, _ := ftcheck("replay", write("mislabelled.json", reportFormat)); code == exitViolation || !strings.Contains(out, "refuted") {
 		t.Fatalf("replay of old labels as today's: exit %d\n%s", code, out)
 	}
 }

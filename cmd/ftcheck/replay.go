@@ -17,6 +17,9 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ftcheck replay FILE   (a report written by ftcheck explore --json)")
+		fmt.Fprintln(stderr, "exit status: 1 confirmed (the trace violates the check the report names), 0 refuted (the")
+		fmt.Fprintln(stderr, "trace executes and no check fails), 2 bad input: an unreadable report, an unknown format,")
+		fmt.Fprintln(stderr, "a trace that cannot be executed or that violates another check than the report says")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -34,7 +37,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	sys, err := reportSystem(rep)
+	sys, changed, err := reportSystem(rep)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", file, err)
 		return exitUsage
@@ -48,14 +51,20 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 		labels[i] = e.Label
 	}
 	fmt.Fprintf(stdout, "replaying %d steps of %s (variant %s) from %s\n", len(labels), rep.Protocol, rep.Options.Variant, file)
-	if rep.Format < reportFormat {
+	if changed != "" {
+		fmt.Fprintf(stdout, "note: %s; replaying the scenario as the report holds it\n", changed)
+	}
+	if rep.ScenarioText == "" {
+		fmt.Fprintln(stdout, "(the report holds no copy of its scenario: replaying the file or built-in of that name as it is now)")
+	}
+	if rep.Format < 2 {
 		// Written by an older ftcheck: its memory steps are numbered the
 		// old way, and renaming them executes the trace.
 		fmt.Fprintf(stdout, "(a report from an older ftcheck, format %d: memory steps renamed to format %d)\n", max(rep.Format, 1), reportFormat)
 		renamed, err := model.LegacyMemoryLabels(sys, labels)
 		if err != nil {
 			fmt.Fprintf(stdout, "refuted: the trace cannot be executed: %v\n", err)
-			return exitSafe
+			return exitUsage
 		}
 		labels = renamed
 	}
@@ -63,7 +72,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	writeTrace(stdout, events, sys)
 	if err != nil {
 		fmt.Fprintf(stdout, "refuted: the trace cannot be executed: %v\n", err)
-		return exitSafe
+		return exitUsage
 	}
 	if viol == nil {
 		fmt.Fprintln(stdout, "refuted: the trace executes, but no check fails on it")
@@ -71,7 +80,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) int {
 	}
 	if rep.Violation != nil && rep.Violation.Check != viol.Check {
 		fmt.Fprintf(stdout, "refuted: the trace violates %s, not %s as the report says\n", viol.Check, rep.Violation.Check)
-		return exitSafe
+		return exitUsage
 	}
 	fmt.Fprintf(stdout, "confirmed: %s: %s\n", viol.Check, viol.Message)
 	return exitViolation

@@ -1,70 +1,195 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/model/input"
 	"github.com/ftcheck/ftcheck/patchproto"
 )
 
-// Report is what `explore --json` writes and `replay` reads: enough to
-// rebuild the configuration and re-execute the trace.
+// Report is what `explore --json` writes and `replay` and `merge` read:
+// the verdict, and everything needed to rebuild the model and re-execute
+// the trace from any folder (the scenario's text travels with it).
 type Report struct {
-	Tool string `json:"tool"`
-	// Format is how the trace's labels are written: reportFormat, or 0
-	// in reports from before the field (whose memory steps are numbered
-	// the old way: model.LegacyMemoryLabels).
-	Format   int                `json:"format,omitempty"`
-	Protocol string             `json:"protocol"`
-	Scenario string             `json:"scenario,omitempty"` // the scenario file explored (not a built-in)
-	Options  patchproto.Options `json:"options"`
-	Shard    *model.Shard       `json:"shard,omitempty"` // set when the report is one slice of a split search
+	Tool     string `json:"tool"`
+	Revision string `json:"revision,omitempty"` // the VCS revision ftcheck was built from
+	// Format is how the report is written: reportFormat, or older (0:
+	// before the field; its memory steps are numbered the old way:
+	// model.LegacyMemoryLabels).
+	Format   int    `json:"format,omitempty"`
+	Protocol string `json:"protocol"`
+	Scenario string `json:"scenario,omitempty"` // the scenario file explored, as named (not a built-in)
+	// ScenarioText is the scenario's source (for an instance, the
+	// scenario it instantiates; for a built-in, its text) and
+	// ScenarioSHA256 its hash: replay rebuilds the model from them, and
+	// says so when the file or built-in has changed since.
+	ScenarioText   string             `json:"scenario_text,omitempty"`
+	ScenarioSHA256 string             `json:"scenario_sha256,omitempty"`
+	Options        patchproto.Options `json:"options"`
+	// Search is what decides the state graph besides the options: merge
+	// combines only shards whose searches were the same.
+	Search *SearchSettings `json:"search,omitempty"`
+	Shard  *model.Shard    `json:"shard,omitempty"` // set when the report is one slice of a split search
+	// Caveats say what the verdict does not cover (a memory model's
+	// missing behaviours).
+	Caveats []string `json:"caveats,omitempty"`
 	model.Result
 }
 
+// SearchSettings are the search options that shape the state graph a
+// verdict is about (the bounds are in Result.Bounds).
+type SearchSettings struct {
+	Reduce        bool   `json:"reduce"`   // partial-order reduction
+	Symmetry      bool   `json:"symmetry"` // symmetry reduction asked for
+	Store         string `json:"store"`
+	Order         string `json:"order"`
+	BitstateBytes uint64 `json:"bitstate_bytes,omitempty"`
+	MaxMemory     uint64 `json:"max_memory,omitempty"`
+}
+
+func searchSettings(o model.Options) *SearchSettings {
+	s := &SearchSettings{Reduce: !o.NoReduce, Symmetry: !o.NoSymmetry, Store: o.Store.String(), Order: o.Order.String(), MaxMemory: o.MaxMemory}
+	if o.Store == model.StoreBitstate {
+		s.BitstateBytes = o.BitstateBytes
+	}
+	return s
+}
+
 // reportFormat is the format of the reports this ftcheck writes: 2 since
-// memory steps are named by their agent.
-const reportFormat = 2
+// memory steps are named by their agent, 3 since a report carries its
+// scenario, its search settings and coverage, and shards never say safe.
+const reportFormat = 3
+
+// newReport is the report of exploring protocol p (from file, "" for a
+// built-in) with the resolved options, the search options and result.
+func newReport(p *patchproto.Protocol, file string, opts patchproto.Options, mo model.Options, res model.Result) Report {
+	r := Report{Tool: toolVersion, Revision: buildRevision(), Format: reportFormat, Protocol: p.Name, Scenario: file,
+		ScenarioText: string(p.Source), ScenarioSHA256: sha256Hex(p.Source), Options: opts, Search: searchSettings(mo), Result: res}
+	if mo.Shard.N > 0 {
+		r.Shard = &mo.Shard
+	}
+	if c := memmodel.Caveat(opts.Memory); c != "" && res.Outcome != model.Violated {
+		r.Caveats = append(r.Caveats, c)
+	}
+	return r
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// buildRevision is the VCS revision of this binary ("" when unknown, as
+// under go run without VCS stamping), with "+dirty" for a modified tree.
+func buildRevision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev != "" && dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
 
 // readReport reads a JSON report written by explore --json. Its error is
 // ready to print as the command cmd reports it: file:line:col for bad
-// JSON.
+// JSON, and for a format this ftcheck does not know.
 func readReport(cmd, file string) (Report, error) {
 	var r Report
-	data, err := os.ReadFile(file)
+	data, err := input.ReadFile(file, input.MaxReport)
 	if err != nil {
 		return r, fmt.Errorf("ftcheck %s: %w", cmd, err)
 	}
 	if err := json.Unmarshal(data, &r); err != nil {
 		return r, errors.New(jsonError(file, data, err))
 	}
+	if r.Format < 0 || r.Format > reportFormat {
+		return r, fmt.Errorf("%s:1:1: report format %d is not one this ftcheck reads (0 to %d): written by a newer ftcheck?", file, r.Format, reportFormat)
+	}
+	if r.Outcome < model.Safe || r.Outcome > model.ShardClean {
+		return r, fmt.Errorf("%s:1:1: unknown outcome %d", file, r.Outcome)
+	}
 	return r, nil
 }
 
-// reportSystem rebuilds the model a report was made on: the scenario
-// file it names, else the built-in protocol, with the report's options.
-func reportSystem(r Report) (*model.System, error) {
-	p, err := patchproto.Lookup(r.Protocol)
+// reportSystem rebuilds the model a report was made on: from the
+// scenario text it carries (checked against its hash), else the file or
+// built-in it names, with the report's options. changed, when not empty,
+// says that the file or built-in of that name is no longer the text the
+// report was made on (the report's own copy is used).
+func reportSystem(r Report) (sys *model.System, changed string, err error) {
+	var p *patchproto.Protocol
+	if r.ScenarioText != "" {
+		if r.ScenarioSHA256 != "" && sha256Hex([]byte(r.ScenarioText)) != r.ScenarioSHA256 {
+			return nil, "", fmt.Errorf("the report's scenario_text does not match its scenario_sha256: the report was edited")
+		}
+		name := r.Scenario
+		if name == "" {
+			name = "(" + r.Protocol + ", as in the report)"
+		}
+		if p, err = patchproto.Parse(name, []byte(r.ScenarioText)); err != nil {
+			return nil, "", fmt.Errorf("the report's scenario: %w", err)
+		}
+		changed = sourceChanged(r)
+	} else {
+		p, err = patchproto.Lookup(r.Protocol)
+		if r.Scenario != "" {
+			p, err = patchproto.Load(r.Scenario)
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("protocol: %w", err)
+		}
+	}
+	sys, _, err = p.Build(r.Options)
+	if err != nil {
+		return nil, "", fmt.Errorf("options: %w", err)
+	}
+	return sys, changed, nil
+}
+
+// sourceChanged compares the report's scenario with the file or built-in
+// it names today.
+func sourceChanged(r Report) string {
+	var now []byte
+	what := ""
 	if r.Scenario != "" {
-		p, err = patchproto.Load(r.Scenario)
+		p, err := patchproto.Load(r.Scenario)
+		if err != nil {
+			return "" // not here (another folder, another machine): the copy is all there is
+		}
+		now, what = p.Source, "the scenario file "+r.Scenario
+	} else if p, err := patchproto.Lookup(r.Protocol); err == nil {
+		now, what = p.Source, "the built-in protocol "+r.Protocol
+	} else {
+		return "the built-in protocol " + r.Protocol + " no longer exists"
 	}
-	if err != nil {
-		return nil, fmt.Errorf("protocol: %w", err)
+	if sha256Hex(now) == r.ScenarioSHA256 || r.ScenarioSHA256 == "" && string(now) == r.ScenarioText {
+		return ""
 	}
-	sys, _, err := p.Build(r.Options)
-	if err != nil {
-		return nil, fmt.Errorf("options: %w", err)
-	}
-	return sys, nil
+	return what + " has changed since the report was written"
 }
 
 func writeJSON(w io.Writer, r Report) error {
@@ -103,8 +228,8 @@ func describeBounds(r Report) string {
 	if o.Interrupts > 0 {
 		calls += fmt.Sprintf(", interrupts <= %d per hart", o.Interrupts)
 	}
-	return fmt.Sprintf("%d harts + patcher, preemption %s%s%s, memory %s; max-states %s, max-depth %s, timeout %s",
-		o.Harts, pre, calls, op, o.Memory, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
+	return fmt.Sprintf("%d harts + patcher, preemption %s%s%s; max-states %s, max-depth %s, timeout %s",
+		o.Harts, pre, calls, op, lim(r.Bounds.MaxStates), lim(r.Bounds.MaxDepth), to)
 }
 
 // finalCondition is the scenario's herd-style final condition, if any.
@@ -122,7 +247,15 @@ func conditionOf(sys *model.System) finalCondition {
 	return nil
 }
 
+// writeText writes the whole text report: the header, then the verdict.
 func writeText(w io.Writer, r Report, sys *model.System) {
+	writeHeader(w, r, sys)
+	writeVerdict(w, r, sys)
+}
+
+// writeHeader says what is searched: the protocol, its memory model, its
+// checks and the bounds. explore prints it when the search starts.
+func writeHeader(w io.Writer, r Report, sys *model.System) {
 	o := r.Options
 	switch {
 	case r.Scenario != "" && o.Variant != "":
@@ -132,6 +265,15 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 	default:
 		fmt.Fprintf(w, "protocol: %s (variant %s)\n", r.Protocol, o.Variant)
 	}
+	fmt.Fprintf(w, "memory:   %s\n", o.Memory)
+	var names []string
+	for _, c := range sys.Checks {
+		names = append(names, c.Name())
+	}
+	for _, m := range sys.Monitors {
+		names = append(names, m.Name())
+	}
+	fmt.Fprintf(w, "checks:   %s\n", strings.Join(names, ", "))
 	if fc := conditionOf(sys); fc != nil {
 		fmt.Fprintf(w, "final:    %s (judged in every state where nothing can move)\n", fc.Condition())
 	}
@@ -139,6 +281,14 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 	if o.Preempt > 0 && !sys.PreemptionMatters() {
 		fmt.Fprintln(w, "          (no stop_machine here: a preempted task is a task not yet scheduled, which the interleavings cover)")
 	}
+	if r.Shard != nil {
+		fmt.Fprintf(w, "shard:    %d of %d (this run explores one slice; ftcheck merge decides from all %d)\n", r.Shard.K, r.Shard.N, r.Shard.N)
+	}
+}
+
+// writeVerdict writes how the search ended, what it covered, and the
+// minimal trace of a violation.
+func writeVerdict(w io.Writer, r Report, sys *model.System) {
 	switch {
 	case r.Reduced && r.Symmetric:
 		fmt.Fprintln(w, "          (partial-order and symmetry reduction on: counts are of the reduced state graph; --no-reduce --no-symmetry for all)")
@@ -158,8 +308,15 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 		if fc := conditionOf(sys); fc != nil && fc.Witness() {
 			fmt.Fprintln(w, "          (the exists condition holds in no reachable final state)")
 		}
+	case model.Vacuous:
+		fmt.Fprintf(w, "result:   VACUOUS — search complete, no violation, but NOT a proof of safety: %s\n          %s\n", counts, r.Why)
+	case model.ShardClean:
+		fmt.Fprintf(w, "result:   shard %d/%d: no violation in this slice (%s); NOT a verdict: merge the reports of all %d shards\n", r.Shard.K, r.Shard.N, counts, r.Shard.N)
 	case model.Incomplete:
 		fmt.Fprintf(w, "result:   INCOMPLETE — %s; NOT a proof of safety: %s explored, %d states queued\n", r.Why, counts, st.Queue)
+		if r.Bounds.MaxDepth > 0 && !r.DepthFirst && st.Depth >= r.Bounds.MaxDepth && strings.Contains(r.Why, "depth") {
+			fmt.Fprintf(w, "          (what it did prove: no violation within %d steps of the start)\n", r.Bounds.MaxDepth)
+		}
 	case model.Violated:
 		kind, none := "counterexample", "violating execution"
 		if fc := conditionOf(sys); fc != nil && fc.Witness() && r.Violation.Check == "exists" {
@@ -171,6 +328,55 @@ func writeText(w io.Writer, r Report, sys *model.System) {
 		fmt.Fprintf(w, "          %s\n\n", r.Violation.Message)
 		fmt.Fprintf(w, "minimal %s (%d steps; no %s within the bounds is shorter):\n", kind, len(r.Trace), none)
 		writeTrace(w, r.Trace, sys)
+		return
+	}
+	for _, c := range r.Caveats {
+		fmt.Fprintf(w, "caveat:   %s: %s\n", r.Options.Memory, c)
+	}
+	writeCoverage(w, r.Coverage)
+}
+
+// writeCoverage says what each check was exercised on, what of the patch
+// the CPUs ran and read, and the code never executed.
+func writeCoverage(w io.Writer, c *model.Coverage) {
+	if c == nil {
+		return
+	}
+	var parts []string
+	for _, cc := range c.Checks {
+		state := "exercised"
+		switch {
+		case cc.Subject == model.SubjectExecution:
+			state = "judged every state"
+		case !cc.Exercised:
+			state = "NOT exercised (" + map[model.Subject]string{
+				model.SubjectText: "no CPU executed patched text",
+				model.SubjectData: "no CPU read patched data",
+			}[cc.Subject]
+			if state == "NOT exercised (" {
+				state += "no CPU executed or read anything patched"
+			}
+			state += ")"
+		}
+		parts = append(parts, cc.Name+" "+state)
+	}
+	fmt.Fprintf(w, "coverage: %s\n", strings.Join(parts, "; "))
+	if len(c.PatchedText) > 0 {
+		var us []string
+		for _, u := range c.PatchedText {
+			vs := make([]string, len(u.Versions))
+			for i, v := range u.Versions {
+				vs[i] = fmt.Sprintf("v%d", v)
+			}
+			us = append(us, fmt.Sprintf("%s (%#x) %s", u.Where, u.Addr, strings.Join(vs, ",")))
+		}
+		fmt.Fprintf(w, "          patched text executed: %s\n", strings.Join(us, "; "))
+	}
+	if len(c.PatchedData) > 0 {
+		fmt.Fprintf(w, "          patched data read: %s\n", strings.Join(c.PatchedData, ", "))
+	}
+	if len(c.Unreached) > 0 {
+		fmt.Fprintf(w, "          code never executed: %s\n", strings.Join(c.Unreached, ", "))
 	}
 }
 

@@ -60,7 +60,7 @@ func strip(s string) string {
 
 func TestExploreEhnExample(t *testing.T) {
 	code, out, _ := ftcheck("explore", "--progress=false", ehnExample)
-	if code != exitSafe || !strings.Contains(out, "holds in no reachable final state") || !strings.Contains(out, "memory sc") {
+	if code != exitSafe || !strings.Contains(out, "holds in no reachable final state") || !strings.Contains(out, "memory:   sc") {
 		t.Errorf("sc: exit %d\n%s", code, out)
 	}
 	code, out, _ = ftcheck("explore", "--progress=false", "--memory", "tso", ehnExample)

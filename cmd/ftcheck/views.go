@@ -165,7 +165,7 @@ func viewInput(rep Report, sys *model.System) render.Input {
 	boot := sys.Initial.Fetch
 	return render.Input{
 		Tool: rep.Tool, Protocol: rep.Protocol, Variant: rep.Options.Variant, Op: rep.Options.Op,
-		Bounds: describeBounds(rep), Notes: viewNotes(rep, sys), Result: rep.Result,
+		Bounds: "memory " + rep.Options.Memory + "; " + describeBounds(rep), Notes: viewNotes(rep, sys), Result: rep.Result,
 		Harts: len(sys.Initial.Harts), Symbols: sys.Symbols, Patch: sys.Patch, Handlers: sys.Handlers,
 		BootWord: func(addr uint64) (uint32, bool) {
 			if !boot.Contains(addr) {

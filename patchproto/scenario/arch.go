@@ -23,7 +23,13 @@ type arch struct {
 	unit  int
 	align int    // instruction alignment in bytes
 	mem   string // memory model when the file names none
-	isa   model.ISA
+	// models are the memory models that describe this architecture: its
+	// own, sc (which kernel code correct under the weak model is correct
+	// under too), and for RISC-V tso (the Ztso extension). Another architecture's model would
+	// give verdicts no CPU of this one can show: x86 code under rvwmo
+	// reorders stores TSO never does.
+	models []string
+	isa    model.ISA
 	// shapes lists the mnemonics with their operand shapes (for errors).
 	shapes    map[string]string
 	regNumber func(name string) (int, bool)

@@ -13,7 +13,7 @@ import (
 // comment in scenario files).
 func init() {
 	registerArch(&arch{
-		header: "ARM64", machine: "arm64", unit: 4, align: 4, mem: "armv8",
+		header: "ARM64", machine: "arm64", unit: 4, align: 4, mem: "armv8", models: []string{"armv8", "sc"},
 		isa:    arm64.ISA{},
 		shapes: arm64Mnemonics,
 		regNumber: func(name string) (int, bool) {

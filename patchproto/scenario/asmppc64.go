@@ -14,7 +14,7 @@ import (
 // run under sc unless they name one.
 func init() {
 	registerArch(&arch{
-		header: "PPC64", machine: "ppc64le", unit: 4, align: 4, mem: "sc",
+		header: "PPC64", machine: "ppc64le", unit: 4, align: 4, mem: "sc", models: []string{"sc"},
 		isa:       ppc64.ISA{},
 		shapes:    ppc64Mnemonics,
 		regNumber: ppc64.RegNumber,

@@ -21,7 +21,7 @@ import (
 // names a symbol is always 32 bits, so pass 1 knows every length.
 func init() {
 	registerArch(&arch{
-		header: "X86", machine: "x86_64", unit: 1, align: 1, mem: "tso",
+		header: "X86", machine: "x86_64", unit: 1, align: 1, mem: "tso", models: []string{"tso", "sc"},
 		isa:       x86.ISA{},
 		shapes:    x86Mnemonics,
 		regNumber: x86.RegNumber,

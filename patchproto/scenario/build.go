@@ -41,6 +41,7 @@ type builder struct {
 
 	harts, calls, preempt int
 	hartsPos, memoryPos   Pos
+	memoryFlag            bool // the memory model came from Settings (--memory), not the file
 	memory                string
 	bounds                model.Bounds
 	handlers              []model.Handler
@@ -252,7 +253,7 @@ func (b *builder) settle(s Settings) *Error {
 		b.preempt = *s.Preempt
 	}
 	if s.Memory != "" {
-		b.memory = s.Memory
+		b.memory, b.memoryPos, b.memoryFlag = s.Memory, Pos{}, true
 	}
 	return nil
 }

@@ -12,11 +12,13 @@ import (
 // `ftcheck test` holds the search of the file's configuration to.
 //
 //	expect safe
+//	expect vacuous          (complete, no violation, nothing of the patch judged)
 //	expect violated [CHECK] [steps N]
 //	expect Ok | No          (herd's verdict on the final condition)
 type Expect struct {
 	Pos Pos
-	// Outcome is model.Safe or model.Violated (unused when Herd is set).
+	// Outcome is model.Safe, model.Vacuous or model.Violated (unused
+	// when Herd is set).
 	Outcome model.Outcome
 	// Check is the violated check's name (torn-pair, exists, ~exists,
 	// forall, ...); empty: any check.
@@ -32,8 +34,8 @@ func (e *Expect) String() string {
 	if e.Herd != "" {
 		return e.Herd
 	}
-	if e.Outcome == model.Safe {
-		return "safe"
+	if e.Outcome == model.Safe || e.Outcome == model.Vacuous {
+		return e.Outcome.String()
 	}
 	s := "violated"
 	if e.Check != "" {
@@ -72,7 +74,7 @@ func words(l line, from int) []word {
 	return ws
 }
 
-const expectForms = "expect safe, expect violated [CHECK] [steps N], expect Ok, expect No"
+const expectForms = "expect safe, expect vacuous, expect violated [CHECK] [steps N], expect Ok, expect No"
 
 // parseExpect reads an expect line; off is where the word expect starts.
 func parseExpect(l line, off int) (*Expect, *Error) {
@@ -85,6 +87,8 @@ func parseExpect(l line, off int) (*Expect, *Error) {
 	switch ws[0].text {
 	case "safe":
 		e.Outcome = model.Safe
+	case "vacuous":
+		e.Outcome = model.Vacuous
 	case "Ok", "No":
 		e.Herd = ws[0].text
 	case "violated":
@@ -161,7 +165,7 @@ func (e *Expect) Judge(r model.Result, sys *model.System) (ok bool, got string, 
 	switch {
 	case r.Outcome != e.Outcome:
 		return false, got, nil
-	case r.Outcome == model.Safe:
+	case r.Outcome == model.Safe || r.Outcome == model.Vacuous:
 		return true, got, nil
 	case r.Violation == nil:
 		return false, got, nil
@@ -174,6 +178,8 @@ func describeResult(r model.Result) string {
 	switch r.Outcome {
 	case model.Safe:
 		return "safe"
+	case model.Vacuous:
+		return "vacuous (" + r.Why + ")"
 	case model.Violated:
 		if r.Violation == nil {
 			return "violated"

@@ -261,6 +261,9 @@ type FinalCheck struct{ cond *condition }
 
 func (f FinalCheck) Name() string { return f.cond.quant }
 
+// Subject is what the check judges, for coverage (model.Coverage).
+func (FinalCheck) Subject() model.Subject { return model.SubjectExecution }
+
 // Condition is the condition as written (normalised).
 func (f FinalCheck) Condition() string { return f.cond.text }
 

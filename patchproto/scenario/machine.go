@@ -1,6 +1,9 @@
 package scenario
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
@@ -27,6 +30,18 @@ func (b *builder) build() (model.Config, *Error) {
 			p = b.f.header
 		}
 		return model.Config{}, errorf(p, "%v", err)
+	}
+	if !slices.Contains(b.arch.models, b.memory) {
+		p := b.memoryPos
+		if p.Line == 0 {
+			p = b.f.header
+		}
+		what := "memory"
+		if b.memoryFlag {
+			what = "--memory"
+		}
+		return model.Config{}, errorf(p, "%s %s is not a memory model of %s (%s): its verdicts would be of CPUs this code never runs on",
+			what, b.memory, b.arch.header, strings.Join(b.arch.models, ", "))
 	}
 	harts, e := b.initHarts()
 	if e != nil {

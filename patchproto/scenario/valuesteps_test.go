@@ -62,16 +62,19 @@ func TestPatcherCmpxchgSetsTheFlagOnlyWhenNoOneRuns(t *testing.T) {
 }
 
 // A locked read-modify-write must read the newest value: refused on a
-// memory model that cannot promise it.
+// memory model that cannot promise it (RISC-V's rvwmo; on X86 the
+// scenario refuses rvwmo before the model is asked).
 func TestPatcherCmpxchgNeedsALockedRMWMemory(t *testing.T) {
-	f, err := Parse("t.scenario", []byte(valueSteps("        nop", "cmpxchg c: 0 -> 1", "")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x86 := valueSteps("        nop", "cmpxchg c: 0 -> 1", "")
+	riscv := strings.Replace(strings.Replace(x86, "X86 t", "RISCV t", 1), "hlt", "ebreak", 1)
 	for _, c := range []struct {
-		mem string
-		ok  bool
-	}{{"sc", true}, {"tso", true}, {"rvwmo", false}} {
+		src, mem string
+		ok       bool
+	}{{x86, "sc", true}, {x86, "tso", true}, {riscv, "sc", true}, {riscv, "rvwmo", false}} {
+		f, err := Parse("t.scenario", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, err := f.Build(Settings{Memory: c.mem})
 		if err != nil {
 			t.Fatal(err)
@@ -80,6 +83,29 @@ func TestPatcherCmpxchgNeedsALockedRMWMemory(t *testing.T) {
 		if (serr == nil) != c.ok || serr != nil && !strings.Contains(serr.Error(), "cannot perform") {
 			t.Errorf("%s: %v", c.mem, serr)
 		}
+	}
+}
+
+// A memory model of another architecture is refused: its verdicts are of
+// CPUs the scenario's code never runs on.
+func TestMemoryModelOfAnotherArchitectureIsRefused(t *testing.T) {
+	f, err := Parse("t.scenario", []byte(valueSteps("        nop", "store64 x = 1", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mem := range []string{"rvwmo", "armv8"} {
+		_, err := f.Build(Settings{Memory: mem})
+		if err == nil || !strings.Contains(err.Error(), "t.scenario:1:1: --memory "+mem+" is not a memory model of X86 (tso, sc)") {
+			t.Errorf("X86 under %s: %v, want refused", mem, err)
+		}
+	}
+	src := strings.Replace(valueSteps("        nop", "store64 x = 1", ""), "preempt 0\n", "preempt 0\nmemory armv8\n", 1)
+	f, err = Parse("u.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Build(Settings{}); err == nil || !strings.Contains(err.Error(), "u.scenario:4:8: memory armv8 is not a memory model of X86") {
+		t.Errorf("X86 with memory armv8 in the file: %v, want refused at the memory line", err)
 	}
 }
 

@@ -42,6 +42,10 @@ func (in *Input) headline() string {
 		return "no violation: search complete (no bound hit)"
 	case model.Incomplete:
 		return "INCOMPLETE: " + r.Why + "; NOT a proof of safety"
+	case model.Vacuous:
+		return "VACUOUS: " + r.Why + "; NOT a proof of safety"
+	case model.ShardClean:
+		return "SHARD: " + r.Why
 	}
 	if r.Violation == nil {
 		return "VIOLATION"
@@ -54,7 +58,7 @@ func (in *Input) counts() string {
 	st := in.Result.Stats
 	s := fmt.Sprintf("%d states, %d transitions, depth %d, %s",
 		st.States, st.Transitions, st.Depth, st.Elapsed.Round(time.Millisecond))
-	if in.Result.Outcome == model.Incomplete {
+	if o := in.Result.Outcome; o == model.Incomplete || o == model.ShardClean {
 		s += fmt.Sprintf(", %d states queued", st.Queue)
 	}
 	return s
