@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -155,17 +156,21 @@ func TestTestErrorsAreBadInput(t *testing.T) {
 	}
 }
 
+// Mistakes in the command itself stop it before anything runs (exit 2,
+// on stderr). A path that is no folder is a file to test, not a command
+// error: TestTestBadFilesAreTheirOwnErrors.
 func TestTestUsageErrors(t *testing.T) {
 	empty := t.TempDir()
 	notes := writeTree(t, map[string]string{"README.md": "x"})
+	one := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nexpect safe\n"})
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"test"}, "usage: ftcheck test"},
 		{[]string{"test", empty}, "no .scenario or .litmus files in it"},
-		{[]string{"test", filepath.Join(notes, "README.md")}, "not a .scenario or .litmus file"},
-		{[]string{"test", filepath.Join(empty, "missing")}, "no such file"},
+		{[]string{"test", notes}, "no .scenario or .litmus files in it"},
+		{[]string{"test", "--expect", "/dev/zero", one}, "/dev/zero:1:1: is a device"},
 		{[]string{"test", "--jobs", "0", empty}, "--jobs 0"},
 		{[]string{"test", "--junit", filepath.Join(empty, "no", "j.xml"), notes}, "does not exist"},
 	} {
@@ -428,5 +433,104 @@ func TestJUnitShapeForEveryStatus(t *testing.T) {
 	}
 	if c[3].Skipped == nil || c[3].Skipped.Message != "interrupted" {
 		t.Errorf("skipped: %+v", c[3].Skipped)
+	}
+}
+
+// Every file that cannot be tested is an ERROR line of its own and a
+// JUnit <error>; the files after it still run, and the exit status is 2
+// even when another file failed (bad input wins over a broken
+// expectation).
+func TestTestBadFilesAreTheirOwnErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"syntax.scenario":       "protocol riscv-jalr\nexpect sure\n",
+		"inst-missing.scenario": "scenario \"absent.scenario\"\nexpect safe\n",
+		"inst-bad.scenario":     "scenario \"bases/broken.txt\"\nexpect safe\n",
+		"bases/broken.txt":      "RISCV broken\n{\n",
+		"broken.litmus":         "RISCV broken\n{\n",
+		"suite.kinds":           "broken Allowed\n",
+		"wrong.scenario":        pairNostop + "expect safe\n",
+		"z-good.scenario":       pairNostop + "expect violated torn-pair steps 4\n",
+	})
+	// A 2 MiB file (sparse: nothing is written), over input.MaxSource.
+	big := filepath.Join(dir, "big.scenario")
+	if f, err := os.Create(big); err != nil {
+		t.Fatal(err)
+	} else if err := f.Truncate(2 << 20); err != nil {
+		t.Fatal(err)
+	} else {
+		f.Close()
+	}
+	want := map[string]string{ // file: the start of its ERROR line after the name
+		"syntax.scenario":       `:2:8: unknown expectation "sure"`,
+		"inst-missing.scenario": ":1:10: open " + filepath.Join(dir, "absent.scenario") + ": no such file",
+		"inst-bad.scenario":     ": " + filepath.Join(dir, "bases", "broken.txt") + ":2:1: ",
+		"broken.litmus":         ":",
+		"big.scenario":          ":1:1: file is larger than 1048576 bytes",
+	}
+	// A FIFO would block a plain read until a writer comes: the run
+	// would hang here.
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.scenario"), 0o644); err == nil {
+		want["fifo.scenario"] = ":1:1: is a FIFO (named pipe), not a regular file"
+	} else {
+		t.Logf("no FIFO: %v", err)
+	}
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	args := []string{"test", "--jobs", "1", "--junit", junit, dir}
+	// Paths named on the command line: /dev/zero (endless), a missing
+	// file, a file that is no test.
+	named := map[string]string{
+		"/dev/zero":                         ":1:1: is a device, not a regular file",
+		filepath.Join(dir, "absent.litmus"): ": no such file or directory",
+		filepath.Join(dir, "suite.kinds"):   ": not a .scenario or .litmus file",
+	}
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		delete(named, "/dev/zero")
+	}
+	for p := range named {
+		args = append(args, p)
+	}
+	code, out, errOut := ftcheck(args...)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	errors := len(want) + len(named)
+	if n := summary(t, out); n != [3]int{1, 1, errors} {
+		t.Fatalf("summary %v, want 1 passed, 1 failed, %d errors\n%s", n, errors, out)
+	}
+	for name, msg := range want {
+		want := "\nERROR " + filepath.Join(dir, name) + msg
+		if !strings.Contains("\n"+out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for p, msg := range named {
+		if !strings.Contains("\n"+out, "\nERROR "+p+msg) {
+			t.Errorf("output lacks %q:\n%s", "ERROR "+p+msg, out)
+		}
+	}
+	for _, line := range []string{
+		"PASS  " + filepath.Join(dir, "z-good.scenario") + " (violated torn-pair steps 4, ",
+		"FAIL  " + filepath.Join(dir, "wrong.scenario") + ": expected safe, got violated torn-pair steps 4",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+	doc := readJUnit(t, junit)
+	s := doc.Suites[0]
+	if s.Tests != errors+2 || s.Errors != errors || s.Failures != 1 || doc.Errors != errors {
+		t.Fatalf("JUnit counts: %d tests, %d errors, %d failures; want %d, %d, 1", s.Tests, s.Errors, s.Failures, errors+2, errors)
+	}
+	for _, c := range s.Cases {
+		_, isBad := want[filepath.Base(c.Name)]
+		_, isNamed := named[filepath.FromSlash(c.Name)]
+		switch {
+		case isBad || isNamed:
+			if c.Error == nil || c.Error.Type != "bad input" || c.Failure != nil {
+				t.Errorf("%s: want an <error type=\"bad input\">, got %+v", c.Name, c)
+			}
+		case c.Error != nil:
+			t.Errorf("%s: unexpected <error> %+v", c.Name, c.Error)
+		}
 	}
 }
