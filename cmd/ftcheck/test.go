@@ -31,9 +31,9 @@ against the expectation written with it, several at once, and prints one
 line per file and the summary "N passed, N failed". A scenario states its
 expectation on an expect line; a litmus file's is in herd's verdict files
 (*-expected.csv, *-kinds.txt, *.kinds) in its folder or one above it, up
-to the folder given. A file that cannot be tested (malformed, no expectation, not a regular
-file, missing) is an ERROR line; the other files still run. See
-docs/ci.md.
+to the folder given. On stderr, a line as each file starts and as it ends.
+A file that cannot be tested (malformed, no expectation, not a regular
+file, missing) is an ERROR line; the other files still run. See docs/ci.md.
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input (a
 file that cannot be tested, a folder without test files, a bad flag),
@@ -68,20 +68,23 @@ type testResult struct {
 }
 
 // testFile is a file to test and the folder named on the command line
-// that led to it (verdict files are looked for up to that folder). err is
-// why the file could not even be listed (a path that does not exist, a
-// folder that cannot be read): it is that file's error, and the others
-// still run.
+// that led to it (verdict files are looked for up to that folder). name
+// is the short name progress lines use: the path under that folder, or
+// the path as given for a file named on the command line. err is why the
+// file could not even be listed (a path that does not exist, a folder
+// that cannot be read): it is that file's error, and the others still
+// run.
 type testFile struct {
-	path, root string
-	err        error
+	path, root, name string
+	err              error
 }
 
 type testFlags struct {
-	junit   string
-	jobs    int
-	timeout time.Duration
-	expects []string
+	junit    string
+	jobs     int
+	timeout  time.Duration
+	expects  []string
+	progress bool
 }
 
 func cmdTest(args []string, stdout, stderr io.Writer) int {
@@ -91,6 +94,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&f.junit, "junit", "", "also write the results as JUnit XML to `FILE` (GitLab, Jenkins, GitHub Actions)")
 	fl.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files tested at once")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "bound on each file's search (a scenario's own timeout line wins); a search it stops fails")
+	fl.BoolVar(&f.progress, "progress", true, "a line on stderr as each file starts and as it ends")
 	fl.Func("expect", "a litmus verdict `FILE` (CSV path,0|1 or kinds NAME Kind) used before those found next to the tests; repeatable", func(s string) error {
 		f.expects = append(f.expects, s)
 		return nil
@@ -138,7 +142,11 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptContext()
 	defer stop()
 	start := time.Now()
-	results := runTests(ctx, files, f, verdicts, func(r testResult) { printTestResult(stdout, r) })
+	var pr *progress
+	if f.progress {
+		pr = newProgress(stderr, files)
+	}
+	results := runTests(ctx, files, f, verdicts, pr, func(r testResult) { printTestResult(stdout, r) })
 	wall := time.Since(start)
 
 	var n [4]int
@@ -204,7 +212,7 @@ func discoverTests(paths []string) ([]testFile, error) {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil || !fi.IsDir() {
-			files = append(files, testFile{p, filepath.Dir(p), err})
+			files = append(files, testFile{p, filepath.Dir(p), p, err})
 			continue
 		}
 		before := len(files)
@@ -212,14 +220,14 @@ func discoverTests(paths []string) ([]testFile, error) {
 			if err != nil {
 				// A subfolder that cannot be read hides its files: it
 				// is an entry of its own, so the run cannot pass.
-				files = append(files, testFile{path, p, err})
+				files = append(files, testFile{path, p, underFolder(p, path), err})
 				return nil
 			}
 			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && testKinds[filepath.Ext(path)] {
-				files = append(files, testFile{path, p, nil})
+				files = append(files, testFile{path, p, underFolder(p, path), nil})
 			}
 			return nil
 		})
@@ -233,11 +241,19 @@ func discoverTests(paths []string) ([]testFile, error) {
 	return files, nil
 }
 
+// underFolder is path's name under the folder it was found in.
+func underFolder(folder, path string) string {
+	if name, err := filepath.Rel(folder, path); err == nil {
+		return name
+	}
+	return path
+}
+
 // runTests tests files on f.jobs goroutines and reports each result to
-// show in input order, as soon as it and every earlier one are done.
-// After Ctrl-C no file is started; a search it stopped is reported as
-// interrupted, not as failed.
-func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verdictFiles, show func(testResult)) []testResult {
+// show in input order, as soon as it and every earlier one are done, and
+// to pr (if not nil) as each file starts and ends. After Ctrl-C no file is
+// started; a search it stopped is reported as interrupted, not as failed.
+func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verdictFiles, pr *progress, show func(testResult)) []testResult {
 	results := make([]testResult, len(files))
 	jobs := make(chan int)
 	done := make(chan int)
@@ -247,7 +263,9 @@ func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verd
 				if ctx.Err() != nil {
 					results[i] = testResult{File: files[i].path, Status: testInterrupted}
 				} else {
+					pr.start(i)
 					results[i] = runTest(ctx, files[i], f, verdicts)
+					pr.end(i, results[i])
 				}
 				done <- i
 			}
@@ -400,6 +418,47 @@ func runLitmusTest(tf testFile, src []byte, f testFlags, verdicts *verdictFiles)
 	}
 	return r
 }
+
+// progress writes a line on stderr as each file starts and as it ends, so
+// that a CI log shows which file a long search is in: "[38/65] NAME …",
+// later "[38/65] NAME PASS 1.2s" (FAIL, ERROR, SKIP as on stdout). NAME
+// is testFile.name: short, and unique within a folder. A file never
+// started (after Ctrl-C) has no line. Every line ends in a newline, on a
+// terminal too: a log or a pipe gets one line per event, and on a
+// terminal the lines of files running at once would overwrite each
+// other's carriage returns. The workers write one whole line at a time,
+// under mu. A nil *progress writes nothing.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	names []string
+}
+
+func newProgress(w io.Writer, files []testFile) *progress {
+	p := &progress{w: w}
+	for _, f := range files {
+		p.names = append(p.names, f.name)
+	}
+	return p
+}
+
+func (p *progress) line(i int, what string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "[%d/%d] %s %s\n", i+1, len(p.names), p.names[i], what)
+}
+
+func (p *progress) start(i int) { p.line(i, "…") }
+
+func (p *progress) end(i int, r testResult) {
+	p.line(i, fmt.Sprintf("%s %s", statusWord[r.Status], r.Elapsed.Round(time.Millisecond)))
+}
+
+// statusWord is a status as the first word of its stdout line says it.
+var statusWord = map[testStatus]string{testPass: "PASS", testFail: "FAIL", testError: "ERROR", testInterrupted: "SKIP"}
 
 // printTestResult writes a file's line, and under a failure or an error
 // what explains it, indented.

@@ -213,7 +213,7 @@ func TestTestInterruptedIsNotAFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var shown []testResult
-	results := runTests(ctx, files, testFlags{jobs: 2}, newVerdictFiles(), func(r testResult) { shown = append(shown, r) })
+	results := runTests(ctx, files, testFlags{jobs: 2}, newVerdictFiles(), nil, func(r testResult) { shown = append(shown, r) })
 	if len(shown) != 2 {
 		t.Fatalf("shown %d results", len(shown))
 	}
@@ -532,5 +532,67 @@ func TestTestBadFilesAreTheirOwnErrors(t *testing.T) {
 		case c.Error != nil:
 			t.Errorf("%s: unexpected <error> %+v", c.Name, c.Error)
 		}
+	}
+}
+
+// progressLine is one line of ftcheck test's stderr: a file starts
+// ("…") or ends (its status and time).
+var progressLine = regexp.MustCompile(`^\[(\d+)/(\d+)\] (\S+) (…|(PASS|FAIL|ERROR|SKIP) \S+)$`)
+
+// On stderr, one line as each file starts and one as it ends, numbered
+// in file order, with the status the file's stdout line has; plain lines
+// (no carriage returns), whatever order the parallel files run in.
+func TestTestProgressLines(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.scenario":     pairNostop + "expect violated torn-pair steps 4\n",
+		"b.scenario":     pairNostop + "expect safe\n",
+		"sub/c.scenario": "protocol riscv-jalr\n",
+		"sub/d.scenario": "protocol riscv-jalr\nexpect safe\n",
+	})
+	names := []string{"a.scenario", "b.scenario", filepath.Join("sub", "c.scenario"), filepath.Join("sub", "d.scenario")}
+	status := []string{"PASS", "FAIL", "ERROR", "PASS"}
+	code, out, errOut := ftcheck("test", "--jobs", "2", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(errOut, "\r") {
+		t.Errorf("carriage return on stderr: %q", errOut)
+	}
+	started, ended := map[int]int{}, map[int]int{}
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	for at, l := range lines {
+		m := progressLine.FindStringSubmatch(l)
+		if m == nil {
+			t.Errorf("not a progress line: %q", l)
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		i--
+		if m[2] != "4" || i < 0 || i >= len(names) || m[3] != names[i] {
+			t.Errorf("line %q: want [N/4] and the Nth file's name of %v", l, names)
+			continue
+		}
+		if m[4] == "…" {
+			started[i]++
+			continue
+		}
+		if started[i] == 0 {
+			t.Errorf("line %d %q: the file ends before it starts", at, l)
+		}
+		if ended[i]++; m[5] != status[i] {
+			t.Errorf("line %q: want %s, as stdout says", l, status[i])
+		}
+	}
+	for i, name := range names {
+		if started[i] != 1 || ended[i] != 1 {
+			t.Errorf("%s: %d start and %d end lines, want one each:\n%s", name, started[i], ended[i], errOut)
+		}
+	}
+	// stdout is as without progress: the results, then the summary.
+	if n := summary(t, out); n != [3]int{2, 1, 1} {
+		t.Errorf("summary %v\n%s", n, out)
+	}
+	if code, _, errOut := ftcheck("test", "--progress=false", dir); code != exitUsage || errOut != "" {
+		t.Errorf("--progress=false: exit %d, stderr %q", code, errOut)
 	}
 }
