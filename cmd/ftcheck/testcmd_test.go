@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -594,5 +598,106 @@ func TestTestProgressLines(t *testing.T) {
 	}
 	if code, _, errOut := ftcheck("test", "--progress=false", dir); code != exitUsage || errOut != "" {
 		t.Errorf("--progress=false: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// goTool is the go command of the toolchain running this test.
+func goTool(t *testing.T) string {
+	t.Helper()
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build ftcheck with")
+	}
+	return p
+}
+
+// SIGTERM (CI runners, Kubernetes, timeout(1)) and SIGHUP (a closed
+// terminal) stop the ftcheck binary as Ctrl-C does: the running search
+// stops, no file is started, and the report is complete — every file's
+// line, the summary, the JUnit file with the unfinished files <skipped> —
+// and the exit status is 3.
+func TestTestStopSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the ftcheck binary (several seconds)")
+	}
+	bin := filepath.Join(t.TempDir(), "ftcheck")
+	build := exec.Command(goTool(t), "build", "-o", bin, ".")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	dir := writeTree(t, map[string]string{
+		"a-quick.scenario": pairNostop + "expect violated torn-pair steps 4\n",
+		// 930,798 states, over ten seconds: it is still running when
+		// the signal comes.
+		"b-long.scenario":  "protocol x86-nmi\nset variant = v2009\nset op = enable\nset sync = enter\nexpect safe\n",
+		"c-after.scenario": pairNostop + "expect violated torn-pair steps 4\n",
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			junit := filepath.Join(t.TempDir(), "junit.xml")
+			// A bound in case the signal is ignored: the long file
+			// would then end by itself, long before this.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "test", "--jobs", "1", "--junit", junit, dir)
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The progress line says when the long search has started.
+			var errOut strings.Builder
+			sent := false
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				fmt.Fprintln(&errOut, sc.Text())
+				if !sent && sc.Text() == "[2/3] b-long.scenario …" {
+					if err := cmd.Process.Signal(sig); err != nil {
+						t.Fatal(err)
+					}
+					sent = true
+				}
+			}
+			err = cmd.Wait()
+			if !sent {
+				t.Fatalf("the long file never started (%v):\n%s%s", err, out.String(), errOut.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != exitIncomplete {
+				t.Fatalf("exit %d (%v), want 3\n%s%s", code, cmd.ProcessState, out.String(), errOut.String())
+			}
+			for _, line := range []string{
+				"PASS  " + filepath.Join(dir, "a-quick.scenario") + " (",
+				"SKIP  " + filepath.Join(dir, "b-long.scenario") + ": interrupted\n",
+				"SKIP  " + filepath.Join(dir, "c-after.scenario") + ": interrupted\n",
+				"1 passed, 0 failed, 2 not run (interrupted)\n",
+			} {
+				if !strings.Contains(out.String(), line) {
+					t.Errorf("stdout lacks %q:\n%s", line, out.String())
+				}
+			}
+			if !strings.Contains(errOut.String(), "[2/3] b-long.scenario SKIP ") || strings.Contains(errOut.String(), "[3/3]") {
+				t.Errorf("stderr: want b-long ending SKIP and c-after never started:\n%s", errOut.String())
+			}
+			doc := readJUnit(t, junit)
+			s := doc.Suites[0]
+			if s.Tests != 3 || s.Skipped != 2 || s.Failures != 0 || s.Errors != 0 {
+				t.Fatalf("JUnit suite: %d tests, %d skipped, %d failures, %d errors; want 3, 2, 0, 0", s.Tests, s.Skipped, s.Failures, s.Errors)
+			}
+			for _, c := range s.Cases {
+				skipped := c.Skipped != nil && c.Skipped.Message == "interrupted"
+				if want := !strings.HasSuffix(c.Name, "a-quick.scenario"); skipped != want {
+					t.Errorf("%s: skipped %v, want %v", c.Name, skipped, want)
+				}
+			}
+		})
 	}
 }
