@@ -44,7 +44,7 @@ func TestX86NMIRegistrationGap(t *testing.T) {
 }
 
 // The 2009 scheme with sync=enter is safe (the entry=flush runs, 11 s
-// each, are in patchproto/regress).
+// each, are in patchproto/regress-slow).
 func TestX86NMI2009Safe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two 3 s searches")

@@ -74,7 +74,11 @@ func writeJUnit(w io.Writer, results []testResult, wall time.Duration) error {
 			c.Failure = &junitMessage{Message: fmt.Sprintf("expected %s, got %s", r.Expected, r.Got), Type: "expectation", Text: r.Detail}
 		case testError:
 			s.Errors++
-			c.Error = &junitMessage{Message: firstLine(r.Detail), Type: "bad input", Text: r.Detail}
+			kind := "bad input"
+			if r.Internal {
+				kind = "internal error"
+			}
+			c.Error = &junitMessage{Message: firstLine(r.Detail), Type: kind, Text: r.Detail}
 		case testInterrupted:
 			s.Skipped++
 			c.Skipped = &junitMessage{Message: "interrupted"}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/ftcheck/ftcheck/cmd/ftcheck/render"
 	"github.com/ftcheck/ftcheck/memmodel/litmus"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/model/input"
 	"github.com/ftcheck/ftcheck/patchproto"
 )
 
@@ -29,10 +31,13 @@ against the expectation written with it, several at once, and prints one
 line per file and the summary "N passed, N failed". A scenario states its
 expectation on an expect line; a litmus file's is in herd's verdict files
 (*-expected.csv, *-kinds.txt, *.kinds) in its folder or one above it, up
-to the folder given. See docs/ci.md.
+to the folder given. On stderr, a line as each file starts and as it ends.
+A file that cannot be tested (malformed, no expectation, not a regular
+file, missing) is an ERROR line; the other files still run. See docs/ci.md.
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input (a
-malformed file, or one without an expectation), 3 interrupted.
+file that cannot be tested, a folder without test files, a bad flag),
+3 interrupted.
 
 options:
 `
@@ -58,20 +63,28 @@ type testResult struct {
 	Got      string // what the run found, in the same words
 	Counts   string // states or executions, for the PASS line
 	Detail   string // why it failed or erred: the trace of a violation, an error message
+	Internal bool   // the error is ftcheck's (it panicked), not the file's
 	Elapsed  time.Duration
 }
 
 // testFile is a file to test and the folder named on the command line
-// that led to it (verdict files are looked for up to that folder).
+// that led to it (verdict files are looked for up to that folder). name
+// is the short name progress lines use: the path under that folder, or
+// the path as given for a file named on the command line. err is why the
+// file could not even be listed (a path that does not exist, a folder
+// that cannot be read): it is that file's error, and the others still
+// run.
 type testFile struct {
-	path, root string
+	path, root, name string
+	err              error
 }
 
 type testFlags struct {
-	junit   string
-	jobs    int
-	timeout time.Duration
-	expects []string
+	junit    string
+	jobs     int
+	timeout  time.Duration
+	expects  []string
+	progress bool
 }
 
 func cmdTest(args []string, stdout, stderr io.Writer) int {
@@ -81,6 +94,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&f.junit, "junit", "", "also write the results as JUnit XML to `FILE` (GitLab, Jenkins, GitHub Actions)")
 	fl.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files tested at once")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "bound on each file's search (a scenario's own timeout line wins); a search it stops fails")
+	fl.BoolVar(&f.progress, "progress", true, "a line on stderr as each file starts and as it ends")
 	fl.Func("expect", "a litmus verdict `FILE` (CSV path,0|1 or kinds NAME Kind) used before those found next to the tests; repeatable", func(s string) error {
 		f.expects = append(f.expects, s)
 		return nil
@@ -111,13 +125,13 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	files, err := discoverTests(paths)
-	if err != nil {
+	if err != nil { // a folder without test files: there is no file to blame
 		fmt.Fprintf(stderr, "ftcheck test: %v\n", err)
 		return exitUsage
 	}
 	verdicts := newVerdictFiles()
 	for _, e := range f.expects {
-		m, err := litmus.LoadExpectations(e)
+		m, err := loadVerdictFile(e)
 		if err != nil {
 			fmt.Fprintf(stderr, "ftcheck test: --expect: %v\n", err)
 			return exitUsage
@@ -128,7 +142,11 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptContext()
 	defer stop()
 	start := time.Now()
-	results := runTests(ctx, files, f, verdicts, func(r testResult) { printTestResult(stdout, r) })
+	var pr *progress
+	if f.progress {
+		pr = newProgress(stderr, files)
+	}
+	results := runTests(ctx, files, f, verdicts, pr, func(r testResult) { printTestResult(stdout, r) })
 	wall := time.Since(start)
 
 	var n [4]int
@@ -183,32 +201,33 @@ func parseInterleaved(fl *flag.FlagSet, args []string) ([]string, error) {
 var testKinds = map[string]bool{".scenario": true, ".litmus": true}
 
 // discoverTests lists the files to test, in command-line order, each
-// folder's files in lexical order. A folder without any test file is an
-// error: a CI job pointed at the wrong folder must not pass.
+// folder's files in lexical order. A path that is not a folder is a file
+// to test whatever it is: if it does not exist, is no regular file or no
+// .scenario or .litmus file, that is its error when it runs, and the other
+// files still run. The one error returned is a folder without any test
+// file: a CI job pointed at the wrong folder must not pass, and there is
+// no file to report it on.
 func discoverTests(paths []string) ([]testFile, error) {
 	var files []testFile
 	for _, p := range paths {
 		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			if !testKinds[filepath.Ext(p)] {
-				return nil, fmt.Errorf("%s: not a .scenario or .litmus file", p)
-			}
-			files = append(files, testFile{p, filepath.Dir(p)})
+		if err != nil || !fi.IsDir() {
+			files = append(files, testFile{p, filepath.Dir(p), p, err})
 			continue
 		}
 		before := len(files)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				// A subfolder that cannot be read hides its files: it
+				// is an entry of its own, so the run cannot pass.
+				files = append(files, testFile{path, p, underFolder(p, path), err})
+				return nil
 			}
 			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && testKinds[filepath.Ext(path)] {
-				files = append(files, testFile{path, p})
+				files = append(files, testFile{path, p, underFolder(p, path), nil})
 			}
 			return nil
 		})
@@ -222,11 +241,19 @@ func discoverTests(paths []string) ([]testFile, error) {
 	return files, nil
 }
 
+// underFolder is path's name under the folder it was found in.
+func underFolder(folder, path string) string {
+	if name, err := filepath.Rel(folder, path); err == nil {
+		return name
+	}
+	return path
+}
+
 // runTests tests files on f.jobs goroutines and reports each result to
-// show in input order, as soon as it and every earlier one are done.
-// After Ctrl-C no file is started; a search it stopped is reported as
-// interrupted, not as failed.
-func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verdictFiles, show func(testResult)) []testResult {
+// show in input order, as soon as it and every earlier one are done, and
+// to pr (if not nil) as each file starts and ends. After Ctrl-C no file is
+// started; a search it stopped is reported as interrupted, not as failed.
+func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verdictFiles, pr *progress, show func(testResult)) []testResult {
 	results := make([]testResult, len(files))
 	jobs := make(chan int)
 	done := make(chan int)
@@ -236,7 +263,9 @@ func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verd
 				if ctx.Err() != nil {
 					results[i] = testResult{File: files[i].path, Status: testInterrupted}
 				} else {
+					pr.start(i)
 					results[i] = runTest(ctx, files[i], f, verdicts)
+					pr.end(i, results[i])
 				}
 				done <- i
 			}
@@ -260,23 +289,55 @@ func runTests(ctx context.Context, files []testFile, f testFlags, verdicts *verd
 	return results
 }
 
-func runTest(ctx context.Context, tf testFile, f testFlags, verdicts *verdictFiles) testResult {
+// runTest tests one file. Whatever is wrong with the file — it is missing,
+// a device or a FIFO, too large, malformed, or it makes ftcheck panic —
+// ends as this file's error, never the whole run: a CI job learns about
+// every other file too.
+func runTest(ctx context.Context, tf testFile, f testFlags, verdicts *verdictFiles) (r testResult) {
 	start := time.Now()
-	var r testResult
-	if filepath.Ext(tf.path) == ".litmus" {
-		r = runLitmusTest(tf, f, verdicts)
-	} else {
-		r = runScenarioTest(ctx, tf.path, f)
+	defer func() {
+		if v := recover(); v != nil {
+			r = testResult{Status: testError, Internal: true,
+				Detail: fmt.Sprintf("%s: internal error, a bug in ftcheck (please report it with this file): %v\n%s", tf.path, v, debug.Stack())}
+		}
+		r.File, r.Elapsed = tf.path, time.Since(start)
+	}()
+	bad := func(err error) testResult { return testResult{Status: testError, Detail: fileError(tf.path, err)} }
+	if tf.err != nil {
+		return bad(tf.err)
 	}
-	r.File, r.Elapsed = tf.path, time.Since(start)
-	return r
+	// Read through input: a device, a FIFO or a huge file is refused
+	// before a byte is read (os.ReadFile of /dev/zero never returns, of
+	// a FIFO blocks until a writer comes).
+	src, err := input.ReadFile(tf.path, input.MaxSource)
+	if err != nil {
+		return bad(err)
+	}
+	switch filepath.Ext(tf.path) {
+	case ".litmus":
+		return runLitmusTest(tf, src, f, verdicts)
+	case ".scenario":
+		return runScenarioTest(ctx, tf.path, src, f)
+	}
+	return bad(fmt.Errorf("%s: not a .scenario or .litmus file", tf.path))
+}
+
+// fileError is err as a line that starts with the file's name: an
+// *fs.PathError about the file itself ("stat FILE: no such file or
+// directory") says it without the operation.
+func fileError(file string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == file {
+		return fmt.Sprintf("%s: %v", file, pe.Err)
+	}
+	return err.Error()
 }
 
 // runScenarioTest explores the file's own configuration — what
 // `ftcheck explore FILE` explores — and judges it by its expect line.
-func runScenarioTest(ctx context.Context, file string, f testFlags) testResult {
+func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) testResult {
 	fail := func(err error) testResult { return testResult{Status: testError, Detail: err.Error()} }
-	p, err := patchproto.Load(file)
+	p, err := patchproto.Parse(file, src)
 	if err != nil {
 		return fail(err)
 	}
@@ -326,7 +387,7 @@ func runScenarioTest(ctx context.Context, file string, f testFlags) testResult {
 
 // runLitmusTest decides a litmus file under its architecture's model,
 // as ftcheck litmus does, and compares with herd's verdict for it.
-func runLitmusTest(tf testFile, f testFlags, verdicts *verdictFiles) testResult {
+func runLitmusTest(tf testFile, src []byte, f testFlags, verdicts *verdictFiles) testResult {
 	e, found, err := verdicts.lookup(tf)
 	if err != nil {
 		return testResult{Status: testError, Detail: err.Error()}
@@ -334,10 +395,6 @@ func runLitmusTest(tf testFile, f testFlags, verdicts *verdictFiles) testResult 
 	if !found {
 		return testResult{Status: testError, Detail: fmt.Sprintf("%s: no expected verdict: add `%s Allowed|Forbidden|Required` to a *.kinds file, or `%s,0|1` to a *-expected.csv, in its folder (ftcheck litmus runs a file for its verdict alone)",
 			tf.path, litmus.ExpectationKey(tf.path), filepath.ToSlash(tf.path))}
-	}
-	src, err := os.ReadFile(tf.path)
-	if err != nil {
-		return testResult{Status: testError, Detail: err.Error()}
 	}
 	t, err := litmus.Parse(tf.path, src)
 	if err != nil {
@@ -361,6 +418,47 @@ func runLitmusTest(tf testFile, f testFlags, verdicts *verdictFiles) testResult 
 	}
 	return r
 }
+
+// progress writes a line on stderr as each file starts and as it ends, so
+// that a CI log shows which file a long search is in: "[38/65] NAME …",
+// later "[38/65] NAME PASS 1.2s" (FAIL, ERROR, SKIP as on stdout). NAME
+// is testFile.name: short, and unique within a folder. A file never
+// started (after Ctrl-C) has no line. Every line ends in a newline, on a
+// terminal too: a log or a pipe gets one line per event, and on a
+// terminal the lines of files running at once would overwrite each
+// other's carriage returns. The workers write one whole line at a time,
+// under mu. A nil *progress writes nothing.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	names []string
+}
+
+func newProgress(w io.Writer, files []testFile) *progress {
+	p := &progress{w: w}
+	for _, f := range files {
+		p.names = append(p.names, f.name)
+	}
+	return p
+}
+
+func (p *progress) line(i int, what string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "[%d/%d] %s %s\n", i+1, len(p.names), p.names[i], what)
+}
+
+func (p *progress) start(i int) { p.line(i, "…") }
+
+func (p *progress) end(i int, r testResult) {
+	p.line(i, fmt.Sprintf("%s %s", statusWord[r.Status], r.Elapsed.Round(time.Millisecond)))
+}
+
+// statusWord is a status as the first word of its stdout line says it.
+var statusWord = map[testStatus]string{testPass: "PASS", testFail: "FAIL", testError: "ERROR", testInterrupted: "SKIP"}
 
 // printTestResult writes a file's line, and under a failure or an error
 // what explains it, indented.
@@ -403,6 +501,19 @@ type verdictDir struct {
 }
 
 func newVerdictFiles() *verdictFiles { return &verdictFiles{dirs: map[string]verdictDir{}} }
+
+// loadVerdictFile reads a verdict file if it is a regular file: a FIFO or
+// a device named like one would block or never end the read.
+func loadVerdictFile(path string) (map[string]litmus.Expectation, error) {
+	fi, err := os.Stat(path)
+	if err == nil {
+		err = input.Regular(path, fi)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return litmus.LoadExpectations(path)
+}
 
 // isVerdictFile: Dat3M's NAME-expected.csv, herd's NAME-kinds.txt and
 // NAME.kinds.
@@ -450,7 +561,7 @@ func (v *verdictFiles) dir(dir string) verdictDir {
 		if e.IsDir() || !isVerdictFile(e.Name()) {
 			continue
 		}
-		m, err := litmus.LoadExpectations(filepath.Join(dir, e.Name()))
+		m, err := loadVerdictFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			vd.err = err
 			break

@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -155,17 +160,21 @@ func TestTestErrorsAreBadInput(t *testing.T) {
 	}
 }
 
+// Mistakes in the command itself stop it before anything runs (exit 2,
+// on stderr). A path that is no folder is a file to test, not a command
+// error: TestTestBadFilesAreTheirOwnErrors.
 func TestTestUsageErrors(t *testing.T) {
 	empty := t.TempDir()
 	notes := writeTree(t, map[string]string{"README.md": "x"})
+	one := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nexpect safe\n"})
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"test"}, "usage: ftcheck test"},
 		{[]string{"test", empty}, "no .scenario or .litmus files in it"},
-		{[]string{"test", filepath.Join(notes, "README.md")}, "not a .scenario or .litmus file"},
-		{[]string{"test", filepath.Join(empty, "missing")}, "no such file"},
+		{[]string{"test", notes}, "no .scenario or .litmus files in it"},
+		{[]string{"test", "--expect", "/dev/zero", one}, "/dev/zero:1:1: is a device"},
 		{[]string{"test", "--jobs", "0", empty}, "--jobs 0"},
 		{[]string{"test", "--junit", filepath.Join(empty, "no", "j.xml"), notes}, "does not exist"},
 	} {
@@ -208,7 +217,7 @@ func TestTestInterruptedIsNotAFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var shown []testResult
-	results := runTests(ctx, files, testFlags{jobs: 2}, newVerdictFiles(), func(r testResult) { shown = append(shown, r) })
+	results := runTests(ctx, files, testFlags{jobs: 2}, newVerdictFiles(), nil, func(r testResult) { shown = append(shown, r) })
 	if len(shown) != 2 {
 		t.Fatalf("shown %d results", len(shown))
 	}
@@ -428,5 +437,267 @@ func TestJUnitShapeForEveryStatus(t *testing.T) {
 	}
 	if c[3].Skipped == nil || c[3].Skipped.Message != "interrupted" {
 		t.Errorf("skipped: %+v", c[3].Skipped)
+	}
+}
+
+// Every file that cannot be tested is an ERROR line of its own and a
+// JUnit <error>; the files after it still run, and the exit status is 2
+// even when another file failed (bad input wins over a broken
+// expectation).
+func TestTestBadFilesAreTheirOwnErrors(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"syntax.scenario":       "protocol riscv-jalr\nexpect sure\n",
+		"inst-missing.scenario": "scenario \"absent.scenario\"\nexpect safe\n",
+		"inst-bad.scenario":     "scenario \"bases/broken.txt\"\nexpect safe\n",
+		"bases/broken.txt":      "RISCV broken\n{\n",
+		"broken.litmus":         "RISCV broken\n{\n",
+		"suite.kinds":           "broken Allowed\n",
+		"wrong.scenario":        pairNostop + "expect safe\n",
+		"z-good.scenario":       pairNostop + "expect violated torn-pair steps 4\n",
+	})
+	// A 2 MiB file (sparse: nothing is written), over input.MaxSource.
+	big := filepath.Join(dir, "big.scenario")
+	if f, err := os.Create(big); err != nil {
+		t.Fatal(err)
+	} else if err := f.Truncate(2 << 20); err != nil {
+		t.Fatal(err)
+	} else {
+		f.Close()
+	}
+	want := map[string]string{ // file: the start of its ERROR line after the name
+		"syntax.scenario":       `:2:8: unknown expectation "sure"`,
+		"inst-missing.scenario": ":1:10: open " + filepath.Join(dir, "absent.scenario") + ": no such file",
+		"inst-bad.scenario":     ": " + filepath.Join(dir, "bases", "broken.txt") + ":2:1: ",
+		"broken.litmus":         ":",
+		"big.scenario":          ":1:1: file is larger than 1048576 bytes",
+	}
+	// A FIFO would block a plain read until a writer comes: the run
+	// would hang here.
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.scenario"), 0o644); err == nil {
+		want["fifo.scenario"] = ":1:1: is a FIFO (named pipe), not a regular file"
+	} else {
+		t.Logf("no FIFO: %v", err)
+	}
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	args := []string{"test", "--jobs", "1", "--junit", junit, dir}
+	// Paths named on the command line: /dev/zero (endless), a missing
+	// file, a file that is no test.
+	named := map[string]string{
+		"/dev/zero":                         ":1:1: is a device, not a regular file",
+		filepath.Join(dir, "absent.litmus"): ": no such file or directory",
+		filepath.Join(dir, "suite.kinds"):   ": not a .scenario or .litmus file",
+	}
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		delete(named, "/dev/zero")
+	}
+	for p := range named {
+		args = append(args, p)
+	}
+	code, out, errOut := ftcheck(args...)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
+	}
+	errors := len(want) + len(named)
+	if n := summary(t, out); n != [3]int{1, 1, errors} {
+		t.Fatalf("summary %v, want 1 passed, 1 failed, %d errors\n%s", n, errors, out)
+	}
+	for name, msg := range want {
+		want := "\nERROR " + filepath.Join(dir, name) + msg
+		if !strings.Contains("\n"+out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for p, msg := range named {
+		if !strings.Contains("\n"+out, "\nERROR "+p+msg) {
+			t.Errorf("output lacks %q:\n%s", "ERROR "+p+msg, out)
+		}
+	}
+	for _, line := range []string{
+		"PASS  " + filepath.Join(dir, "z-good.scenario") + " (violated torn-pair steps 4, ",
+		"FAIL  " + filepath.Join(dir, "wrong.scenario") + ": expected safe, got violated torn-pair steps 4",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("output lacks %q:\n%s", line, out)
+		}
+	}
+	doc := readJUnit(t, junit)
+	s := doc.Suites[0]
+	if s.Tests != errors+2 || s.Errors != errors || s.Failures != 1 || doc.Errors != errors {
+		t.Fatalf("JUnit counts: %d tests, %d errors, %d failures; want %d, %d, 1", s.Tests, s.Errors, s.Failures, errors+2, errors)
+	}
+	for _, c := range s.Cases {
+		_, isBad := want[filepath.Base(c.Name)]
+		_, isNamed := named[filepath.FromSlash(c.Name)]
+		switch {
+		case isBad || isNamed:
+			if c.Error == nil || c.Error.Type != "bad input" || c.Failure != nil {
+				t.Errorf("%s: want an <error type=\"bad input\">, got %+v", c.Name, c)
+			}
+		case c.Error != nil:
+			t.Errorf("%s: unexpected <error> %+v", c.Name, c.Error)
+		}
+	}
+}
+
+// progressLine is one line of ftcheck test's stderr: a file starts
+// ("…") or ends (its status and time).
+var progressLine = regexp.MustCompile(`^\[(\d+)/(\d+)\] (\S+) (…|(PASS|FAIL|ERROR|SKIP) \S+)$`)
+
+// On stderr, one line as each file starts and one as it ends, numbered
+// in file order, with the status the file's stdout line has; plain lines
+// (no carriage returns), whatever order the parallel files run in.
+func TestTestProgressLines(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.scenario":     pairNostop + "expect violated torn-pair steps 4\n",
+		"b.scenario":     pairNostop + "expect safe\n",
+		"sub/c.scenario": "protocol riscv-jalr\n",
+		"sub/d.scenario": "protocol riscv-jalr\nexpect safe\n",
+	})
+	names := []string{"a.scenario", "b.scenario", filepath.Join("sub", "c.scenario"), filepath.Join("sub", "d.scenario")}
+	status := []string{"PASS", "FAIL", "ERROR", "PASS"}
+	code, out, errOut := ftcheck("test", "--jobs", "2", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(errOut, "\r") {
+		t.Errorf("carriage return on stderr: %q", errOut)
+	}
+	started, ended := map[int]int{}, map[int]int{}
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	for at, l := range lines {
+		m := progressLine.FindStringSubmatch(l)
+		if m == nil {
+			t.Errorf("not a progress line: %q", l)
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		i--
+		if m[2] != "4" || i < 0 || i >= len(names) || m[3] != names[i] {
+			t.Errorf("line %q: want [N/4] and the Nth file's name of %v", l, names)
+			continue
+		}
+		if m[4] == "…" {
+			started[i]++
+			continue
+		}
+		if started[i] == 0 {
+			t.Errorf("line %d %q: the file ends before it starts", at, l)
+		}
+		if ended[i]++; m[5] != status[i] {
+			t.Errorf("line %q: want %s, as stdout says", l, status[i])
+		}
+	}
+	for i, name := range names {
+		if started[i] != 1 || ended[i] != 1 {
+			t.Errorf("%s: %d start and %d end lines, want one each:\n%s", name, started[i], ended[i], errOut)
+		}
+	}
+	// stdout is as without progress: the results, then the summary.
+	if n := summary(t, out); n != [3]int{2, 1, 1} {
+		t.Errorf("summary %v\n%s", n, out)
+	}
+	if code, _, errOut := ftcheck("test", "--progress=false", dir); code != exitUsage || errOut != "" {
+		t.Errorf("--progress=false: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// goTool is the go command of the toolchain running this test.
+func goTool(t *testing.T) string {
+	t.Helper()
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build ftcheck with")
+	}
+	return p
+}
+
+// SIGTERM (CI runners, Kubernetes, timeout(1)) and SIGHUP (a closed
+// terminal) stop the ftcheck binary as Ctrl-C does: the running search
+// stops, no file is started, and the report is complete — every file's
+// line, the summary, the JUnit file with the unfinished files <skipped> —
+// and the exit status is 3.
+func TestTestStopSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the ftcheck binary (several seconds)")
+	}
+	bin := filepath.Join(t.TempDir(), "ftcheck")
+	build := exec.Command(goTool(t), "build", "-o", bin, ".")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	dir := writeTree(t, map[string]string{
+		"a-quick.scenario": pairNostop + "expect violated torn-pair steps 4\n",
+		// 930,798 states, over ten seconds: it is still running when
+		// the signal comes.
+		"b-long.scenario":  "protocol x86-nmi\nset variant = v2009\nset op = enable\nset sync = enter\nexpect safe\n",
+		"c-after.scenario": pairNostop + "expect violated torn-pair steps 4\n",
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			junit := filepath.Join(t.TempDir(), "junit.xml")
+			// A bound in case the signal is ignored: the long file
+			// would then end by itself, long before this.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "test", "--jobs", "1", "--junit", junit, dir)
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The progress line says when the long search has started.
+			var errOut strings.Builder
+			sent := false
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				fmt.Fprintln(&errOut, sc.Text())
+				if !sent && sc.Text() == "[2/3] b-long.scenario …" {
+					if err := cmd.Process.Signal(sig); err != nil {
+						t.Fatal(err)
+					}
+					sent = true
+				}
+			}
+			err = cmd.Wait()
+			if !sent {
+				t.Fatalf("the long file never started (%v):\n%s%s", err, out.String(), errOut.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != exitIncomplete {
+				t.Fatalf("exit %d (%v), want 3\n%s%s", code, cmd.ProcessState, out.String(), errOut.String())
+			}
+			for _, line := range []string{
+				"PASS  " + filepath.Join(dir, "a-quick.scenario") + " (",
+				"SKIP  " + filepath.Join(dir, "b-long.scenario") + ": interrupted\n",
+				"SKIP  " + filepath.Join(dir, "c-after.scenario") + ": interrupted\n",
+				"1 passed, 0 failed, 2 not run (interrupted)\n",
+			} {
+				if !strings.Contains(out.String(), line) {
+					t.Errorf("stdout lacks %q:\n%s", line, out.String())
+				}
+			}
+			if !strings.Contains(errOut.String(), "[2/3] b-long.scenario SKIP ") || strings.Contains(errOut.String(), "[3/3]") {
+				t.Errorf("stderr: want b-long ending SKIP and c-after never started:\n%s", errOut.String())
+			}
+			doc := readJUnit(t, junit)
+			s := doc.Suites[0]
+			if s.Tests != 3 || s.Skipped != 2 || s.Failures != 0 || s.Errors != 0 {
+				t.Fatalf("JUnit suite: %d tests, %d skipped, %d failures, %d errors; want 3, 2, 0, 0", s.Tests, s.Skipped, s.Failures, s.Errors)
+			}
+			for _, c := range s.Cases {
+				skipped := c.Skipped != nil && c.Skipped.Message == "interrupted"
+				if want := !strings.HasSuffix(c.Name, "a-quick.scenario"); skipped != want {
+					t.Errorf("%s: skipped %v, want %v", c.Name, skipped, want)
+				}
+			}
+		})
 	}
 }
