@@ -195,7 +195,7 @@ func (c *coverage) result() *Coverage {
 // calls to the new tracer).
 func (c *Coverage) judge() {
 	text, data := len(c.PatchedText) > 0, len(c.PatchedData) > 0
-	patchChecks, exercised := 0, 0
+	patchChecks, exercised, execChecks := 0, 0, 0
 	for i := range c.Checks {
 		cc := &c.Checks[i]
 		switch cc.Subject {
@@ -205,6 +205,7 @@ func (c *Coverage) judge() {
 			cc.Exercised = data
 		case SubjectExecution:
 			cc.Exercised = true
+			execChecks++
 			continue
 		default:
 			cc.Exercised = text || data
@@ -220,6 +221,9 @@ func (c *Coverage) judge() {
 		// Only checks of the whole execution (a final condition, a
 		// deadlock): their verdict holds whatever the CPUs saw of the
 		// patch, and "nothing seen" may be exactly why it holds.
+	case !c.PatcherStores && execChecks > 0:
+		// Nothing is patched and the scenario judges the execution itself
+		// (an int3 handler's emulation against a final condition).
 	case c.PatcherStores && !text && !data:
 		c.Vacuous = "no CPU executed text the patcher wrote or read data it stored, in any state: the checks had nothing of the patch to judge"
 	case patchChecks > 0 && exercised == 0 && !c.PatcherStores:
