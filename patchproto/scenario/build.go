@@ -61,6 +61,7 @@ type builder struct {
 	tracerChecks         []tracerCheck // [check stale-dest], [check pair-mismatch]
 
 	syms                 map[string]*symbol
+	equDepth             int // .equ definitions being evaluated (equValue)
 	textNames, dataNames []string
 
 	sections []*section
