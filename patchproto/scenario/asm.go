@@ -62,12 +62,23 @@ func (in insn) shape(mn string) string {
 func (in insn) cursor(i int) *cursor { return &cursor{l: in.l, ts: in.ops[i]} }
 func (in insn) text(i int) string {
 	op := in.ops[i]
-	last := op[len(op)-1]
-	end := last.off + len(last.val)
-	if last.kind == tkString {
-		end += 2
+	return in.l.text[op[0].off:tokenEnd(op[len(op)-1])]
+}
+
+// end is the offset just after the statement's last token.
+func (in insn) end() int {
+	if len(in.ops) == 0 {
+		return tokenEnd(in.mn)
 	}
-	return in.l.text[op[0].off:end]
+	op := in.ops[len(in.ops)-1]
+	return tokenEnd(op[len(op)-1])
+}
+
+func tokenEnd(t token) int {
+	if t.kind == tkString {
+		return t.off + len(t.val) + 2 // the quotes
+	}
+	return t.off + len(t.val)
 }
 
 // value evaluates operand i as a whole expression.

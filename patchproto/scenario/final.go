@@ -67,6 +67,9 @@ func (b *builder) parseCondition(lines []line) (*condition, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.is("exists") || c.is("forall") || c.is("~") && c.i+1 < len(c.ts) && c.ts[c.i+1].val == "exists" {
+		return nil, c.errorf("a second final condition (the first starts at %s): a file has one", c.at(ts[0]))
+	}
 	if err := c.end(); err != nil {
 		return nil, err
 	}

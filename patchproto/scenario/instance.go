@@ -39,6 +39,9 @@ type Instance struct {
 	// setAt is where each set line names its parameter: a duplicate is
 	// looked up here rather than among every set line before it.
 	setAt map[string]Pos
+	// declared is where each bound, memory or timeout line is: each
+	// may be given once, or the later would silently win.
+	declared map[string]Pos
 }
 
 // Set is one set NAME = VALUE line.
@@ -68,7 +71,7 @@ func ParseInstance(path string, src []byte) (*Instance, error) {
 	if len(src) > maxSource {
 		return nil, errorf(Pos{path, 1, 1}, "file is larger than %d bytes", maxSource)
 	}
-	in := &Instance{Path: path, setAt: map[string]Pos{}}
+	in := &Instance{Path: path, setAt: map[string]Pos{}, declared: map[string]Pos{}}
 	header := true
 	for _, l := range splitLines(path, src) {
 		t, off := l.trimmed()
@@ -147,6 +150,13 @@ func (in *Instance) line(l line, t string, off int) *Error {
 	c, err := lineCursor(l, off+len(kw))
 	if err != nil {
 		return err
+	}
+	switch kw {
+	case "harts", "preempt", "calls", "max-states", "max-depth", "memory", "timeout":
+		if first, dup := in.declared[kw]; dup {
+			return errorf(l.pos(off), "%s given twice (first at %s)", kw, first)
+		}
+		in.declared[kw] = l.pos(off)
 	}
 	switch kw {
 	case "source":

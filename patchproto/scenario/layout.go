@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -75,9 +76,15 @@ func (b *builder) layout() *Error {
 				}
 				b.text.extend(tloc)
 				if s.args.accept("..") {
+					p := s.args.pos()
 					end, err := b.headerAddr(s.args)
 					if err != nil {
 						return err
+					}
+					if end <= tloc {
+						// END is exclusive: [text A .. A] would extend
+						// nothing, and a reversed range wraps around.
+						return errorf(p, "the text range ends at %#x, not after its start %#x", end, tloc)
 					}
 					b.text.extend(end - b.text.unit)
 				}
@@ -354,6 +361,7 @@ func (b *builder) layoutData(lines []line, loc *uint64) *Error {
 // encode is pass 2: every statement with its labels known.
 func (b *builder) encode() *Error {
 	for _, st := range b.text.pending {
+		var codes [][]byte
 		for v, in := range st.alts {
 			insns, err := in.encode(st.addr, b.resolveAt(st.addr))
 			if err != nil {
@@ -361,10 +369,19 @@ func (b *builder) encode() *Error {
 			}
 			var code []byte
 			for _, one := range insns {
-				b.text.boundaries[st.addr+uint64(len(code))] = true
-				b.text.insns[st.addr+uint64(len(code))] = append(b.text.insns[st.addr+uint64(len(code))], one)
+				at := st.addr + uint64(len(code))
+				b.text.boundaries[at] = true
+				b.text.insns[at] = append(b.text.insns[at], one)
 				code = append(code, one...)
 			}
+			// A version listed twice says nothing more, and usually
+			// means another was meant (a typo in an offset).
+			for w, other := range codes {
+				if bytes.Equal(code, other) {
+					return in.errorf(in.mn, "version %d (%s) assembles to the same code as version %d", v+1, in.l.text[in.mn.off:in.end()], w+1)
+				}
+			}
+			codes = append(codes, code)
 			for off := 0; off < len(code); off += b.arch.unit {
 				a, w := st.addr+uint64(off), b.arch.unitAt(code[off:])
 				if v == 0 {

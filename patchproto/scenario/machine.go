@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"strconv"
+
 	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
@@ -182,6 +184,7 @@ func (b *builder) patchesStore(op model.PatchOp) bool {
 func (b *builder) initHarts() ([]model.Hart, *Error) {
 	harts := make([]model.Hart, b.harts)
 	pcSet := make([]bool, b.harts)
+	setAt := map[[2]int]Pos{} // {hart, register (-1: pc)}: where [init] set it
 	for i, h := range b.harting {
 		harts[i].PC, pcSet[i] = h.start, true
 	}
@@ -199,7 +202,7 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 				return nil, err
 			}
 			for !c.done() {
-				if err := b.initReg(c, harts, pcSet); err != nil {
+				if err := b.initReg(c, harts, pcSet, setAt); err != nil {
 					return nil, err
 				}
 				if !c.accept(";") {
@@ -219,8 +222,11 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 }
 
 // initReg reads [HART:]REG = VALUE; without HART it sets every hart.
-func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
+// A register is set once per hart (setAt says where): a second value,
+// also one for every hart and one for a single hart, would silently win.
+func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map[[2]int]Pos) *Error {
 	which := -1
+	start := c.pos()
 	if t := c.peek(); len(c.ts) > c.i+1 && c.ts[c.i+1].val == ":" {
 		c.next()
 		c.next()
@@ -260,6 +266,10 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 		if which >= 0 && i != which {
 			continue
 		}
+		if first, dup := setAt[[2]int{i, reg}]; dup {
+			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first)
+		}
+		setAt[[2]int{i, reg}] = start
 		if reg < 0 {
 			harts[i].PC, pcSet[i] = v, true
 		} else {
@@ -267,6 +277,14 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 		}
 	}
 	return nil
+}
+
+// hartName names hart i as the file does: its [hart NAME] or its number.
+func (b *builder) hartName(i int) string {
+	if i < len(b.harting) {
+		return b.harting[i].name
+	}
+	return strconv.Itoa(i)
 }
 
 // concreteHarts: a final condition that names a hart must see the harts

@@ -40,7 +40,7 @@ func (b *builder) define(name string, p Pos, s *symbol) *Error {
 		return errorf(p, "%s is a bound's name and cannot be redefined", name)
 	}
 	if old, ok := b.syms[name]; ok {
-		if old.equ == nil && s.equ == nil && old.line == p.Line && old.pos.File == p.File {
+		if old.equ == nil && s.equ == nil && old.pos == p {
 			old.addrs = append(old.addrs, s.addrs...) // another copy of a .rept body
 			return nil
 		}
