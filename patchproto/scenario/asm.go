@@ -7,6 +7,34 @@ type insn struct {
 	l   line
 	mn  token
 	ops [][]token
+	// jumps collects the direct jumps encoded (nil: not wanted, as in
+	// pass 1), which must land where an instruction starts.
+	jumps *[]jump
+}
+
+// jump is a direct jump, branch or call: once the whole text is
+// assembled, its target must be an instruction boundary.
+type jump struct {
+	target uint64
+	pos    Pos    // the target operand
+	mn     string // the mnemonic
+}
+
+// jumpsTo records that the statement jumps to target, written as
+// operand i.
+func (in insn) jumpsTo(i int, target uint64) {
+	if in.jumps != nil {
+		*in.jumps = append(*in.jumps, jump{target: target, pos: in.l.pos(in.ops[i][0].off), mn: in.mn.val})
+	}
+}
+
+// jumpTarget is target for a jump or branch, which it records.
+func (in insn) jumpTarget(i int, pc uint64, r resolver, bits uint) (int64, *Error) {
+	off, err := in.target(i, pc, r, bits)
+	if err == nil {
+		in.jumpsTo(i, pc+uint64(off))
+	}
+	return off, err
 }
 
 // parseInsn splits a statement into its mnemonic and operands.

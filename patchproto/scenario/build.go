@@ -69,7 +69,8 @@ type builder struct {
 	conds    []line
 
 	text    textImage
-	textPos Pos // the first [text] or [hart] header
+	jumps   []jump // every direct jump assembled (checkJumps)
+	textPos Pos    // the first [text] or [hart] header
 	data    []dataItem
 	harting []hartCode
 }

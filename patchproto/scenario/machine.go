@@ -55,6 +55,9 @@ func (b *builder) build() (model.Config, *Error) {
 			tornPair = tornPair || s.arg == "torn-pair"
 		}
 	}
+	if err := b.checkJumps(); err != nil {
+		return model.Config{}, err
+	}
 	syms := b.symbolTable()
 	intrs, maxIntr, e := b.interruptSources()
 	if e != nil {
@@ -157,6 +160,25 @@ func (b *builder) build() (model.Config, *Error) {
 		return model.Config{}, err
 	}
 	return cfg, nil
+}
+
+// checkJumps refuses a direct jump, branch or call, in the text or in
+// code the patcher writes, that does not land where an instruction of
+// some version of the text starts: into the middle of an instruction, a
+// word nothing was assembled to, or outside the text. The machine would
+// run such a jump (and fault, or decode bytes never written as code), so
+// the verdict would be about a program the file does not show.
+func (b *builder) checkJumps() *Error {
+	for _, j := range b.jumps {
+		switch {
+		case b.text.boundaries[j.target]:
+		case j.target < b.text.lo || j.target >= b.text.hi:
+			return errorf(j.pos, "%s target %#x is outside the text (%#x..%#x)", j.mn, j.target, b.text.lo, b.text.hi)
+		default:
+			return errorf(j.pos, "%s target %#x is not the start of an instruction", j.mn, j.target)
+		}
+	}
+	return nil
 }
 
 // patchesStore reports whether a patcher store may put a store

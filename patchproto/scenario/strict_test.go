@@ -35,7 +35,7 @@ func TestDuplicatesAndContradictionsAreRefused(t *testing.T) {
 		{"[text 0x1000]", "[text 0x1000 .. 0x800]", "t.scenario:4:17: the text range ends at 0x800, not after its start 0x1000"},
 		{"task:   nop", "task: task: nop", "t.scenario:5:7: task is already defined at t.scenario:5:1"},
 		{"task:   nop", "task:   nop <-> addi zero, zero, 0", "t.scenario:5:17: version 2 (addi zero, zero, 0) assembles to the same code as version 1"},
-		{"task:   nop", "task:   nop <-> j . + 8 <-> jal zero, . + 8", "t.scenario:5:29: version 3 (jal zero, . + 8) assembles to the same code as version 2"},
+		{"task:   nop", "task:   nop <-> j . + 4 <-> jal zero, . + 4", "t.scenario:5:29: version 3 (jal zero, . + 4) assembles to the same code as version 2"},
 		{"pc = task", "pc = task\na0 = 1\n0:a0 = 2", "t.scenario:12:1: a0 of hart 0 is already set at t.scenario:11:1"},
 		{"pc = task", "pc = task; 1:pc = task", "t.scenario:10:12: pc of hart 1 is already set at t.scenario:10:1"},
 		{"pc = task", "pc = task\n1:t0 = 1\nt0 = 2", "t.scenario:12:1: t0 of hart 1 is already set at t.scenario:11:1"},
@@ -61,7 +61,7 @@ func TestLegitimateRepeatsBuild(t *testing.T) {
 		{"pc = task", "pc = task\n0:a0 = 1; 1:a0 = 2"},
 		{"task:   nop", "task:\n.rept 2\nl: nop\n.endr"},
 		{"[text 0x1000]", "[text 0x1000 .. 0x1004]"},
-		{"task:   nop", "task:   nop <-> j . + 8"},
+		{"task:   nop", "task:   nop <-> j . + 4"},
 	} {
 		if err := buildErr(strings.Replace(minimal, c.old, c.new, 1)); err != nil {
 			t.Errorf("%q -> %q: %v", c.old, c.new, err)
@@ -83,5 +83,35 @@ func TestInstanceDuplicatesAreRefused(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%q:\n got  %v\n want %s", c.src, err, c.want)
 		}
+	}
+}
+
+// A direct jump, branch or call must land where an instruction starts
+// (in some version of the text): into the middle of one, into a word
+// nothing was assembled to, or outside the text, it would run code the
+// file does not show.
+func TestJumpTargetsAreInstructions(t *testing.T) {
+	const x86 = "X86 j\n[text 0x1000]\nf: jmp.d8 . + 3\n movabsq $1, %rax\n hlt\n[data 0x8000]\nx: .dword 0\n[init]\npc = f\nexists (x=1)\n"
+	for _, c := range []struct{ src, old, new, want string }{
+		{minimal, "task:   nop", "task:   j . + 2", "t.scenario:5:11: j target 0x1002 is not the start of an instruction"},
+		{minimal, "task:   nop", "task:   beqz a0, . + 64", "t.scenario:5:18: beqz target 0x1040 is outside the text (0x1000..0x1008)"},
+		{minimal, "task:   nop", "task:   call 0x800", "t.scenario:5:14: call target 0x800 is outside the text (0x1000..0x100c)"},
+		{minimal, "[text 0x1000]\ntask:   nop", "[text 0x1000 .. 0x1010]\ntask:   j 0x100c", "t.scenario:5:11: j target 0x100c is not the start of an instruction"},
+		{minimal, "store64 x = 1   [why]", "store32 task = {j . + 64}", "t.scenario:12:19: j target 0x1040 is outside the text (0x1000..0x1008)"},
+		{x86, "", "", "t.scenario:3:11: jmp.d8 target 0x1003 is not the start of an instruction"},
+		{x86, "f: jmp.d8 . + 3", "f: call 0x2000", "t.scenario:3:9: call target 0x2000 is outside the text (0x1000..0x1010)"},
+		{strings.Replace(x86, "X86", "ARM64", 1), "f: jmp.d8 . + 3\n movabsq $1, %rax\n hlt", "f: bl . + 8\n brk 0", "t.scenario:3:7: bl target 0x1008 is outside the text (0x1000..0x1008)"},
+		{strings.Replace(x86, "X86", "PPC64", 1), "f: jmp.d8 . + 3\n movabsq $1, %rax\n hlt", "f: b . - 4\n trap", "t.scenario:3:6: b target 0xffc is outside the text (0x1000..0x1008)"},
+	} {
+		err := buildErr(strings.Replace(c.src, c.old, c.new, 1))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
+		}
+	}
+	// A version may start an instruction where the first does not: the
+	// second nop of k8_nop5 starts 3 bytes in, and a jump may go there.
+	ok := strings.Replace(x86, "f: jmp.d8 . + 3\n movabsq $1, %rax", "f: jmp.d8 g + 3\ng: p6_nop5 <-> k8_nop5", 1)
+	if err := buildErr(ok); err != nil {
+		t.Errorf("a jump to the second instruction of a version: %v", err)
 	}
 }
