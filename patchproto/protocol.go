@@ -3,6 +3,7 @@ package patchproto
 import (
 	"embed"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -119,6 +120,10 @@ type Configured struct {
 
 // Configure builds the explorable system for the given options.
 func (p *Protocol) Configure(o Options) (*Configured, error) {
+	o, err := namedParams(o)
+	if err != nil {
+		return nil, err
+	}
 	o = p.over.fill(o)
 	if err := validate(o); err != nil {
 		return nil, err
@@ -175,6 +180,37 @@ func (p *Protocol) FileDefaults() (Options, error) {
 		return Options{}, err
 	}
 	return Options{Harts: b.Harts, Preempt: b.Preempt, Calls: b.Calls, Op: b.Params["op"], Variant: b.Params["variant"], Memory: b.Memory}, nil
+}
+
+// namedParams moves Params["op"] and Params["variant"] into Op and
+// Variant, which set the same parameters (--op and --param op=): the
+// two must agree when both are given, and an instance's own values must
+// not hide the one given as a parameter (fill lays the instance under Op
+// and Variant, and drops op and variant from Params).
+func namedParams(o Options) (Options, error) {
+	if _, op := o.Params["op"]; !op {
+		if _, variant := o.Params["variant"]; !variant {
+			return o, nil
+		}
+	}
+	params := maps.Clone(o.Params)
+	for _, n := range []struct {
+		name  string
+		field *string
+	}{{"op", &o.Op}, {"variant", &o.Variant}} {
+		v, ok := params[n.name]
+		switch {
+		case !ok:
+			continue
+		case *n.field == "":
+			*n.field = v
+		case *n.field != v:
+			return o, fmt.Errorf("--%s %s contradicts --param %s=%s: both set the %s parameter; give one", n.name, *n.field, n.name, v, n.name)
+		}
+		delete(params, n.name)
+	}
+	o.Params = params
+	return o, nil
 }
 
 func validate(o Options) error {
