@@ -2,9 +2,9 @@ package patchproto
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/model/input"
 	"github.com/ftcheck/ftcheck/patchproto/scenario"
 )
 
@@ -98,11 +99,29 @@ func parseScenario(file string, text []byte) (*Protocol, error) {
 
 // Load reads a scenario file from disk.
 func Load(file string) (*Protocol, error) {
-	text, err := os.ReadFile(file)
+	text, err := readSource(file)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(file, text)
+}
+
+// readSource reads a scenario or instance file through input.ReadFile,
+// which refuses a device, a FIFO or a file over the size limit before
+// reading a byte of it (os.ReadFile of /dev/zero grows without bound,
+// of a FIFO blocks until a writer comes). That the file is no regular
+// file or too large is a *scenario.Error at its first line; a file that
+// cannot be opened keeps the system's error.
+func readSource(file string) ([]byte, error) {
+	text, err := input.ReadFile(file, input.MaxSource)
+	var notRegular *input.NotRegular
+	var tooLarge *input.TooLarge
+	if errors.As(err, &notRegular) || errors.As(err, &tooLarge) {
+		// Their messages are already positioned (file:1:1: ...).
+		msg := strings.TrimPrefix(err.Error(), file+":1:1: ")
+		return nil, &scenario.Error{Pos: scenario.Pos{File: file, Line: 1, Col: 1}, Msg: msg}
+	}
+	return text, err
 }
 
 // Scenario is the parsed file (parameters, header).
