@@ -1,9 +1,9 @@
 package patchproto
 
 import (
+	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -113,11 +113,18 @@ func parseInstance(file string, text []byte, chain []string) (*Protocol, error) 
 			return nil, &scenario.Error{Pos: in.BasePos, Msg: err.Error()}
 		}
 	} else {
-		path := filepath.Join(filepath.Dir(file), filepath.FromSlash(in.Scenario))
+		path := filepath.FromSlash(in.Scenario)
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(file), path)
+		}
 		if slices.Contains(chain, filepath.Clean(path)) || len(chain) >= maxInstanceDepth {
 			return nil, &scenario.Error{Pos: in.BasePos, Msg: fmt.Sprintf("instances form a cycle or a chain over %d long: %s", maxInstanceDepth, path)}
 		}
-		btext, err := os.ReadFile(path)
+		btext, err := readSource(path)
+		var pe *scenario.Error
+		if errors.As(err, &pe) { // no regular file, or too large: say which
+			return nil, &scenario.Error{Pos: in.BasePos, Msg: path + ": " + pe.Msg}
+		}
 		if err != nil {
 			return nil, &scenario.Error{Pos: in.BasePos, Msg: err.Error()}
 		}

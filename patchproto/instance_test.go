@@ -122,7 +122,7 @@ func TestBadInstancesSayWhere(t *testing.T) {
 	})
 	for file, want := range map[string]string{
 		"unknown.scenario": "unknown.scenario:1:10: unknown protocol \"riscv-pear\" (known: ",
-		"missing.scenario": "missing.scenario:1:10: open ",
+		"missing.scenario": "missing.scenario:1:10: stat ",
 		"cycle1.scenario":  "cycle2.scenario:1:10: instances form a cycle",
 		"self.scenario":    "self.scenario:1:10: instances form a cycle",
 		"memory.scenario":  "memory.scenario:2:8: ",

@@ -2,8 +2,9 @@ package patchproto
 
 import (
 	"embed"
+	"errors"
 	"fmt"
-	"os"
+	"maps"
 	"path"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/model/input"
 	"github.com/ftcheck/ftcheck/patchproto/scenario"
 )
 
@@ -101,11 +103,29 @@ func parseScenario(file string, text []byte) (*Protocol, error) {
 
 // Load reads a scenario file from disk.
 func Load(file string) (*Protocol, error) {
-	text, err := os.ReadFile(file)
+	text, err := readSource(file)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(file, text)
+}
+
+// readSource reads a scenario or instance file through input.ReadFile,
+// which refuses a device, a FIFO or a file over the size limit before
+// reading a byte of it (os.ReadFile of /dev/zero grows without bound,
+// of a FIFO blocks until a writer comes). That the file is no regular
+// file or too large is a *scenario.Error at its first line; a file that
+// cannot be opened keeps the system's error.
+func readSource(file string) ([]byte, error) {
+	text, err := input.ReadFile(file, input.MaxSource)
+	var notRegular *input.NotRegular
+	var tooLarge *input.TooLarge
+	if errors.As(err, &notRegular) || errors.As(err, &tooLarge) {
+		// Their messages are already positioned (file:1:1: ...).
+		msg := strings.TrimPrefix(err.Error(), file+":1:1: ")
+		return nil, &scenario.Error{Pos: scenario.Pos{File: file, Line: 1, Col: 1}, Msg: msg}
+	}
+	return text, err
 }
 
 // Scenario is the parsed file (parameters, header).
@@ -123,6 +143,10 @@ type Configured struct {
 
 // Configure builds the explorable system for the given options.
 func (p *Protocol) Configure(o Options) (*Configured, error) {
+	o, err := namedParams(o)
+	if err != nil {
+		return nil, err
+	}
 	o = p.over.fill(o)
 	if err := validate(o); err != nil {
 		return nil, err
@@ -179,6 +203,37 @@ func (p *Protocol) FileDefaults() (Options, error) {
 		return Options{}, err
 	}
 	return Options{Harts: b.Harts, Preempt: b.Preempt, Calls: b.Calls, Op: b.Params["op"], Variant: b.Params["variant"], Memory: b.Memory}, nil
+}
+
+// namedParams moves Params["op"] and Params["variant"] into Op and
+// Variant, which set the same parameters (--op and --param op=): the
+// two must agree when both are given, and an instance's own values must
+// not hide the one given as a parameter (fill lays the instance under Op
+// and Variant, and drops op and variant from Params).
+func namedParams(o Options) (Options, error) {
+	if _, op := o.Params["op"]; !op {
+		if _, variant := o.Params["variant"]; !variant {
+			return o, nil
+		}
+	}
+	params := maps.Clone(o.Params)
+	for _, n := range []struct {
+		name  string
+		field *string
+	}{{"op", &o.Op}, {"variant", &o.Variant}} {
+		v, ok := params[n.name]
+		switch {
+		case !ok:
+			continue
+		case *n.field == "":
+			*n.field = v
+		case *n.field != v:
+			return o, fmt.Errorf("--%s %s contradicts --param %s=%s: both set the %s parameter; give one", n.name, *n.field, n.name, v, n.name)
+		}
+		delete(params, n.name)
+	}
+	o.Params = params
+	return o, nil
 }
 
 func validate(o Options) error {

@@ -7,6 +7,34 @@ type insn struct {
 	l   line
 	mn  token
 	ops [][]token
+	// jumps collects the direct jumps encoded (nil: not wanted, as in
+	// pass 1), which must land where an instruction starts.
+	jumps *[]jump
+}
+
+// jump is a direct jump, branch or call: once the whole text is
+// assembled, its target must be an instruction boundary.
+type jump struct {
+	target uint64
+	pos    Pos    // the target operand
+	mn     string // the mnemonic
+}
+
+// jumpsTo records that the statement jumps to target, written as
+// operand i.
+func (in insn) jumpsTo(i int, target uint64) {
+	if in.jumps != nil {
+		*in.jumps = append(*in.jumps, jump{target: target, pos: in.l.pos(in.ops[i][0].off), mn: in.mn.val})
+	}
+}
+
+// jumpTarget is target for a jump or branch, which it records.
+func (in insn) jumpTarget(i int, pc uint64, r resolver, bits uint) (int64, *Error) {
+	off, err := in.target(i, pc, r, bits)
+	if err == nil {
+		in.jumpsTo(i, pc+uint64(off))
+	}
+	return off, err
 }
 
 // parseInsn splits a statement into its mnemonic and operands.
@@ -62,12 +90,23 @@ func (in insn) shape(mn string) string {
 func (in insn) cursor(i int) *cursor { return &cursor{l: in.l, ts: in.ops[i]} }
 func (in insn) text(i int) string {
 	op := in.ops[i]
-	last := op[len(op)-1]
-	end := last.off + len(last.val)
-	if last.kind == tkString {
-		end += 2
+	return in.l.text[op[0].off:tokenEnd(op[len(op)-1])]
+}
+
+// end is the offset just after the statement's last token.
+func (in insn) end() int {
+	if len(in.ops) == 0 {
+		return tokenEnd(in.mn)
 	}
-	return in.l.text[op[0].off:end]
+	op := in.ops[len(in.ops)-1]
+	return tokenEnd(op[len(op)-1])
+}
+
+func tokenEnd(t token) int {
+	if t.kind == tkString {
+		return t.off + len(t.val) + 2 // the quotes
+	}
+	return t.off + len(t.val)
 }
 
 // value evaluates operand i as a whole expression.

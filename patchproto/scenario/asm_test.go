@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -29,6 +30,18 @@ func assemble(t *testing.T, text string) []uint32 {
 	return ws
 }
 
+// landing is text that puts nop at each address after a statement
+// assembled at 0x1000 (.org moves the location counter forwards or
+// back), so that a jump to one of them lands on an instruction: a target
+// that is none is an error.
+func landing(nop string, addrs ...uint64) string {
+	var b strings.Builder
+	for _, a := range addrs {
+		fmt.Fprintf(&b, "\n.org %#x\n%s", a, nop)
+	}
+	return b.String()
+}
+
 // Every instruction the assembler accepts decodes, with x/arch, to what
 // was written (GNU syntax, ABI names), pseudo-instructions to their
 // expansion.
@@ -49,14 +62,14 @@ func TestAssemblerRoundTripsThroughXArch(t *testing.T) {
 		{"jalr t0, -1864(t0)", "jalr t0,-1864(t0)"},
 		{"jalr zero, t0, 0", "jr t0"},
 		{"jalr ra, (a0)", "jalr a0"},
-		{"jal ra, . + 256", "jal 256"},
-		{"jal . - 8", "jal -8"},
-		{"j . + 16", "j 16"},
-		{"jal t1, . + 2048", "jal t1,2048"},
-		{"beq a0, a1, . + 12", "beq a0,a1,12"},
-		{"bne t0, zero, . - 4", "bnez t0,-4"},
-		{"beqz a2, . + 8", "beqz a2,8"},
-		{"bnez a3, . + 8", "bnez a3,8"},
+		{"jal ra, . + 256" + landing("nop", 0x1100), "jal 256"},
+		{"jal . - 8" + landing("nop", 0xff8), "jal -8"},
+		{"j . + 16" + landing("nop", 0x1010), "j 16"},
+		{"jal t1, . + 2048" + landing("nop", 0x1800), "jal t1,2048"},
+		{"beq a0, a1, . + 12" + landing("nop", 0x100c), "beq a0,a1,12"},
+		{"bne t0, zero, . - 4" + landing("nop", 0xffc), "bnez t0,-4"},
+		{"beqz a2, . + 8" + landing("nop", 0x1008), "beqz a2,8"},
+		{"bnez a3, . + 8" + landing("nop", 0x1008), "bnez a3,8"},
 		{"addi sp, sp, -16", "addi sp,sp,-16"},
 		{"ori a0, a1, 0x7ff", "ori a0,a1,2047"},
 		{"add a0, a1, a2", "add a0,a1,a2"},
@@ -92,7 +105,7 @@ func TestPseudoInstructionsExpand(t *testing.T) {
 		{"li t1, 0x3000", []string{"lui t1,0x3"}},
 		{"li a0, 0x12345fff", []string{"lui a0,0x12346", "addi a0,a0,-1"}},
 		{"la a1, x", []string{"auipc a1,0x7", "mv a1,a1"}},
-		{"call 0x2380", []string{"auipc ra,0x1", "jalr ra,896(ra)"}},
+		{"call 0x2380" + landing("nop", 0x2380), []string{"auipc ra,0x1", "jalr ra,896(ra)"}},
 	} {
 		ws := assemble(t, c.src)
 		for i, w := range c.want {

@@ -81,7 +81,7 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
-		off, err := in.target(0, pc, r, 28)
+		off, err := in.jumpTarget(0, pc, r, 28)
 		if err == nil && off&3 != 0 {
 			err = in.errorf(in.ops[0][0], "branch target %#x is not word-aligned", pc+uint64(off))
 		}

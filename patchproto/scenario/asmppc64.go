@@ -57,7 +57,7 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
-		off, err := in.target(0, pc, r, 26)
+		off, err := in.jumpTarget(0, pc, r, 26)
 		if err == nil && off&3 != 0 {
 			err = in.errorf(in.ops[0][0], "target %#x is not a multiple of 4 from %#x", pc+uint64(off), pc)
 		}

@@ -194,7 +194,7 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 				ti = 1
 			}
 		}
-		off, err := in.target(ti, pc, r, 21)
+		off, err := in.jumpTarget(ti, pc, r, 21)
 		return one(riscv.Jal(rd, off), err)
 	case "call":
 		if err := in.arity(1); err != nil {
@@ -208,6 +208,7 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		if !fits(hi, 20) {
 			return nil, in.errorf(in.ops[0][0], "call target %#x is out of reach of auipc at %#x", v, pc)
 		}
+		in.jumpsTo(0, v)
 		return []uint32{riscv.Auipc(riscv.RA, hi), riscv.Jalr(riscv.RA, riscv.RA, lo)}, nil
 	case "beq", "bne", "beqz", "bnez":
 		return in.branch(pc, r)
@@ -357,7 +358,7 @@ func (in insn) branch(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 	}
-	off, err := in.target(n-1, pc, r, 13)
+	off, err := in.jumpTarget(n-1, pc, r, 13)
 	if err != nil {
 		return nil, err
 	}

@@ -171,6 +171,7 @@ func (in insn) x86Rel(i int, next uint64, r resolver, bits uint, sizing bool) (i
 	if !fits(off, bits) {
 		return 0, in.errorf(in.ops[i][0], "target %#x is out of reach of %s (offset %d from %#x)", v, in.mn.val, off, next)
 	}
+	in.jumpsTo(i, v)
 	return off, nil
 }
 

@@ -62,13 +62,16 @@ type builder struct {
 	tracerChecks         []tracerCheck // [check stale-dest], [check pair-mismatch]
 
 	syms                 map[string]*symbol
+	equDepth             int            // .equ definitions being evaluated (equValue)
+	declared             map[string]Pos // declarations that may be made once (once)
 	textNames, dataNames []string
 
 	sections []*section
 	conds    []line
 
 	text    textImage
-	textPos Pos // the first [text] or [hart] header
+	jumps   []jump // every direct jump assembled (checkJumps)
+	textPos Pos    // the first [text] or [hart] header
 	data    []dataItem
 	harting []hartCode
 }
@@ -77,6 +80,7 @@ type builder struct {
 type section struct {
 	kind  string // text, data, hart, init, patcher, check
 	head  line
+	pos   Pos     // of the header's [
 	args  *cursor // the header's tokens after the kind
 	arg   string  // the header's text after the kind
 	argAt int     // its offset in the line
@@ -86,7 +90,7 @@ type section struct {
 // Build lays out, assembles and checks the scenario for the settings.
 func (f *File) Build(s Settings) (*Built, error) {
 	b := &builder{f: f, arch: f.arch, harts: 0, calls: 1, preempt: 1, memory: f.arch.mem,
-		handlerIndex: map[string]int{}, syms: map[string]*symbol{}, usesBound: map[string]bool{},
+		handlerIndex: map[string]int{}, syms: map[string]*symbol{}, usesBound: map[string]bool{}, declared: map[string]Pos{},
 		text: newTextImage(uint64(f.arch.unit))}
 	params, err := f.paramValues(s.Params)
 	if err != nil {
@@ -164,6 +168,9 @@ func (b *builder) split(lines []line) *Error {
 			if err != nil {
 				return err
 			}
+			if err := b.sectionOnce(s); err != nil {
+				return err
+			}
 			b.sections = append(b.sections, s)
 			cur, inCond = s, false
 		case off == 0 && isCondStart(t):
@@ -177,6 +184,25 @@ func (b *builder) split(lines []line) *Error {
 			}
 		default:
 			cur.lines = append(cur.lines, l)
+		}
+	}
+	return nil
+}
+
+// sectionOnce refuses a second [patcher], [init] or [check NAME] of the
+// same check: the patcher runs one program, and two such sections would
+// be read as one, in an order the reader need not expect.
+func (b *builder) sectionOnce(s *section) *Error {
+	if s.kind != "patcher" && s.kind != "init" && s.kind != "check" {
+		return nil
+	}
+	for _, o := range b.sections {
+		if o.kind == s.kind && (s.kind != "check" || o.arg == s.arg) {
+			name := s.kind
+			if s.kind == "check" {
+				name += " " + s.arg
+			}
+			return errorf(s.pos, "a second [%s] section (the first is at %s)", name, o.pos)
 		}
 	}
 	return nil
@@ -217,7 +243,7 @@ func (b *builder) sectionHeader(l line, off int) (*section, *Error) {
 	if arg != "" {
 		argAt = strings.Index(inner[argAt:], arg) + argAt
 	}
-	return &section{kind: kind.val, head: l, args: c, arg: arg, argAt: argAt}, nil
+	return &section{kind: kind.val, head: l, pos: l.pos(off), args: c, arg: arg, argAt: argAt}, nil
 }
 
 // settle applies the settings over the file's bounds.

@@ -57,6 +57,7 @@ func (b *builder) cacheTypeDecl(c *cursor, at Pos) *Error {
 		return errorf(at, "ctr_el0 declared twice")
 	}
 	ct := ifetch.CacheType{}
+	seen := map[string]bool{}
 	for !c.done() {
 		t, err := c.ident("idc=0|1 or dic=0|1")
 		if err != nil {
@@ -65,6 +66,10 @@ func (b *builder) cacheTypeDecl(c *cursor, at Pos) *Error {
 		if t.val != "idc" && t.val != "dic" {
 			return errorf(c.at(t), "unknown CTR_EL0 field %q (known: idc, dic)", t.val)
 		}
+		if seen[t.val] {
+			return errorf(c.at(t), "%s given twice", t.val)
+		}
+		seen[t.val] = true
 		if err := c.expect("="); err != nil {
 			return err
 		}

@@ -21,6 +21,9 @@ func (b *builder) declaration(l line) *Error {
 		if err != nil {
 			return err
 		}
+		if err := b.once(w, l.pos(off)); err != nil {
+			return err
+		}
 		return b.bound(c, token{kind: tkIdent, val: w, off: off, ln: l.num})
 	}
 	c, err := lineCursor(l, off)
@@ -30,6 +33,16 @@ func (b *builder) declaration(l line) *Error {
 	kw := c.next()
 	if kw.kind != tkIdent {
 		return errorf(l.pos(kw.off), "expected a declaration (harts, preempt, calls, memory, handler, ...), found %q", kw.val)
+	}
+	switch kw.val {
+	case "harts", "preempt", "calls", "memory", "timeout", "interrupts":
+		if err := b.once(kw.val, l.pos(kw.off)); err != nil {
+			return err
+		}
+	case "stop_machine":
+		if err := b.once("stop_machine exit", l.pos(kw.off)); err != nil {
+			return err
+		}
 	}
 	switch kw.val {
 	case "param", "source", "expect":
@@ -70,6 +83,17 @@ func (b *builder) declaration(l line) *Error {
 		return b.hotplug(c, l.pos(kw.off))
 	}
 	return errorf(l.pos(kw.off), "unknown declaration %q (known: param, source, harts, preempt, calls, memory, max-states, max-depth, timeout, handler, hotplug, stop_machine exit, ctr_el0, .equ; sections start with [text], [data], [hart NAME], [init], [patcher], [check NAME])", kw.val)
+}
+
+// once refuses a declaration made twice (what names it, p is the second):
+// the later one would silently win, and a reader of the file may well
+// take the first for the truth.
+func (b *builder) once(what string, p Pos) *Error {
+	if first, dup := b.declared[what]; dup {
+		return errorf(p, "%s given twice (first at %s)", what, first)
+	}
+	b.declared[what] = p
+	return nil
 }
 
 // limits of the bounds, as for the built-in protocols' flags.
@@ -142,6 +166,9 @@ func (b *builder) handler(c *cursor) *Error {
 // fence P,S and/or fence.i, separated by ;.
 func (b *builder) handlerBody(c *cursor, h *model.Handler) *Error {
 	for {
+		if (c.is("fence.i") || c.is("isb") || c.is("sync_core")) && h.SyncFetch {
+			return c.errorf("one fetch synchronisation (fence.i, isb, sync_core) per handler")
+		}
 		switch {
 		case c.accept("fence.i"):
 			h.SyncFetch = true

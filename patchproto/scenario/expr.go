@@ -10,44 +10,78 @@ import (
 // split a value for lui/auipc + addi/jalr (so %hi(ftrace_caller - f) and
 // %lo(ftrace_caller - f) are the call site's auipc and jalr immediates).
 type expr struct {
-	op   string // "num", "sym", "+", "-", "neg", "hi", "lo"
-	num  uint64
-	name string
-	a, b *expr
-	pos  Pos
+	op    string // "num", "sym", "+", "-", "neg", "hi", "lo"
+	num   uint64
+	name  string
+	a, b  *expr
+	pos   Pos
+	depth int // of the tree: 1 for a number or symbol
 }
 
+// maxDepth bounds how deep an expression or a final condition nests
+// (parentheses, unary operators, each operator of a chain such as
+// 1+1+1), and how deep .rept blocks and .equ definitions nest. The
+// parsers recurse once per level and evaluation once per tree level, so
+// without a bound a line of a million '(' costs the stack its size and
+// the parse most of a minute. Real files nest a handful deep.
+const maxDepth = 200
+
 // parseExpr reads an expression from the cursor.
-func parseExpr(c *cursor) (*expr, *Error) {
-	x, err := parseUnary(c)
+func parseExpr(c *cursor) (*expr, *Error) { return parseSum(c, 0) }
+
+// parseSum reads a chain of + and -; d is how deep the parse already is.
+func parseSum(c *cursor, d int) (*expr, *Error) {
+	x, err := parseUnary(c, d)
 	if err != nil {
 		return nil, err
 	}
 	for c.is("+") || c.is("-") {
 		p := c.pos()
 		op := c.next().val
-		y, err := parseUnary(c)
+		y, err := parseUnary(c, d)
 		if err != nil {
 			return nil, err
 		}
-		x = &expr{op: op, a: x, b: y, pos: p}
+		if x, err = node(&expr{op: op, a: x, b: y, pos: p}); err != nil {
+			return nil, err
+		}
 	}
 	return x, nil
 }
 
-func parseUnary(c *cursor) (*expr, *Error) {
+// node sets x's depth from its operands', refusing a tree deeper than
+// maxDepth: a chain of a thousand + builds a tree a thousand deep.
+func node(x *expr) (*expr, *Error) {
+	x.depth = 1 + x.a.depth
+	if x.b != nil {
+		x.depth = 1 + max(x.a.depth, x.b.depth)
+	}
+	if x.depth > maxDepth {
+		return nil, tooDeep(x.pos, "expression")
+	}
+	return x, nil
+}
+
+func tooDeep(p Pos, what string) *Error {
+	return errorf(p, "%s nested too deep: more than %d levels of parentheses and operators", what, maxDepth)
+}
+
+func parseUnary(c *cursor, d int) (*expr, *Error) {
 	p := c.pos()
+	if d >= maxDepth && (c.is("-") || c.is("+") || c.is("(") || c.is("%")) {
+		return nil, tooDeep(p, "expression")
+	}
 	switch {
 	case c.accept("-"):
-		x, err := parseUnary(c)
+		x, err := parseUnary(c, d+1)
 		if err != nil {
 			return nil, err
 		}
-		return &expr{op: "neg", a: x, pos: p}, nil
+		return node(&expr{op: "neg", a: x, pos: p})
 	case c.accept("+"):
-		return parseUnary(c)
+		return parseUnary(c, d+1)
 	case c.accept("("):
-		x, err := parseExpr(c)
+		x, err := parseSum(c, d+1)
 		if err != nil {
 			return nil, err
 		}
@@ -63,11 +97,14 @@ func parseUnary(c *cursor) (*expr, *Error) {
 		if err := c.expect("("); err != nil {
 			return nil, err
 		}
-		x, err := parseExpr(c)
+		x, err := parseSum(c, d+1)
 		if err != nil {
 			return nil, err
 		}
-		return &expr{op: t.val, a: x, pos: p}, c.expect(")")
+		if err := c.expect(")"); err != nil {
+			return nil, err
+		}
+		return node(&expr{op: t.val, a: x, pos: p})
 	}
 	t := c.peek()
 	switch {
@@ -79,10 +116,10 @@ func parseUnary(c *cursor) (*expr, *Error) {
 		if !ok {
 			return nil, errorf(p, "bad number %q", t.val)
 		}
-		return &expr{op: "num", num: v, pos: p}, nil
+		return &expr{op: "num", num: v, pos: p, depth: 1}, nil
 	case t.kind == tkIdent:
 		c.next()
-		return &expr{op: "sym", name: t.val, pos: p}, nil
+		return &expr{op: "sym", name: t.val, pos: p, depth: 1}, nil
 	}
 	return nil, c.errorf("expected a value, found %s", c.describe())
 }

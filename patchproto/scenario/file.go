@@ -63,6 +63,14 @@ func (f *File) Param(name string) (Param, bool) {
 // maxSource bounds what Parse reads: a scenario is a page or two.
 const maxSource = 1 << 20
 
+// maxParams and maxValues bound the parameters: ftcheck check builds
+// every combination (at most maxCombinations of them), and a duplicate
+// is looked for among those declared so far.
+const (
+	maxParams = 16
+	maxValues = 64
+)
+
 // Parse reads a scenario's header and parameters. path names the file in
 // error messages. Errors are *Error: file:line:col: message.
 func Parse(path string, src []byte) (*File, error) {
@@ -181,6 +189,9 @@ func (f *File) scanDeclarations() *Error {
 			if depth > 0 {
 				return errorf(l.pos(off), "param must not be inside .if")
 			}
+			if len(f.Params) == maxParams {
+				return errorf(l.pos(off), "at most %d parameters", maxParams)
+			}
 			p, err := f.parseParam(l, off)
 			if err != nil {
 				return err
@@ -241,6 +252,9 @@ func (f *File) parseValues(l line, off int, p *Param) *Error {
 			if v.Name == t.val {
 				return errorf(l.pos(t.off), "value %s listed twice", t.val)
 			}
+		}
+		if len(p.Values) == maxValues {
+			return errorf(l.pos(t.off), "at most %d values of %s", maxValues, p.Name)
 		}
 		v := Value{Name: t.val}
 		if c.peek().kind == tkString && !c.done() {

@@ -25,6 +25,7 @@ type prop struct {
 	neq    bool
 	val    uint64
 	valSrc string
+	depth  int // of the tree: 1 for an atom
 }
 
 type location struct {
@@ -41,6 +42,9 @@ func (b *builder) parseCondition(lines []line) (*condition, *Error) {
 		lts, err := tokenize(l, 0)
 		if err != nil {
 			return nil, err
+		}
+		if len(ts)+len(lts) > maxTokens {
+			return nil, errorf(l.pos(lts[maxTokens-len(ts)].off), "the final condition has more than %d tokens", maxTokens)
 		}
 		ts = append(ts, lts...)
 	}
@@ -59,9 +63,12 @@ func (b *builder) parseCondition(lines []line) (*condition, *Error) {
 	default:
 		return nil, c.errorf("a final condition starts with exists, ~exists or forall")
 	}
-	p, err := b.parseOr(c)
+	p, err := b.parseOr(c, 0)
 	if err != nil {
 		return nil, err
+	}
+	if c.is("exists") || c.is("forall") || c.is("~") && c.i+1 < len(c.ts) && c.ts[c.i+1].val == "exists" {
+		return nil, c.errorf("a second final condition (the first starts at %s): a file has one", c.at(ts[0]))
 	}
 	if err := c.end(); err != nil {
 		return nil, err
@@ -71,49 +78,76 @@ func (b *builder) parseCondition(lines []line) (*condition, *Error) {
 	return cond, nil
 }
 
-func (b *builder) parseOr(c *cursor) (*prop, *Error) {
-	x, err := b.parseAnd(c)
-	for err == nil && c.accept(`\/`) {
+// The condition's parsers recurse once per parenthesis and ~, and each
+// /\ or \/ of a chain deepens the tree that holds, String and atoms walk:
+// d is the depth so far, refused beyond maxDepth (expr.go).
+func (b *builder) parseOr(c *cursor, d int) (*prop, *Error) {
+	x, err := b.parseAnd(c, d)
+	for err == nil && c.is(`\/`) {
+		p := c.pos()
+		c.next()
 		var y *prop
-		if y, err = b.parseAnd(c); err == nil {
-			x = &prop{op: "or", a: x, b: y}
+		if y, err = b.parseAnd(c, d); err == nil {
+			x, err = propNode(&prop{op: "or", a: x, b: y}, p)
 		}
 	}
 	return x, err
 }
 
-func (b *builder) parseAnd(c *cursor) (*prop, *Error) {
-	x, err := b.parseNot(c)
-	for err == nil && c.accept(`/\`) {
+func (b *builder) parseAnd(c *cursor, d int) (*prop, *Error) {
+	x, err := b.parseNot(c, d)
+	for err == nil && c.is(`/\`) {
+		p := c.pos()
+		c.next()
 		var y *prop
-		if y, err = b.parseNot(c); err == nil {
-			x = &prop{op: "and", a: x, b: y}
+		if y, err = b.parseNot(c, d); err == nil {
+			x, err = propNode(&prop{op: "and", a: x, b: y}, p)
 		}
 	}
 	return x, err
 }
 
-func (b *builder) parseNot(c *cursor) (*prop, *Error) {
+// propNode sets x's depth from its operands', refusing one deeper than
+// maxDepth; p is the operator's position.
+func propNode(x *prop, p Pos) (*prop, *Error) {
+	x.depth = 1 + x.a.depth
+	if x.b != nil {
+		x.depth = 1 + max(x.a.depth, x.b.depth)
+	}
+	if x.depth > maxDepth {
+		return nil, tooDeep(p, "condition")
+	}
+	return x, nil
+}
+
+func (b *builder) parseNot(c *cursor, d int) (*prop, *Error) {
+	p := c.pos()
+	if d >= maxDepth && (c.is("~") || c.is("not") || c.is("(")) {
+		return nil, tooDeep(p, "condition")
+	}
 	switch {
 	case c.accept("~") || c.accept("not"):
-		x, err := b.parseNot(c)
-		return &prop{op: "not", a: x}, err
+		x, err := b.parseNot(c, d+1)
+		if err != nil {
+			return nil, err
+		}
+		return propNode(&prop{op: "not", a: x}, p)
 	case c.accept("("):
-		x, err := b.parseOr(c)
+		x, err := b.parseOr(c, d+1)
 		if err != nil {
 			return nil, err
 		}
 		return x, c.expect(")")
 	case c.accept("true"):
-		return &prop{op: "true"}, nil
+		return &prop{op: "true", depth: 1}, nil
 	case c.accept("false"):
-		return &prop{op: "false"}, nil
+		return &prop{op: "false", depth: 1}, nil
 	}
 	return b.parseAtom(c)
 }
 
 func (b *builder) parseAtom(c *cursor) (*prop, *Error) {
-	p := &prop{op: "atom"}
+	p := &prop{op: "atom", depth: 1}
 	start := c.pos()
 	switch t := c.peek(); {
 	case c.accept("["):

@@ -14,7 +14,7 @@ func (f *File) resolveIf(values map[string]string) ([]line, *Error) {
 	}
 	var stack []frame
 	active := true
-	var out []line
+	out := make([]line, 0, len(f.lines))
 	for _, l := range f.lines {
 		t, off := l.trimmed()
 		word := firstWord(t)

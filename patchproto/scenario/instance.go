@@ -35,6 +35,13 @@ type Instance struct {
 	MemoryPos Pos
 	Bounds    model.Bounds
 	Expect    *Expect
+
+	// setAt is where each set line names its parameter: a duplicate is
+	// looked up here rather than among every set line before it.
+	setAt map[string]Pos
+	// declared is where each bound, memory or timeout line is: each
+	// may be given once, or the later would silently win.
+	declared map[string]Pos
 }
 
 // Set is one set NAME = VALUE line.
@@ -64,7 +71,7 @@ func ParseInstance(path string, src []byte) (*Instance, error) {
 	if len(src) > maxSource {
 		return nil, errorf(Pos{path, 1, 1}, "file is larger than %d bytes", maxSource)
 	}
-	in := &Instance{Path: path}
+	in := &Instance{Path: path, setAt: map[string]Pos{}, declared: map[string]Pos{}}
 	header := true
 	for _, l := range splitLines(path, src) {
 		t, off := l.trimmed()
@@ -145,6 +152,13 @@ func (in *Instance) line(l line, t string, off int) *Error {
 		return err
 	}
 	switch kw {
+	case "harts", "preempt", "calls", "max-states", "max-depth", "memory", "timeout":
+		if first, dup := in.declared[kw]; dup {
+			return errorf(l.pos(off), "%s given twice (first at %s)", kw, first)
+		}
+		in.declared[kw] = l.pos(off)
+	}
+	switch kw {
 	case "source":
 		if c.peek().kind != tkString || c.done() {
 			return c.errorf("expected a quoted string after source")
@@ -181,10 +195,8 @@ func (in *Instance) set(c *cursor) *Error {
 	if err != nil {
 		return err
 	}
-	for _, s := range in.Sets {
-		if s.Name == name.val {
-			return errorf(c.at(name), "%s is set twice (first at %s)", name.val, s.Pos)
-		}
+	if first, dup := in.setAt[name.val]; dup {
+		return errorf(c.at(name), "%s is set twice (first at %s)", name.val, first)
 	}
 	if err := c.expect("="); err != nil {
 		return err
@@ -195,6 +207,7 @@ func (in *Instance) set(c *cursor) *Error {
 		return c.errorf("expected a value of %s, found %s", name.val, c.describe())
 	}
 	in.Sets = append(in.Sets, Set{Name: name.val, Value: v.val, Pos: c.at(name), ValuePos: c.at(v)})
+	in.setAt[name.val] = c.at(name)
 	return c.end()
 }
 

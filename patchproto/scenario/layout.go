@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -70,14 +71,20 @@ func (b *builder) layout() *Error {
 				b.textPos = s.head.pos(0)
 			}
 			if !s.args.done() {
-				if tloc, err = b.headerAddr(s.args); err != nil {
+				if tloc, err = b.headerAddr(s.args, uint64(b.arch.align)); err != nil {
 					return err
 				}
 				b.text.extend(tloc)
 				if s.args.accept("..") {
-					end, err := b.headerAddr(s.args)
+					p := s.args.pos()
+					end, err := b.headerAddr(s.args, uint64(b.arch.align))
 					if err != nil {
 						return err
+					}
+					if end <= tloc {
+						// END is exclusive: [text A .. A] would extend
+						// nothing, and a reversed range wraps around.
+						return errorf(p, "the text range ends at %#x, not after its start %#x", end, tloc)
 					}
 					b.text.extend(end - b.text.unit)
 				}
@@ -100,7 +107,7 @@ func (b *builder) layout() *Error {
 			}
 		case "data":
 			if !s.args.done() {
-				if dloc, err = b.headerAddr(s.args); err != nil {
+				if dloc, err = b.headerAddr(s.args, 4); err != nil {
 					return err
 				}
 			}
@@ -115,15 +122,18 @@ func (b *builder) layout() *Error {
 	return nil
 }
 
-func (b *builder) headerAddr(c *cursor) (uint64, *Error) {
+// headerAddr reads the address of a section header or .org: text
+// addresses are aligned as the ISA's instructions are (x86's not at
+// all), data addresses to 4 bytes.
+func (b *builder) headerAddr(c *cursor, align uint64) (uint64, *Error) {
 	p := c.pos()
 	x, err := parseExpr(c)
 	if err != nil {
 		return 0, err
 	}
 	v, err := x.eval(b.constant(false))
-	if err == nil && v&3 != 0 {
-		err = errorf(p, "address %#x is not 4-byte aligned", v)
+	if err == nil && v%align != 0 {
+		err = errorf(p, "address %#x is not %d-byte aligned", v, align)
 	}
 	return v, err
 }
@@ -190,7 +200,7 @@ func (b *builder) layoutText(lines []line, loc *uint64) *Error {
 		switch c.peek().val {
 		case ".org":
 			c.next()
-			if *loc, err = b.headerAddr(c); err != nil {
+			if *loc, err = b.headerAddr(c, uint64(b.arch.align)); err != nil {
 				return err
 			}
 			if err := c.end(); err != nil {
@@ -297,7 +307,7 @@ func (b *builder) layoutData(lines []line, loc *uint64) *Error {
 		d := c.next()
 		switch {
 		case d.val == ".org":
-			if *loc, err = b.headerAddr(c); err != nil {
+			if *loc, err = b.headerAddr(c, 4); err != nil {
 				return err
 			}
 		case d.val == ".zero":
@@ -354,17 +364,28 @@ func (b *builder) layoutData(lines []line, loc *uint64) *Error {
 // encode is pass 2: every statement with its labels known.
 func (b *builder) encode() *Error {
 	for _, st := range b.text.pending {
+		var codes [][]byte
 		for v, in := range st.alts {
+			in.jumps = &b.jumps
 			insns, err := in.encode(st.addr, b.resolveAt(st.addr))
 			if err != nil {
 				return err
 			}
 			var code []byte
 			for _, one := range insns {
-				b.text.boundaries[st.addr+uint64(len(code))] = true
-				b.text.insns[st.addr+uint64(len(code))] = append(b.text.insns[st.addr+uint64(len(code))], one)
+				at := st.addr + uint64(len(code))
+				b.text.boundaries[at] = true
+				b.text.insns[at] = append(b.text.insns[at], one)
 				code = append(code, one...)
 			}
+			// A version listed twice says nothing more, and usually
+			// means another was meant (a typo in an offset).
+			for w, other := range codes {
+				if bytes.Equal(code, other) {
+					return in.errorf(in.mn, "version %d (%s) assembles to the same code as version %d", v+1, in.l.text[in.mn.off:in.end()], w+1)
+				}
+			}
+			codes = append(codes, code)
 			for off := 0; off < len(code); off += b.arch.unit {
 				a, w := st.addr+uint64(off), b.arch.unitAt(code[off:])
 				if v == 0 {

@@ -69,6 +69,12 @@ type token struct {
 
 var multiPunct = []string{"<->", "->", "==", "!=", `/\`, `\/`}
 
+// maxTokens bounds the tokens of a line, and of the final condition
+// (which may span lines). The longest statements are a few dozen tokens;
+// the bound keeps a megabyte of '(' on one line from costing tens of
+// megabytes of tokens before the parser's depth bound can refuse it.
+const maxTokens = 4096
+
 // tokenize splits a line's text from offset start. A bad byte is
 // reported at its column.
 func tokenize(l line, start int) ([]token, *Error) {
@@ -77,6 +83,9 @@ func tokenize(l line, start int) ([]token, *Error) {
 	i := start
 	for i < len(s) {
 		c := s[i]
+		if len(ts) == maxTokens && c != ' ' && c != '\t' && c != '\r' {
+			return nil, errorf(l.pos(i), "more than %d tokens on a line", maxTokens)
+		}
 		switch {
 		case c == ' ' || c == '\t' || c == '\r':
 			i++

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ftcheck/ftcheck/checks"
@@ -67,6 +68,9 @@ func (b *builder) build() (model.Config, *Error) {
 			}
 			tornPair = tornPair || s.arg == "torn-pair"
 		}
+	}
+	if err := b.checkJumps(); err != nil {
+		return model.Config{}, err
 	}
 	syms := b.symbolTable()
 	intrs, maxIntr, e := b.interruptSources()
@@ -172,6 +176,25 @@ func (b *builder) build() (model.Config, *Error) {
 	return cfg, nil
 }
 
+// checkJumps refuses a direct jump, branch or call, in the text or in
+// code the patcher writes, that does not land where an instruction of
+// some version of the text starts: into the middle of an instruction, a
+// word nothing was assembled to, or outside the text. The machine would
+// run such a jump (and fault, or decode bytes never written as code), so
+// the verdict would be about a program the file does not show.
+func (b *builder) checkJumps() *Error {
+	for _, j := range b.jumps {
+		switch {
+		case b.text.boundaries[j.target]:
+		case j.target < b.text.lo || j.target >= b.text.hi:
+			return errorf(j.pos, "%s target %#x is outside the text (%#x..%#x)", j.mn, j.target, b.text.lo, b.text.hi)
+		default:
+			return errorf(j.pos, "%s target %#x is not the start of an instruction", j.mn, j.target)
+		}
+	}
+	return nil
+}
+
 // patchesStore reports whether a patcher store may put a store
 // instruction into the text: whole units that may be one, or a partial
 // or misaligned write, which is judged conservatively.
@@ -197,6 +220,7 @@ func (b *builder) patchesStore(op model.PatchOp) bool {
 func (b *builder) initHarts() ([]model.Hart, *Error) {
 	harts := make([]model.Hart, b.harts)
 	pcSet := make([]bool, b.harts)
+	setAt := map[[2]int]Pos{} // {hart, register (-1: pc)}: where [init] set it
 	for i, h := range b.harting {
 		harts[i].PC, pcSet[i] = h.start, true
 	}
@@ -214,7 +238,7 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 				return nil, err
 			}
 			for !c.done() {
-				if err := b.initReg(c, harts, pcSet); err != nil {
+				if err := b.initReg(c, harts, pcSet, setAt); err != nil {
 					return nil, err
 				}
 				if !c.accept(";") {
@@ -234,8 +258,11 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 }
 
 // initReg reads [HART:]REG = VALUE; without HART it sets every hart.
-func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
+// A register is set once per hart (setAt says where): a second value,
+// also one for every hart and one for a single hart, would silently win.
+func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map[[2]int]Pos) *Error {
 	which := -1
+	start := c.pos()
 	if t := c.peek(); len(c.ts) > c.i+1 && c.ts[c.i+1].val == ":" {
 		c.next()
 		c.next()
@@ -275,6 +302,10 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 		if which >= 0 && i != which {
 			continue
 		}
+		if first, dup := setAt[[2]int{i, reg}]; dup {
+			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first)
+		}
+		setAt[[2]int{i, reg}] = start
 		if reg < 0 {
 			harts[i].PC, pcSet[i] = v, true
 		} else {
@@ -282,6 +313,14 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool) *Error {
 		}
 	}
 	return nil
+}
+
+// hartName names hart i as the file does: its [hart NAME] or its number.
+func (b *builder) hartName(i int) string {
+	if i < len(b.harting) {
+		return b.harting[i].name
+	}
+	return strconv.Itoa(i)
 }
 
 // concreteHarts: a final condition that names a hart must see the harts

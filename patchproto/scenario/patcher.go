@@ -294,6 +294,7 @@ func (b *builder) textCode(c *cursor, addr uint64) ([]byte, int, *Error) {
 		if err != nil {
 			return nil, open, err
 		}
+		in.jumps = &b.jumps
 		if _, err := in.size(b.constant(false)); err != nil {
 			return nil, open, err
 		}

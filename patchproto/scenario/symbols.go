@@ -16,14 +16,31 @@ type symbol struct {
 	data  bool
 	size  int  // data labels: the size of the item they name
 	busy  bool // being evaluated (a .equ cycle)
+	// known is a .equ's value under each kind of resolver that has
+	// computed it (evalMode), so that a constant used twice is
+	// evaluated once: forty lines of .equ b, a + a would otherwise take
+	// 2^40 evaluations. A failure is not kept: under another resolver,
+	// or once labels have addresses, the same definition may succeed.
+	known [evalModes]*uint64
 }
+
+// evalMode is the resolver a .equ is evaluated under: what it can see
+// decides whether it succeeds, never the value it gives when it does.
+type evalMode int
+
+const (
+	evalLabels evalMode = iota // resolve: labels and constants
+	evalConst                  // constant(false): constants only
+	evalBounds                 // constant(true): constants and the bounds
+	evalModes
+)
 
 func (b *builder) define(name string, p Pos, s *symbol) *Error {
 	if _, ok := bindNames[name]; ok {
 		return errorf(p, "%s is a bound's name and cannot be redefined", name)
 	}
 	if old, ok := b.syms[name]; ok {
-		if old.equ == nil && s.equ == nil && old.line == p.Line && old.pos.File == p.File {
+		if old.equ == nil && s.equ == nil && old.pos == p {
 			old.addrs = append(old.addrs, s.addrs...) // another copy of a .rept body
 			return nil
 		}
@@ -52,13 +69,7 @@ func (b *builder) resolve(name string, p Pos) (uint64, *Error) {
 		return 0, errorf(p, "undefined symbol %s", name)
 	}
 	if s.equ != nil {
-		if s.busy {
-			return 0, errorf(p, "%s is defined in terms of itself", name)
-		}
-		s.busy = true
-		v, err := s.equ.eval(b.resolve)
-		s.busy = false
-		return v, err
+		return b.equValue(name, p, s, evalLabels, b.resolve)
 	}
 	if len(s.addrs) != 1 {
 		return 0, errorf(p, "%s names %d addresses (it is defined inside .rept); only intend accepts it", name, len(s.addrs))
@@ -89,15 +100,37 @@ func (b *builder) constant(withBounds bool) resolver {
 		if !ok || s.equ == nil {
 			return 0, errorf(p, "%s is not a constant known here (labels get addresses later)", name)
 		}
-		if s.busy {
-			return 0, errorf(p, "%s is defined in terms of itself", name)
+		mode := evalConst
+		if withBounds {
+			mode = evalBounds
 		}
-		s.busy = true
-		v, err := s.equ.eval(r)
-		s.busy = false
-		return v, err
+		return b.equValue(name, p, s, mode, r)
 	}
 	return r
+}
+
+// equValue evaluates the .equ s (named name, used at p) with r. A
+// definition that uses itself is an error, and so is a chain of
+// definitions deeper than maxDepth, which would recurse as deep.
+func (b *builder) equValue(name string, p Pos, s *symbol, mode evalMode, r resolver) (uint64, *Error) {
+	if v := s.known[mode]; v != nil {
+		return *v, nil
+	}
+	if s.busy {
+		return 0, errorf(p, "%s is defined in terms of itself", name)
+	}
+	if b.equDepth == maxDepth {
+		return 0, errorf(p, "%s: .equ definitions nested more than %d deep", name, maxDepth)
+	}
+	s.busy = true
+	b.equDepth++
+	v, err := s.equ.eval(r)
+	s.busy = false
+	b.equDepth--
+	if err == nil {
+		s.known[mode] = &v
+	}
+	return v, err
 }
 
 // addrs evaluates an intend operand: a label defined inside .rept gives

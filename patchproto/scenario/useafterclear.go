@@ -34,6 +34,11 @@ func (b *builder) useAfterClearSection(s *section) *Error {
 		if err := c.end(); err != nil {
 			return err
 		}
+		for _, q := range ptrs {
+			if q.Name == t.val {
+				return errorf(c.at(t), "pointer %s given twice", t.val)
+			}
+		}
 		size := sym.size
 		if size == 0 {
 			size = 8
