@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ftcheck/ftcheck/model"
 	"github.com/ftcheck/ftcheck/patchproto"
@@ -195,5 +199,42 @@ func TestReplayIsSelfContained(t *testing.T) {
 	}
 	if code, _, errOut := ftcheck("replay", "/dev/zero"); code != exitUsage || !strings.Contains(errOut, "not a regular file") {
 		t.Errorf("replay /dev/zero: exit %d\n%s", code, errOut)
+	}
+}
+
+// SIGTERM and SIGHUP (Kubernetes, Slurm --time, timeout(1), a closed
+// terminal) stop explore as Ctrl-C does: exit 3 and a valid JSON report
+// that does not say safe.
+func TestExploreStopsOnSIGTERMAndSIGHUP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the ftcheck binary (several seconds)")
+	}
+	bin := filepath.Join(t.TempDir(), "ftcheck")
+	if b, err := exec.Command(goTool(t), "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			// 930,798 states, over ten seconds here.
+			cmd := exec.Command(bin, "explore", "--json", "--progress=false", "--workers", "1",
+				"--protocol", "x86-nmi", "--variant", "v2009", "--op", "enable", "--param", "sync=enter")
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(700 * time.Millisecond)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Wait()
+			var r Report
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("no valid JSON after %v (%v):\n%s", sig, err, out.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != exitIncomplete || r.Outcome != model.Incomplete {
+				t.Fatalf("after %v: exit %d, outcome %s; want 3, incomplete", sig, code, r.Outcome)
+			}
+		})
 	}
 }
