@@ -466,7 +466,7 @@ func TestTestBadFilesAreTheirOwnErrors(t *testing.T) {
 	}
 	want := map[string]string{ // file: the start of its ERROR line after the name
 		"syntax.scenario":       `:2:8: unknown expectation "sure"`,
-		"inst-missing.scenario": ":1:10: open " + filepath.Join(dir, "absent.scenario") + ": no such file",
+		"inst-missing.scenario": ":1:10: stat " + filepath.Join(dir, "absent.scenario") + ": no such file",
 		"inst-bad.scenario":     ": " + filepath.Join(dir, "bases", "broken.txt") + ":2:1: ",
 		"broken.litmus":         ":",
 		"big.scenario":          ":1:1: file is larger than 1048576 bytes",
