@@ -220,7 +220,7 @@ func (b *builder) patchesStore(op model.PatchOp) bool {
 func (b *builder) initHarts() ([]model.Hart, *Error) {
 	harts := make([]model.Hart, b.harts)
 	pcSet := make([]bool, b.harts)
-	setAt := map[[2]int]Pos{} // {hart, register (-1: pc)}: where [init] set it
+	setAt := map[[2]int]initSet{} // {hart, register (-1: pc)}: where [init] set it
 	for i, h := range b.harting {
 		harts[i].PC, pcSet[i] = h.start, true
 	}
@@ -258,9 +258,10 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 }
 
 // initReg reads [HART:]REG = VALUE; without HART it sets every hart.
-// A register is set once per hart (setAt says where): a second value,
-// also one for every hart and one for a single hart, would silently win.
-func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map[[2]int]Pos) *Error {
+// A register is set once per hart (setAt says where): a second value
+// would silently win. The one exception is a hart's own line after a
+// line for every hart, which says where that hart differs.
+func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map[[2]int]initSet) *Error {
 	which := -1
 	start := c.pos()
 	if t := c.peek(); len(c.ts) > c.i+1 && c.ts[c.i+1].val == ":" {
@@ -302,10 +303,13 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map
 		if which >= 0 && i != which {
 			continue
 		}
-		if first, dup := setAt[[2]int{i, reg}]; dup {
-			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first)
+		// A hart's own line may refine what a line for every hart set
+		// (rsp = stack; 1:rsp = stack1); anything else said twice is
+		// a contradiction.
+		if first, dup := setAt[[2]int{i, reg}]; dup && !(first.allHarts && which >= 0) {
+			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first.at)
 		}
-		setAt[[2]int{i, reg}] = start
+		setAt[[2]int{i, reg}] = initSet{start, which < 0}
 		if reg < 0 {
 			harts[i].PC, pcSet[i] = v, true
 		} else {
@@ -332,4 +336,11 @@ func (b *builder) concreteHarts(cfg model.Config) bool {
 		}
 	}
 	return false
+}
+
+// initSet is where [init] set a hart's register, and whether by a line
+// for every hart.
+type initSet struct {
+	at       Pos
+	allHarts bool
 }
