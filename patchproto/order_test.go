@@ -16,6 +16,7 @@ import (
 // or the workers), and a violation must be the same check with a trace
 // of the same, minimal, length.
 func TestDepthFirstExploresTheSameGraph(t *testing.T) {
+	skipUnlessExhaustive(t)
 	if testing.Short() {
 		t.Skip("two searches of every protocol configuration")
 	}

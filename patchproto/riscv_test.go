@@ -119,6 +119,7 @@ func TestRISCVJalrSafeAndComplete(t *testing.T) {
 // and symmetry reduction as without either, and the reduced graph is
 // never larger.
 func TestReductionKeepsVerdicts(t *testing.T) {
+	skipUnlessExhaustive(t)
 	for _, p := range All() {
 		for _, v := range p.Variants {
 			for _, op := range p.Ops {
@@ -165,6 +166,7 @@ func TestBadOptionsAreRefused(t *testing.T) {
 // calls per hart under SC. Configurations whose full search passes the
 // state bound are skipped (and counted: most must be compared).
 func TestReductionKeepsVerdictsAtScale(t *testing.T) {
+	skipUnlessExhaustive(t)
 	if testing.Short() {
 		t.Skip("full searches of up to 300,000 states each")
 	}
