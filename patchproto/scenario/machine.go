@@ -257,10 +257,17 @@ func (b *builder) initHarts() ([]model.Hart, *Error) {
 	return harts, nil
 }
 
+// initSet is where [init] set a register of a hart, and whether it was
+// for every hart.
+type initSet struct {
+	pos   Pos
+	every bool
+}
+
 // initReg reads [HART:]REG = VALUE; without HART it sets every hart.
-// A register is set once per hart (setAt says where): a second value
-// would silently win. The one exception is a hart's own line after a
-// line for every hart, which says where that hart differs.
+// A value for every hart is a default that HART:REG may then override
+// for one; anything else said twice of a register of a hart (setAt says
+// where) is an error, since the later value would silently win.
 func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map[[2]int]initSet) *Error {
 	which := -1
 	start := c.pos()
@@ -303,13 +310,15 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map
 		if which >= 0 && i != which {
 			continue
 		}
-		// A hart's own line may refine what a line for every hart set
-		// (rsp = stack; 1:rsp = stack1); anything else said twice is
-		// a contradiction.
-		if first, dup := setAt[[2]int{i, reg}]; dup && !(first.allHarts && which >= 0) {
-			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first.at)
+		key := [2]int{i, reg}
+		switch first, dup := setAt[key]; {
+		case !dup || first.every && which >= 0: // first, or one hart's over the default
+		case which < 0 && !first.every:
+			return errorf(start, "%s is set for every hart after hart %s's own value at %s: set the default first", r.val, b.hartName(i), first.pos)
+		default:
+			return errorf(start, "%s of hart %s is already set at %s", r.val, b.hartName(i), first.pos)
 		}
-		setAt[[2]int{i, reg}] = initSet{start, which < 0}
+		setAt[key] = initSet{pos: start, every: which < 0}
 		if reg < 0 {
 			harts[i].PC, pcSet[i] = v, true
 		} else {
@@ -336,11 +345,4 @@ func (b *builder) concreteHarts(cfg model.Config) bool {
 		}
 	}
 	return false
-}
-
-// initSet is where [init] set a hart's register, and whether by a line
-// for every hart.
-type initSet struct {
-	at       Pos
-	allHarts bool
 }
