@@ -68,6 +68,11 @@ type Result struct {
 	Violation *Violation `json:"violation,omitempty"`
 	Trace     []Event    `json:"trace,omitempty"`
 	Why       string     `json:"why,omitempty"` // why the search is incomplete
+	// ProvenDepth, in an incomplete breadth-first search of every
+	// interleaving (no reduction, exact store, no shard), is the number
+	// of steps within which no execution violates a check: every state
+	// of the levels before it was expanded (search.go, run).
+	ProvenDepth int `json:"proven_depth,omitempty"`
 	// Reduced says the state counts are of the reduced state graph
 	// (partial-order reduction); Symmetric, that states equal up to
 	// renumbering of the harts were merged.

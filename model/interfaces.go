@@ -47,9 +47,9 @@ func (f FenceKind) String() string {
 // point reached). Memory models return commits so that the machine can
 // give text stores to the fetch model.
 type Commit struct {
-	Addr uint64
-	Size int
-	Val  uint64
+	Addr uint64 `json:"addr"`
+	Size int    `json:"size"`
+	Val  uint64 `json:"val"`
 	// By is the agent whose store this is, plus one (0: the memory model
 	// does not say). The x86 fetch model needs it: a hart fetches its own
 	// committed text stores (ifetch.NewBytes). SC and TSO report it.
@@ -153,44 +153,45 @@ type CPU interface {
 
 // Exec is what an ISA reports about one executed instruction.
 type Exec struct {
-	Word   uint32 // the instruction word as fetched
-	Disasm string // its disassembly (from golang.org/x/arch)
-	Effect string // registers written, stores, jump target, in words
-	NextPC uint64
-	Jump   bool // a control transfer (jal, jalr, taken branch)
-	Halt   bool // the task ended (it returned to the scheduler)
-	Fault  string
+	Word   uint32 `json:"word"`             // the instruction word as fetched
+	Disasm string `json:"disasm"`           // its disassembly (from golang.org/x/arch)
+	Effect string `json:"effect,omitempty"` // registers written, stores, jump target, in words
+	NextPC uint64 `json:"next_pc"`
+	Jump   bool   `json:"jump,omitempty"` // a control transfer (jal, jalr, taken branch)
+	Halt   bool   `json:"halt,omitempty"` // the task ended (it returned to the scheduler)
+	Fault  string `json:"fault,omitempty"`
 	// BadFetch says why the step fetched bytes that are no instruction of
 	// any version: an illegal encoding, a resume inside an instruction
 	// (both also a Fault: nothing can run), or a unit fetched while being
 	// modified in a way the architecture leaves undefined (arm64 CMODX:
 	// the step still runs the version fetched, one of the behaviours the
 	// architecture allows). The bad-fetch check reports it.
-	BadFetch string
+	BadFetch string `json:"bad_fetch,omitempty"`
 	// Call: the instruction is a call that links ReturnAddr (bl, blr; a
 	// RISC-V jal/jalr writing ra or t0). Return: it is a return (ret, a
 	// RISC-V jr ra/t0). The machine keeps a shadow stack of the
 	// ReturnAddrs when Config.ShadowStack is set (lost-return).
-	Call, Return bool
-	ReturnAddr   uint64
+	Call       bool   `json:"call,omitempty"`
+	Return     bool   `json:"return,omitempty"`
+	ReturnAddr uint64 `json:"return_addr,omitempty"`
 	// IntrReturn: the instruction returns from an interrupt handler
 	// (RISC-V sret): the machine resumes the interrupted PC with the
 	// registers the entry saved (interrupt.go).
-	IntrReturn bool
+	IntrReturn bool `json:"intr_return,omitempty"`
 	// Bytes are the instruction's bytes as fetched, for ISAs whose
 	// instructions are fetched a byte at a time (x86): the bad-fetch check
 	// compares them with every version of the text (Word holds only the
 	// first four).
-	Bytes []byte `json:",omitempty"`
+	Bytes []byte `json:"bytes,omitempty"`
 	// DataAddr is the address of the data access the instruction made, if
 	// DataAccess (x86 subset: at most one memory operand): the
 	// use-after-clear check judges it.
-	DataAddr   uint64 `json:",omitempty"`
-	DataAccess bool   `json:",omitempty"`
+	DataAddr   uint64 `json:"data_addr,omitempty"`
+	DataAccess bool   `json:"data_access,omitempty"`
 	// Trap names the synchronous exception the instruction raised (x86
 	// "int3"): the machine enters the handler of the exception source of
 	// that name, with NextPC as the frame's return address (trap.go).
-	Trap string `json:",omitempty"`
+	Trap string `json:"trap,omitempty"`
 }
 
 // ISA executes instructions.

@@ -266,7 +266,23 @@ func (w *searcher) depthBound(unexpanded int) Result {
 // bounds, the context and progress are checked.
 var window = 2048
 
+// run is the breadth-first search. A search stopped at level d (a bound,
+// the timeout, a signal) has expanded every state of the levels before d
+// and checked every step out of them: no interleaving of at most d steps
+// violates a check. That is a statement about every interleaving only
+// when every step of every state was taken and no state was lost — no
+// partial-order reduction (its ample sets may put a step off to a deeper
+// level), the exact store, the whole graph (no shard) — so only such a
+// search reports it, as Result.ProvenDepth.
 func (w *searcher) run(ctx context.Context) Result {
+	r := w.levels(ctx)
+	if r.Outcome == Incomplete && !w.reduce && w.opt.Store == StoreExact && w.opt.Shard.N <= 1 {
+		r.ProvenDepth = r.Stats.Depth
+	}
+	return r
+}
+
+func (w *searcher) levels(ctx context.Context) Result {
 	level := []item{w.addRoot()}
 	w.visited.mark()
 	workers := max(w.opt.Workers, 1)

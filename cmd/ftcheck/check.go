@@ -11,15 +11,23 @@ import (
 // of their parameters, without exploring: a quick way to find every
 // mistake in a file being written.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		fmt.Fprintln(stderr, "usage: ftcheck check FILE [FILE...]   parse and assemble scenario files without exploring")
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitSafe
+	fs := newCmdFlags("check", commandHelp("check", `
+Reads each file as explore would and assembles it in every combination of
+its parameters, without a search: every mistake is reported as
+file:line:col. Exit status 0 when every file builds, 2 otherwise.
+`[1:]))
+	files, err := fs.parse(args, stdout, stderr)
+	if err != nil {
+		return exitCodeOf(err)
+	}
+	if len(files) == 0 {
+		return fs.usageError(stderr, "give a scenario FILE")
+	}
+	if hint := builtinHint(files); hint != "" {
+		return fs.usageError(stderr, "%s", hint)
 	}
 	code := exitSafe
-	for _, file := range args {
+	for _, file := range files {
 		p, err := patchproto.Load(file)
 		if err != nil {
 			fmt.Fprintln(stderr, err)

@@ -32,7 +32,7 @@ func (p paramFlags) Set(s string) error {
 // exploreFlags are explore's options. A scenario's own values (its
 // bounds, its parameters' first values) hold unless a flag is given.
 type exploreFlags struct {
-	fs       *flag.FlagSet
+	fs       *cmdFlags
 	proto    *string
 	opt      patchproto.Options
 	params   paramFlags
@@ -43,11 +43,25 @@ type exploreFlags struct {
 	progress *bool
 	views    *viewFlags
 	search   *searchFlags
+	// reports collects the reports of several files under --json, which
+	// are written as one JSON array at the end.
+	reports *[]Report
 }
 
-func newExploreFlags(stderr io.Writer) *exploreFlags {
-	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// exploreHelp describes explore above its options.
+const exploreHelp = `
+Explores every interleaving of the harts running the traced code with the
+patcher running its protocol, within the bounds, and reports each check's
+verdict: a minimal trace for a violation, or "no violation" with the
+states explored and what of the patch the harts exercised. Unset options
+keep the scenario's own values.
+
+exit status: 0 safe, 1 violation, 2 bad input, 3 incomplete search (or one
+shard), 4 vacuous (nothing of the patch was exercised: not a proof)
+`
+
+func newExploreFlags() *exploreFlags {
+	fs := newCmdFlags("explore", commandHelp("explore", exploreHelp[1:]))
 	f := &exploreFlags{fs: fs, params: paramFlags{}}
 	f.proto = fs.String("protocol", "", "built-in protocol to explore (see ftcheck list)")
 	f.asJSON = fs.Bool("json", false, "write the result and its trace as JSON on stdout")
@@ -64,19 +78,9 @@ func newExploreFlags(stderr io.Writer) *exploreFlags {
 	fs.IntVar(&f.bounds.MaxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	fs.IntVar(&f.bounds.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
 	fs.DurationVar(&f.bounds.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
-	f.views = registerViewFlags(fs)
-	f.search = registerSearchFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ftcheck explore FILE [FILE...] [options]    explore scenario files (docs/scenarios.md)")
-		fmt.Fprintln(stderr, "       ftcheck explore --protocol NAME [options]   explore a built-in protocol")
-		fs.PrintDefaults()
-	}
+	f.views = registerViewFlags(fs.FlagSet)
+	f.search = registerSearchFlags(fs.FlagSet)
 	return f
-}
-
-// parse reads flags and file names in any order.
-func (f *exploreFlags) parse(args []string) (files []string, err error) {
-	return parseInterleaved(f.fs, args)
 }
 
 // set reports which flags the user gave.
@@ -87,22 +91,19 @@ func (f *exploreFlags) set() map[string]bool {
 }
 
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
-	f := newExploreFlags(stderr)
-	files, err := f.parse(args)
+	f := newExploreFlags()
+	files, err := f.fs.parse(args, stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitSafe
-		}
-		return exitUsage
+		return exitCodeOf(err)
 	}
 	switch {
 	case *f.proto != "" && len(files) > 0:
-		fmt.Fprintf(stderr, "ftcheck explore: give scenario files or --protocol, not both (got %q)\n", files[0])
-		return exitUsage
+		return f.fs.usageError(stderr, "give scenario files or --protocol, not both (got %q)", files[0])
 	case *f.proto == "" && len(files) == 0:
-		fmt.Fprintln(stderr, "ftcheck explore: give a scenario FILE or --protocol NAME")
-		f.fs.Usage()
-		return exitUsage
+		return f.fs.usageError(stderr, "give a scenario FILE or --protocol NAME")
+	}
+	if hint := builtinHint(files); hint != "" {
+		return f.fs.usageError(stderr, "%s", hint)
 	}
 	given := f.set()
 	if (given["harts"] && f.opt.Harts < 1) || (given["calls"] && f.opt.Calls < 1) {
@@ -132,6 +133,14 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return f.exploreOne(ctx, p, "", given, stdout, stderr)
 	}
 	worst := exitSafe
+	if *f.asJSON && len(files) > 1 {
+		f.reports = new([]Report)
+		defer func() {
+			if err := writeJSON(stdout, *f.reports); err != nil {
+				fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
+			}
+		}()
+	}
 	for i, file := range files {
 		if i > 0 && !*f.asJSON {
 			fmt.Fprintln(stdout)
@@ -246,7 +255,9 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 	res := model.Explore(ctx, sys, mo)
 	stopProfile()
 	rep := newReport(p, file, c.Options, mo, res)
-	if *f.asJSON {
+	if f.reports != nil {
+		*f.reports = append(*f.reports, rep)
+	} else if *f.asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 			return exitUsage

@@ -11,9 +11,13 @@ import (
 )
 
 func cmdList(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		fmt.Fprintf(stderr, "ftcheck list: takes no arguments (got %q)\n", strings.Join(args, " "))
-		return exitUsage
+	fs := newCmdFlags("list", commandHelp("list", ""))
+	operands, err := fs.parse(args, stdout, stderr)
+	if err != nil {
+		return exitCodeOf(err)
+	}
+	if len(operands) > 0 {
+		return fs.usageError(stderr, "takes no arguments (got %q)", strings.Join(operands, " "))
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "protocols:")

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"runtime"
@@ -15,8 +13,7 @@ import (
 	"github.com/ftcheck/ftcheck/memmodel/litmus"
 )
 
-const litmusUsage = `usage: ftcheck litmus [--model M] [--expect FILE] [--timeout D] [--format text|json|herd] PATHS...
-
+const litmusHelp = `
 Checks herd litmus tests (RISCV, AArch64, X86) under a memory model.
 PATHS are .litmus files, folders (searched recursively) or herd index
 files such as @all. --model is sc, tso, rvwmo, armv8 or armv8-ifetch, or
@@ -38,9 +35,6 @@ Exit status:
      no test
 A worse status wins in the order 2, 1, 3.
 `
-
-// main.go dispatches unknown subcommands through extraCommands.
-func init() { extraCommands["litmus"] = cmdLitmus }
 
 // litmusOutcome is one test's line of output.
 type litmusOutcome struct {
@@ -64,19 +58,15 @@ type litmusOutcome struct {
 }
 
 func cmdLitmus(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("litmus", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, litmusUsage) }
+	fs := newCmdFlags("litmus", commandHelp("litmus", litmusHelp[1:]))
 	model := fs.String("model", "", "memory model: sc, tso, rvwmo, armv8, armv8-ifetch or a herd cat file name (default: per test)")
 	expect := fs.String("expect", "", "verdict file to compare against")
 	timeout := fs.Duration("timeout", 30*time.Second, "time bound per test")
 	asJSON := fs.Bool("json", false, "same as --format json")
 	format := fs.String("format", "text", "output: text, json (one object per test and a summary) or herd (herd7's log)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitSafe
-		}
-		return exitUsage
+	paths, err := fs.parse(args, stdout, stderr)
+	if err != nil {
+		return exitCodeOf(err)
 	}
 	if *asJSON {
 		*format = "json"
@@ -92,9 +82,8 @@ func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftcheck litmus: %v\n", err)
 		return exitUsage
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+	if len(paths) == 0 {
+		return fs.usageError(stderr, "give litmus files or folders")
 	}
 	var expectations map[string]litmus.Expectation
 	if *expect != "" {
@@ -103,7 +92,7 @@ func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	files, err := litmus.Discover(fs.Args())
+	files, err := litmus.Discover(paths)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage

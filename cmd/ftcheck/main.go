@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 const (
@@ -22,32 +23,27 @@ const (
 	exitVacuous    = 4
 )
 
-const usage = `ftcheck — a model checker for races in live kernel code patching
+// commands is the table of subcommands, in the order the usage lists
+// them. It is filled in by init so that the commands' own help, which
+// reads it, does not make an initialization cycle.
+var commands []*command
 
-usage:
-  ftcheck explore FILE [FILE...] [options]    explore scenario files (docs/scenarios.md)
-  ftcheck explore --protocol NAME [options]   explore a built-in protocol
-  ftcheck check FILE [FILE...]                parse and assemble scenario files, no search
-  ftcheck show --protocol NAME                print a built-in protocol's scenario file
-  ftcheck replay FILE                         re-execute a JSON trace written by --json
-  ftcheck test DIR|FILE... [--junit FILE]     run scenario and litmus files against their
-                                              expectations, for CI (docs/ci.md)
-  ftcheck list                                protocols, checks and memory models
-  ftcheck help                                this text
-
-explore options (ftcheck explore --help for all):
-  --protocol NAME   riscv-jalr, riscv-pair, ... (see ftcheck list)
-  --variant V       protocol variant          --op OP      enable | disable | change
-  --param NAME=V    any scenario parameter    (unset options: the scenario's own values)
-  --harts N         CPUs running traced code  --preempt N  preemptions per task (0: off)
-  --calls N         calls per hart            --memory M   memory model (sc)
-  --max-states N  --max-depth N  --timeout D  bounds of the search
-  --json            write the result, with its trace, as JSON on stdout
-  --html FILE  --dot FILE  --svg FILE  --format text|email   other views of the trace
-
-exit status: 0 safe, 1 violation, 2 bad input, 3 incomplete search (or one
-shard), 4 vacuous (nothing of the patch was exercised: not a proof)
-`
+func init() {
+	commands = []*command{
+		{"explore", []string{
+			"FILE [FILE...] [options]\texplore scenario files (docs/scenarios.md)",
+			"--protocol NAME [options]\texplore a built-in protocol",
+		}, cmdExplore},
+		{"check", []string{"FILE [FILE...]\tparse and assemble scenario files, no search"}, cmdCheck},
+		{"show", []string{"--protocol NAME\tprint a built-in protocol's scenario file"}, cmdShow},
+		{"replay", []string{"FILE\tre-execute the trace of a report written by explore --json"}, cmdReplay},
+		{"merge", []string{"[--json] SHARD.json...\tcombine the reports of explore --shard K/N (docs/scale.md)"}, cmdMerge},
+		{"test", []string{"DIR|FILE... [--junit FILE]\trun scenario and litmus files against their expectations (docs/ci.md)"}, cmdTest},
+		{"litmus", []string{"[--model M] PATHS...\tcheck herd litmus tests under a memory model (docs/litmus.md)"}, cmdLitmus},
+		{"list", []string{"\tprotocols, checks and memory models"}, cmdList},
+		{"help", []string{"[CMD]\tthis text, or a command's help"}, cmdHelp},
+	}
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -55,30 +51,51 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usageText())
 		return exitUsage
 	}
 	switch args[0] {
-	case "explore":
-		return cmdExplore(args[1:], stdout, stderr)
-	case "replay":
-		return cmdReplay(args[1:], stdout, stderr)
-	case "list":
-		return cmdList(args[1:], stdout, stderr)
-	case "check":
-		return cmdCheck(args[1:], stdout, stderr)
-	case "show":
-		return cmdShow(args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+	case "-h", "-help", "--help":
+		return cmdHelp(args[1:], stdout, stderr)
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, versionLine())
 		return exitSafe
 	}
-	if c, ok := extraCommands[args[0]]; ok {
-		return c(args[1:], stdout, stderr)
+	if c := lookupCommand(args[0]); c != nil {
+		return c.run(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "ftcheck: unknown command %q\n\n%s", args[0], usage)
+	hint := ""
+	if s := closest(args[0], commandNames()); s != "" {
+		hint = fmt.Sprintf(": did you mean %s?", s)
+	}
+	fmt.Fprintf(stderr, "ftcheck: unknown command %q%s (commands: %s; see ftcheck help)\n", args[0], hint, strings.Join(commandNames(), ", "))
 	return exitUsage
 }
 
-// extraCommands are subcommands registered by other files of this package.
-var extraCommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
+// cmdHelp prints the usage, or with a command name that command's help:
+// `ftcheck help explore` is `ftcheck explore --help`.
+func cmdHelp(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(stdout, usageText())
+		return exitSafe
+	case len(args) > 1:
+		fmt.Fprintf(stderr, "ftcheck help: one command at a time (got %q)\n", strings.Join(args, " "))
+		return exitUsage
+	case args[0] == "help":
+		fmt.Fprint(stdout, usageText())
+		return exitSafe
+	}
+	if lookupCommand(args[0]) == nil {
+		return run(args, stdout, stderr) // the unknown-command error
+	}
+	return run([]string{args[0], "--help"}, stdout, stderr)
+}
+
+// versionLine is the tool's version and the revision it was built from.
+func versionLine() string {
+	if rev := buildRevision(); rev != "" {
+		return toolVersion + " (revision " + rev + ")"
+	}
+	return toolVersion + " (revision unknown: built without VCS stamping)"
+}

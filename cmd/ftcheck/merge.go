@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"reflect"
@@ -10,29 +8,25 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-func init() { extraCommands["merge"] = cmdMerge }
-
 // cmdMerge combines the JSON reports of the N shards of one search
 // (explore --shard K/N --json) into one verdict.
 func cmdMerge(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newCmdFlags("merge", commandHelp("merge", `
+Reads the JSON reports of all N shards of one search (explore --shard K/N
+--json), checks they are slices of the same search (tool, scenario, every
+option and bound that decides the state graph), and gives the verdict of
+the whole search with the exit status of explore.
+`[1:]))
 	asJSON := fs.Bool("json", false, "write the merged result as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ftcheck merge [--json] SHARD.json...   (reports of explore --shard K/N --json)")
+	files, err := fs.parse(args, stdout, stderr)
+	if err != nil {
+		return exitCodeOf(err)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitSafe
-		}
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+	if len(files) == 0 {
+		return fs.usageError(stderr, "give the shards' reports")
 	}
 	var reps []Report
-	for _, file := range fs.Args() {
+	for _, file := range files {
 		r, err := readReport("merge", file)
 		if err != nil {
 			fmt.Fprintln(stderr, err)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,25 +12,23 @@ import (
 // cmdReplay re-executes the trace of a JSON report step by step on a
 // freshly built model and says whether the violation happens again.
 func cmdReplay(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ftcheck replay FILE   (a report written by ftcheck explore --json)")
-		fmt.Fprintln(stderr, "exit status: 1 confirmed (the trace violates the check the report names), 0 refuted (the")
-		fmt.Fprintln(stderr, "trace executes and no check fails), 2 bad input: an unreadable report, an unknown format,")
-		fmt.Fprintln(stderr, "a trace that cannot be executed or that violates another check than the report says")
+	fs := newCmdFlags("replay", commandHelp("replay", `
+Builds the scenario the report holds (a copy travels in the report) and
+executes its trace step by step, checking each step.
+
+exit status: 1 confirmed (the trace violates the check the report names),
+0 refuted (the trace executes and no check fails), 2 bad input: an
+unreadable report, an unknown format, a trace that cannot be executed or
+that violates another check than the report says
+`[1:]))
+	operands, err := fs.parse(args, stdout, stderr)
+	if err != nil {
+		return exitCodeOf(err)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitSafe
-		}
-		return exitUsage
+	if len(operands) != 1 {
+		return fs.usageError(stderr, "give one report FILE (got %d)", len(operands))
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	file := fs.Arg(0)
+	file := operands[0]
 	rep, err := readReport("replay", file)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -70,8 +70,10 @@ func searchSettings(o model.Options) *SearchSettings {
 
 // reportFormat is the format of the reports this ftcheck writes: 2 since
 // memory steps are named by their agent, 3 since a report carries its
-// scenario, its search settings and coverage, and shards never say safe.
-const reportFormat = 3
+// scenario, its search settings and coverage, and shards never say safe,
+// 4 since every key is snake_case (a trace step's exec and store fields
+// were Go field names before; replay reads only labels, so it reads 3).
+const reportFormat = 4
 
 // newReport is the report of exploring protocol p (from file, "" for a
 // built-in) with the resolved options, the search options and result.
@@ -192,7 +194,7 @@ func sourceChanged(r Report) string {
 	return what + " has changed since the report was written"
 }
 
-func writeJSON(w io.Writer, r Report) error {
+func writeJSON(w io.Writer, r any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
@@ -314,8 +316,12 @@ func writeVerdict(w io.Writer, r Report, sys *model.System) {
 		fmt.Fprintf(w, "result:   shard %d/%d: no violation in this slice (%s); NOT a verdict: merge the reports of all %d shards\n", r.Shard.K, r.Shard.N, counts, r.Shard.N)
 	case model.Incomplete:
 		fmt.Fprintf(w, "result:   INCOMPLETE — %s; NOT a proof of safety: %s explored, %d states queued\n", r.Why, counts, st.Queue)
-		if r.Bounds.MaxDepth > 0 && !r.DepthFirst && st.Depth >= r.Bounds.MaxDepth && strings.Contains(r.Why, "depth") {
-			fmt.Fprintf(w, "          (what it did prove: no violation within %d steps of the start)\n", r.Bounds.MaxDepth)
+		switch {
+		case r.ProvenDepth > 0:
+			fmt.Fprintf(w, "          (what it did prove: no execution of at most %d steps violates a check)\n", r.ProvenDepth)
+		case r.Reduced && !r.DepthFirst && st.Depth > 0:
+			fmt.Fprintln(w, "          (partial-order reduction may put a step off to a deeper level, so this proves no")
+			fmt.Fprintln(w, "          bound on short executions; --no-reduce makes a stopped search say which it proved)")
 		}
 	case model.Violated:
 		kind, none := "counterexample", "violating execution"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,8 +23,7 @@ import (
 	"github.com/ftcheck/ftcheck/patchproto"
 )
 
-const testUsage = `usage: ftcheck test [options] DIR|FILE...
-
+const testHelp = `
 Runs every .scenario and .litmus file (folders are searched recursively)
 against the expectation written with it, several at once, and prints one
 line per file and the summary "N passed, N failed". A scenario states its
@@ -38,11 +36,7 @@ file, missing) is an ERROR line; the other files still run. See docs/ci.md.
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input (a
 file that cannot be tested, a folder without test files, a bad flag),
 3 interrupted.
-
-options:
 `
-
-func init() { extraCommands["test"] = cmdTest }
 
 // testStatus is how one file's test ended.
 type testStatus int
@@ -88,8 +82,7 @@ type testFlags struct {
 }
 
 func cmdTest(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("test", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newCmdFlags("test", commandHelp("test", testHelp[1:]))
 	var f testFlags
 	fl.StringVar(&f.junit, "junit", "", "also write the results as JUnit XML to `FILE` (GitLab, Jenkins, GitHub Actions)")
 	fl.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files tested at once")
@@ -99,18 +92,13 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		f.expects = append(f.expects, s)
 		return nil
 	})
-	fl.Usage = func() { fmt.Fprint(stderr, testUsage); fl.PrintDefaults() }
-	paths, err := parseInterleaved(fl, args)
+	paths, err := fl.parse(args, stdout, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitSafe
-		}
-		return exitUsage
+		return exitCodeOf(err)
 	}
 	switch {
 	case len(paths) == 0:
-		fl.Usage()
-		return exitUsage
+		return fl.usageError(stderr, "give folders or files to test")
 	case f.jobs < 1:
 		fmt.Fprintf(stderr, "ftcheck test: --jobs %d: want at least 1\n", f.jobs)
 		return exitUsage
@@ -180,21 +168,6 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
-}
-
-// parseInterleaved reads flags and paths (files, folders) in any order.
-func parseInterleaved(fl *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			return nil, err
-		}
-		if fl.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fl.Arg(0))
-		args = fl.Args()[1:]
-	}
 }
 
 // testKinds are the file names ftcheck test runs.

@@ -171,7 +171,7 @@ func TestTestUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"test"}, "usage: ftcheck test"},
+		{[]string{"test"}, "ftcheck test: give folders or files to test"},
 		{[]string{"test", empty}, "no .scenario or .litmus files in it"},
 		{[]string{"test", notes}, "no .scenario or .litmus files in it"},
 		{[]string{"test", "--expect", "/dev/zero", one}, "/dev/zero:1:1: is a device"},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,5 +237,27 @@ func TestExploreStopsOnSIGTERMAndSIGHUP(t *testing.T) {
 				t.Fatalf("after %v: exit %d, outcome %s; want 3, incomplete", sig, code, r.Outcome)
 			}
 		})
+	}
+}
+
+// A stopped breadth-first search of every interleaving says how many
+// steps it proved: exactly one less than the minimal counterexample's
+// length when stopped just before it. A reduced search claims no such
+// bound (an ample set may put a step off to a deeper level).
+func TestStoppedSearchStatesWhatItProved(t *testing.T) {
+	_, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--op", "change", "--no-reduce", "--json")
+	var full Report
+	if err := json.Unmarshal([]byte(out), &full); err != nil || full.Outcome != model.Violated {
+		t.Fatalf("riscv-pair change: %v %v", err, full.Outcome)
+	}
+	steps := len(full.Trace)
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--op", "change", "--no-reduce", "--max-depth", fmt.Sprint(steps-1))
+	want := fmt.Sprintf("what it did prove: no execution of at most %d steps violates a check", steps-1)
+	if code != exitIncomplete || !strings.Contains(out, want) {
+		t.Errorf("--max-depth %d: exit %d, want 3 and %q:\n%s", steps-1, code, want, out)
+	}
+	code, out, _ = ftcheck("explore", "--protocol", "riscv-pair", "--op", "change", "--max-depth", "5")
+	if code != exitIncomplete || strings.Contains(out, "what it did prove") || !strings.Contains(out, "--no-reduce makes a stopped search say") {
+		t.Errorf("reduced --max-depth 5: exit %d, claims a bound:\n%s", code, out)
 	}
 }
