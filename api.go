@@ -192,20 +192,21 @@ func Explore(ctx context.Context, p *Protocol, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	mo := model.Options{Bounds: c.Bounds, Workers: o.Workers, NoReduce: o.NoReduce, NoSymmetry: o.NoSymmetry || c.ConcreteHarts}
+	over := patchproto.Overrides{Engine: model.Options{Workers: o.Workers, NoReduce: o.NoReduce, NoSymmetry: o.NoSymmetry}}
 	if o.DepthFirst {
-		mo.Order = model.DepthFirst
+		over.Engine.Order = model.DepthFirst
 	}
+	// A zero bound here means the scenario's own (Options).
 	if o.MaxStates != 0 {
-		mo.MaxStates = o.MaxStates
+		over.MaxStates = &o.MaxStates
 	}
 	if o.MaxDepth != 0 {
-		mo.MaxDepth = o.MaxDepth
+		over.MaxDepth = &o.MaxDepth
 	}
 	if o.Timeout != 0 {
-		mo.Timeout = o.Timeout
+		over.Timeout = &o.Timeout
 	}
-	r := model.Explore(ctx, c.System, mo)
+	_, r := c.Run(ctx, over)
 	res := Result{
 		Outcome: r.Outcome, States: r.Stats.States, Transitions: r.Stats.Transitions, Depth: r.Stats.Depth,
 		Elapsed: r.Stats.Elapsed, Why: r.Why, Reduced: r.Reduced, Symmetric: r.Symmetric, raw: r, sys: c.System,

@@ -215,24 +215,23 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 		return exitUsage
 	}
 	sys := c.System
-	b := c.Bounds
+	over := patchproto.Overrides{Engine: model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym}}
 	if given["max-states"] {
-		b.MaxStates = f.bounds.MaxStates
+		over.MaxStates = &f.bounds.MaxStates
 	}
 	if given["max-depth"] {
-		b.MaxDepth = f.bounds.MaxDepth
+		over.MaxDepth = &f.bounds.MaxDepth
 	}
 	if given["timeout"] {
-		b.Timeout = f.bounds.Timeout
+		over.Timeout = &f.bounds.Timeout
 	}
-	mo := model.Options{Bounds: b, NoReduce: *f.noReduce, NoSymmetry: *f.noSym || c.ConcreteHarts}
-	if err := f.search.apply(&mo); err != nil {
+	if err := f.search.apply(&over.Engine); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
 	if *f.progress {
 		start := time.Now()
-		mo.Progress = func(s model.Stats) {
+		over.Engine.Progress = func(s model.Stats) {
 			if time.Since(start) < 2*time.Second {
 				return
 			}
@@ -250,9 +249,9 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 	// a long run shows its configuration at once.
 	textOut := !*f.asJSON && f.views.format != "email"
 	if textOut {
-		writeHeader(stdout, newReport(p, file, c.Options, mo, model.Result{}), sys)
+		writeHeader(stdout, newReport(p, file, c.Options, c.SearchOptions(over), model.Result{}), sys)
 	}
-	res := model.Explore(ctx, sys, mo)
+	mo, res := c.Run(ctx, over)
 	stopProfile()
 	rep := newReport(p, file, c.Options, mo, res)
 	if f.reports != nil {

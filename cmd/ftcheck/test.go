@@ -328,11 +328,13 @@ func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) 
 	if err := p.Expect.Applies(c.System); err != nil {
 		return fail(err)
 	}
-	mo := model.Options{Bounds: c.Bounds, NoSymmetry: c.ConcreteHarts, Workers: 1}
-	if mo.Timeout == 0 {
-		mo.Timeout = f.timeout
+	// Files run side by side (--jobs), each search on one worker; --timeout
+	// bounds a file whose scenario sets no timeout of its own.
+	over := patchproto.Overrides{Engine: model.Options{Workers: 1}}
+	if c.Bounds.Timeout == 0 {
+		over.Timeout = &f.timeout
 	}
-	res := model.Explore(ctx, c.System, mo)
+	_, res := c.Run(ctx, over)
 	r := testResult{Expected: p.Expect.String()}
 	st := res.Stats
 	r.Counts = fmt.Sprintf("%d states", st.States)
