@@ -10,51 +10,20 @@ import (
 
 // x86-nmi (docs/protocols.md). R-3: in the 2008 scheme, with the NMI's
 // CPU serialised once it is counted (sync=enter, so that the fetch gap
-// below is closed), one NMI reads mod_code_write = 0 and runs f while
-// another, counted before the flag was set but reading it after, writes
-// f's first byte under it (29 steps).
-func TestX86NMI2008FlagCounterRace(t *testing.T) {
-	for _, op := range []string{"enable", "disable"} {
-		for _, entry := range []string{"flush", "sdm"} {
-			o := Options{Variant: "v2008", Op: op, Params: map[string]string{"entry": entry, "sync": "enter"}}
-			r := x86Race(t, "x86-nmi", o, "bad-fetch", 29, "which is no instruction of any version")
-			// The writer is the other CPU's NMI, not the patcher.
-			var nmiStore bool
-			for _, e := range r.Trace {
-				if e.Exec != nil && strings.Contains(e.Exec.Disasm, "mov %al,(%rdi)") {
-					nmiStore = true
-				}
-			}
-			if !nmiStore {
-				t.Errorf("%+v: no NMI writes f in the trace", o)
-			}
+// is closed), one NMI reads mod_code_write = 0 and runs f while another,
+// counted before the flag was set but reading it after, writes f's first
+// byte under it. The verdicts (29 steps for each op and entry, 26 and 27
+// for the registration gap, the 2009 fix safe) are expect lines of
+// patchproto/regress and regress-slow; what this test adds is who writes.
+func TestX86NMI2008WriterIsTheOtherNMI(t *testing.T) {
+	o := Options{Variant: "v2008", Op: "enable", Params: map[string]string{"sync": "enter"}}
+	r := x86Race(t, "x86-nmi", o, "bad-fetch", 29, "which is no instruction of any version")
+	for _, e := range r.Trace {
+		if e.Exec != nil && strings.Contains(e.Exec.Disasm, "mov %al,(%rdi)") {
+			return
 		}
 	}
-}
-
-// As merged (no serialising instruction after ftrace_nmi_enter), both
-// schemes fetch stale bytes: an NMI delivered before the patcher's window
-// is counted only after it (26 steps in 2009, 27 in 2008), whether or not
-// the delivery serialised the CPU.
-func TestX86NMIRegistrationGap(t *testing.T) {
-	for _, entry := range []string{"flush", "sdm"} {
-		x86Race(t, "x86-nmi", Options{Variant: "v2009", Op: "enable", Params: map[string]string{"entry": entry}}, "bad-fetch", 26, "which is no instruction of any version")
-		x86Race(t, "x86-nmi", Options{Variant: "v2008", Op: "enable", Params: map[string]string{"entry": entry}}, "bad-fetch", 27, "which is no instruction of any version")
-	}
-}
-
-// The 2009 scheme with sync=enter is safe (the entry=flush runs, 11 s
-// each, are in patchproto/regress-slow).
-func TestX86NMI2009Safe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two 3 s searches")
-	}
-	for _, op := range []string{"enable", "disable"} {
-		o := Options{Variant: "v2009", Op: op, Params: map[string]string{"entry": "sdm", "sync": "enter"}}
-		if r, _ := explore(t, "x86-nmi", o, model.Options{}); r.Outcome != model.Safe {
-			t.Errorf("%+v: %v %v, want safe", o, r.Outcome, r.Violation)
-		}
-	}
+	t.Errorf("%+v: no NMI writes f in the trace", o)
 }
 
 // With a stack per CPU (hart-specific [init]) the symmetry reduction
