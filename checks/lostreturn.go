@@ -35,7 +35,7 @@ func (c LostReturn) Inspect(t *model.Transition) *model.Violation {
 	if h < 0 || h >= len(t.Before.Harts) {
 		return nil
 	}
-	want, ok := t.Before.Harts[h].ShadowTop()
+	want, ok := t.Before.Harts[h].ShadowFor(x)
 	if !ok || want == x.NextPC {
 		return nil
 	}

@@ -174,6 +174,12 @@ type Exec struct {
 	Call       bool   `json:"call,omitempty"`
 	Return     bool   `json:"return,omitempty"`
 	ReturnAddr uint64 `json:"return_addr,omitempty"`
+	// StackSlot, for an ISA whose call pushes the return address on the
+	// stack (x86), is where the call stored it or the return loaded it
+	// from (0 for ISAs that link in a register). It tells a return from
+	// a frame no call instruction pushed — the one int3_emulate_call
+	// pushes with a plain store — from a return that lost its way.
+	StackSlot uint64 `json:"stack_slot,omitempty"`
 	// IntrReturn: the instruction returns from an interrupt handler
 	// (RISC-V sret): the machine resumes the interrupted PC with the
 	// registers the entry saved (interrupt.go).

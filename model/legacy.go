@@ -3,7 +3,7 @@ package model
 import "fmt"
 
 // Traces saved before memory steps were named by their agent (JSON
-// reports without a format, written by ftcheck up to session 4) number a
+// reports without a format field, report format 1) number a
 // memory step by its place among all enabled memory steps: agent 0's
 // steps first, then agent 1's, and so on. LegacyMemoryLabels turns such
 // a trace's labels into today's by executing it from the initial state,

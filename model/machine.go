@@ -37,6 +37,9 @@ type Hart struct {
 	// (kept only with Config.ShadowStack; see shadow.go).
 	Shadow    [MaxShadow]uint64
 	ShadowLen uint8
+	// ShadowSlot is, for each Shadow entry, the stack slot its call
+	// pushed the return address to (Exec.StackSlot; 0 for a register).
+	ShadowSlot [MaxShadow]uint64
 	// Intr is the frame of the interrupt whose handler the hart runs
 	// (nil: none); Interrupts counts the interrupts taken, bounded by
 	// Config.MaxInterrupts (interrupt.go).
@@ -204,8 +207,9 @@ func (h *Hart) appendKey(b []byte) []byte {
 		}
 	}
 	b = append(b, h.ShadowLen)
-	for _, v := range h.Shadow[:h.ShadowLen] {
+	for i, v := range h.Shadow[:h.ShadowLen] {
 		b = binary.AppendUvarint(b, v)
+		b = binary.AppendUvarint(b, h.ShadowSlot[i])
 	}
 	return h.appendIntrSpecKey(b)
 }

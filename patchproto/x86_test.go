@@ -166,11 +166,21 @@ pc = task
 rsp = stack + 32
 [patcher]
 [check bad-fetch]
+[check lost-return]
 forall (hits = 1 /\ 0:rsp = stack + 32)
 `
+	// The tracer's ret returns from the frame the handler pushed with a
+	// plain store (int3_emulate_push): a call the shadow stack never saw,
+	// not a lost return.
 	r, _ := exploreSource(t, src, Options{})
 	if r.Outcome != model.Safe {
 		t.Fatalf("%v %v, want every execution through the tracer and back", r.Outcome, r.Violation)
+	}
+	// A return address overwritten in the slot a real call pushed is lost.
+	clobbered := strings.Replace(src, "tracer: lock incq hits\n        ret\n", "tracer: lock incq hits\n        ret\nlost:   hlt\n", 1)
+	clobbered = strings.Replace(clobbered, "task:   call f\n", "task:   call g\n        hlt\ng:      movq $lost, (%rsp)\n        ret\n", 1)
+	if r, _ := exploreSource(t, clobbered, Options{}); r.Outcome != model.Violated || r.Violation.Check != "lost-return" {
+		t.Fatalf("a clobbered return slot: %v %v, want lost-return", r.Outcome, r.Violation)
 	}
 	// The same with the handler's emulation removed: the int3 returns to
 	// f+1, inside the call: bad-fetch.

@@ -3,6 +3,7 @@ package arm64
 import (
 	"encoding/binary"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"golang.org/x/arch/arm64/arm64asm"
@@ -43,9 +44,16 @@ func syntax(inst arm64asm.Inst) string {
 		// x/arch prints a backward target as a huge forward one.
 		s = strings.Fields(s)[0] + fmt.Sprintf(" .-%#x", uint64(-rel))
 	}
-	s = strings.ReplaceAll(s, "x30", "lr")
-	return strings.ReplaceAll(s, "x29", "fp")
+	// The kernel's names for x30 and x29, as a whole word only: the x30
+	// inside an immediate such as 0x300 is no register.
+	s = linkRegister.ReplaceAllString(s, "lr")
+	return framePointer.ReplaceAllString(s, "fp")
 }
+
+var (
+	linkRegister = regexp.MustCompile(`\bx30\b`)
+	framePointer = regexp.MustCompile(`\bx29\b`)
+)
 
 // CMODX reports whether word is one of the instructions the Arm ARM
 // (B2.2.5 in DDI0487E.a) lets be modified while another CPU executes

@@ -156,3 +156,19 @@ func TestFaults(t *testing.T) {
 		t.Error("no text: no fault")
 	}
 }
+
+// x30 and x29 print as lr and fp, but an immediate holding the digits
+// x30 (0x300) stays a number.
+func TestDisasmRenamesRegistersNotNumbers(t *testing.T) {
+	for word, want := range map[uint32]string{
+		0x140000c0: "b .+0x300",
+		0xd65f03c0: "ret",
+		0xd63f03c0: "blr lr",
+		0xaa1e03e9: "mov x9, lr",
+		0x910003fd: "mov fp, sp",
+	} {
+		if got := Disasm(word); got != want {
+			t.Errorf("Disasm(%#08x) = %q, want %q", word, got, want)
+		}
+	}
+}

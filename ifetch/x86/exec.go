@@ -383,7 +383,7 @@ func (e *executor) run(inst x86asm.Inst) {
 			return
 		}
 		e.push(e.next)
-		e.x.Call, e.x.ReturnAddr = true, e.next
+		e.x.Call, e.x.ReturnAddr, e.x.StackSlot = true, e.next, e.cpu.Reg(RSP)
 		e.jump(t)
 	case x86asm.JMP:
 		t, ok := e.target(a[0])
@@ -397,6 +397,7 @@ func (e *executor) run(inst x86asm.Inst) {
 			e.outside(inst)
 			return
 		}
+		e.x.StackSlot = e.cpu.Reg(RSP)
 		t := e.pop()
 		e.x.Return = true
 		e.jump(t)

@@ -210,13 +210,17 @@ func (b *builder) parseAtom(c *cursor) (*prop, *Error) {
 	return p, nil
 }
 
-// hartNumber reads a hart in a condition: its number, or the name of its
-// [hart NAME] section.
+// hartNumber reads a hart in a condition: its number, the name of its
+// [hart NAME] section, or hartN as traces name it (unless a section is
+// called that), so that a condition can be copied from a trace.
 func (b *builder) hartNumber(t token, p Pos) (int, *Error) {
 	for i, h := range b.harting {
 		if h.name == t.val {
 			return i, nil
 		}
+	}
+	if n, ok := strings.CutPrefix(t.val, "hart"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		t = token{kind: tkNumber, val: n}
 	}
 	if t.kind == tkNumber {
 		if n, ok := parseNumber(t.val); ok && n < uint64(b.harts) {

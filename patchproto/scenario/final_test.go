@@ -122,3 +122,23 @@ func TestTextStoresMustWriteADeclaredVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A condition may name harts as traces do (hart0, hart1), so that a
+// condition can be copied from a trace; a section of that name wins.
+func TestConditionsNameHartsAsTracesDo(t *testing.T) {
+	r, _ := exploreSource(t, storeBuffering+"exists (hart0:a0=0 /\\ hart1:a0=0)\n", Settings{Memory: "tso"})
+	if r.Outcome != model.Violated || r.Violation.Check != "exists" {
+		t.Fatalf("hart0/hart1 under tso: %v %+v", r.Outcome, r.Violation)
+	}
+	f, _ := Parse("t.scenario", []byte(storeBuffering+"exists (hart2:a0=0)\n"))
+	if _, err := f.Build(Settings{}); err == nil || !strings.Contains(err.Error(), "hart 2 does not exist") {
+		t.Errorf("hart2 of two: %v", err)
+	}
+	src := strings.ReplaceAll(storeBuffering, "[hart 1]", "[hart hart0]")
+	src = strings.Replace(src, "[hart 0]", "[hart first]", 1)
+	f, _ = Parse("t.scenario", []byte(src+"forall (hart0:a0=0 \\/ hart0:a0=1)\n"))
+	b, err := f.Build(Settings{})
+	if err != nil || !b.ConcreteHarts {
+		t.Fatalf("a section named hart0: %v", err)
+	}
+}
