@@ -89,6 +89,9 @@ type Result struct {
 	// ran and what they judged, the patched text and data the CPUs
 	// touched, the code never executed (coverage.go).
 	Coverage *Coverage `json:"coverage,omitempty"`
+	// Verdicts, from ExploreChecks, is every check's own verdict
+	// (verdicts.go); nil from Explore, which stops at the first violation.
+	Verdicts []Verdict `json:"verdicts,omitempty"`
 }
 
 // Options steer Explore.

@@ -2,6 +2,9 @@ package patchproto
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ftcheck/ftcheck/model"
@@ -19,6 +22,11 @@ type Overrides struct {
 	MaxStates *int
 	MaxDepth  *int
 	Timeout   *time.Duration
+	// EveryCheck decides every check (model.ExploreChecks): the run goes
+	// on after a check's violation to decide the others. Without it the
+	// run stops at the first violation of any check, which is what an
+	// expect line judges.
+	EveryCheck bool
 }
 
 // SearchOptions are the engine's options for exploring c with o: the one
@@ -47,5 +55,23 @@ func (c *Configured) SearchOptions(o Overrides) model.Options {
 // (the report states them) and its result.
 func (c *Configured) Run(ctx context.Context, o Overrides) (model.Options, model.Result) {
 	mo := c.SearchOptions(o)
+	if o.EveryCheck {
+		return mo, model.ExploreChecks(ctx, c.System, mo)
+	}
 	return mo, model.Explore(ctx, c.System, mo)
+}
+
+// SelectChecks keeps only the named checks of c (`--check torn-pair,stale-fetch`);
+// a name c does not check is an error that lists the ones it does.
+func (c *Configured) SelectChecks(names []string) error {
+	have := c.System.CheckNames()
+	keep := map[string]bool{}
+	for _, n := range names {
+		if !slices.Contains(have, n) {
+			return fmt.Errorf("--check %s: this configuration does not check %s (it checks %s)", n, n, strings.Join(have, ", "))
+		}
+		keep[n] = true
+	}
+	c.System = c.System.Keep(func(name string) bool { return keep[name] })
+	return nil
 }

@@ -40,6 +40,8 @@ type exploreFlags struct {
 	asJSON   *bool
 	noReduce *bool
 	noSym    *bool
+	checks   *string
+	first    *bool
 	progress *bool
 	views    *viewFlags
 	search   *searchFlags
@@ -68,6 +70,8 @@ func newExploreFlags() *exploreFlags {
 	f.noReduce = fs.Bool("no-reduce", false, "explore every interleaving (no partial-order reduction)")
 	f.noSym = fs.Bool("no-symmetry", false, "keep states that differ only by hart numbering apart")
 	f.progress = fs.Bool("progress", true, "show progress on stderr for runs over two seconds")
+	f.checks = fs.String("check", "", "check only these: `NAME[,NAME...]` of the scenario's checks (default: all)")
+	f.first = fs.Bool("first-violation", false, "stop at the first violation of any check (what an expect line judges) instead of deciding every check")
 	fs.StringVar(&f.opt.Variant, "variant", "", "the variant parameter (default: the scenario's first)")
 	fs.StringVar(&f.opt.Op, "op", "", "the op parameter: enable, disable or change (default: the scenario's first)")
 	fs.Var(f.params, "param", "set a scenario parameter: `NAME=VALUE` (repeatable)")
@@ -214,8 +218,14 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 		}
 		return exitUsage
 	}
+	if *f.checks != "" {
+		if err := c.SelectChecks(strings.Split(*f.checks, ",")); err != nil {
+			fmt.Fprintf(stderr, "ftcheck explore: %s: %v\n", name, err)
+			return exitUsage
+		}
+	}
 	sys := c.System
-	over := patchproto.Overrides{Engine: model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym}}
+	over := patchproto.Overrides{Engine: model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym}, EveryCheck: !*f.first}
 	if given["max-states"] {
 		over.MaxStates = &f.bounds.MaxStates
 	}

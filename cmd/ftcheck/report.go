@@ -334,12 +334,72 @@ func writeVerdict(w io.Writer, r Report, sys *model.System) {
 		fmt.Fprintf(w, "          %s\n\n", r.Violation.Message)
 		fmt.Fprintf(w, "minimal %s (%d steps; no %s within the bounds is shorter):\n", kind, len(r.Trace), none)
 		writeTrace(w, r.Trace, sys)
+	}
+	open := r.Outcome != model.Violated // a check some search proved or left open
+	if len(r.Verdicts) > 1 {
+		open = writeVerdicts(w, r, sys)
+	}
+	if !open {
 		return
 	}
 	for _, c := range r.Caveats {
 		fmt.Fprintf(w, "caveat:   %s: %s\n", r.Options.Memory, c)
 	}
 	writeCoverage(w, r.Coverage)
+}
+
+// writeVerdicts prints every check's verdict (explore decides each: see
+// model.ExploreChecks), then the minimal trace of each violated check
+// after the first, whose trace is already shown. It reports whether any
+// check was not violated (its verdict rests on coverage and caveats).
+func writeVerdicts(w io.Writer, r Report, sys *model.System) (open bool) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, v := range r.Verdicts {
+		lead := "verdicts:"
+		if i > 0 {
+			lead = ""
+		}
+		var what string
+		switch v.Outcome {
+		case model.Violated:
+			what = fmt.Sprintf("VIOLATION, %d steps", len(v.Trace))
+		case model.Safe:
+			what = "safe"
+		case model.Vacuous:
+			what = "NOT EXERCISED: " + v.Why
+		case model.ShardClean:
+			what = "no violation in this shard (merge decides)"
+		default:
+			what = "not decided within the bounds: " + v.Why
+		}
+		if v.Outcome != model.Violated {
+			open = true
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t(search %d, %d states)\n", lead, v.Check, what, v.Search, v.States)
+	}
+	tw.Flush()
+	states := map[int]int{}
+	for _, v := range r.Verdicts {
+		states[v.Search] = v.States
+	}
+	if len(states) > 1 {
+		total := 0
+		for _, n := range states {
+			total += n
+		}
+		fmt.Fprintf(w, "          (%d searches, each without the checks found violated before it: %d states in all)\n", len(states), total)
+	}
+	for _, v := range r.Verdicts {
+		if v.Outcome != model.Violated || v.Search == 1 {
+			continue
+		}
+		fmt.Fprintf(w, "\nVIOLATION of %s (search %d, without the checks decided before it)\n          %s\n\n", v.Check, v.Search, v.Violation.Message)
+		fmt.Fprintf(w, "minimal counterexample of %s (%d steps; no violating execution within the bounds is shorter):\n", v.Check, len(v.Trace))
+		writeTrace(w, v.Trace, sys)
+	}
+	fmt.Fprintln(w)
+	return open
 }
 
 // writeCoverage says what each check was exercised on, what of the patch
