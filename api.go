@@ -101,6 +101,9 @@ type Options struct {
 	Variant string            // the variant parameter
 	Memory  string            // sc, tso, rvwmo, armv8
 	Params  map[string]string // any other parameter
+	// Checks, if set, are the only checks searched (the scenario's names:
+	// torn-pair, stale-dest, ...).
+	Checks []string
 
 	MaxStates int           // stop (Incomplete) after this many states
 	MaxDepth  int           // stop at this depth
@@ -191,6 +194,11 @@ func Explore(ctx context.Context, p *Protocol, o Options) (Result, error) {
 	c, err := p.p.Configure(po)
 	if err != nil {
 		return Result{}, err
+	}
+	if len(o.Checks) > 0 {
+		if err := c.SelectChecks(o.Checks); err != nil {
+			return Result{}, err
+		}
 	}
 	over := patchproto.Overrides{Engine: model.Options{Workers: o.Workers, NoReduce: o.NoReduce, NoSymmetry: o.NoSymmetry}}
 	if o.DepthFirst {

@@ -95,6 +95,7 @@ func TestRISCVJalrSafeWithAnyFencesLeftOut(t *testing.T) {
 			Op:      rapid.SampledFrom([]string{"enable", "disable", "change"}).Draw(t, "op"),
 			Preempt: rapid.SampledFrom([]int{ftcheck.NoPreemption, 1}).Draw(t, "preempt"),
 			Memory:  "sc",
+			Checks:  []string{"torn-pair", "stale-fetch"},
 		}
 		if o.Harts == 2 && o.Calls == 2 {
 			o.Calls = 1 // 2x2 is a 0.5 s search: the regression folder has it

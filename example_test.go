@@ -61,7 +61,7 @@ func ExampleExpectation_Holds() {
 	}
 	fmt.Printf("expect %s: got %s, holds %v\n", p.Expectation(), got, ok)
 	// Output:
-	// expect violated torn-pair steps 4: got violated torn-pair steps 4, holds true
+	// expect violated torn-pair steps 5: got violated torn-pair steps 5, holds true
 }
 
 // Parse takes text a program wrote: here an instance of a built-in.
@@ -76,5 +76,5 @@ func ExampleParse() {
 	}
 	fmt.Println(p.Name(), r.Config.Variant, r.Config.Preempt, r.Outcome, len(r.Trace))
 	// Output:
-	// riscv-pair nostop 0 violation 4
+	// riscv-pair nostop 0 violation 5
 }

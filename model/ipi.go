@@ -152,3 +152,48 @@ func (c *Config) checkDelivery() error {
 // older than the newest one written: after the patcher's final remote
 // fence.i that is the stale fetch R-16 is about (checks.StaleFetch).
 func (t *Transition) FetchedStale() bool { return t.fp.stale }
+
+// stop_machine's memory ordering. multi_cpu_stop (kernel/stop_machine.c)
+// moves every CPU through its states with ack_state(), whose
+// atomic_dec_and_test() is a fully ordered atomic, and set_state()
+// (smp_wmb(); WRITE_ONCE(msdata->state)), which each CPU polls before its
+// next ack. So what the CPU running the callback stored before it acked
+// MULTI_STOP_RUN is visible to every CPU once it leaves stop_machine, and
+// what a CPU did before it parked is visible to the callback: the same
+// message passing as a csd, on channels of their own.
+const (
+	stopParkedChannel  = 40 // a CPU's ack as it parks, to the patcher
+	stopReleaseChannel = 41 // the release, to each parked CPU
+)
+
+// parkOrdering is hart h's ack as it parks: a fully ordered atomic whose
+// effect the patcher's `wait parked` acquires.
+func (s *System) parkOrdering(m *Machine, h int) {
+	if mp, ok := m.Mem.(MessagePassing); ok {
+		s.commit(m, mp.Send(h, len(m.Harts), stopParkedChannel))
+	}
+}
+
+// releaseOrdering is the patcher's last ack and the state change that
+// lets the parked CPUs go: a message to each of them.
+func (s *System) releaseOrdering(m *Machine) {
+	mp, ok := m.Mem.(MessagePassing)
+	if !ok {
+		return
+	}
+	n := len(m.Harts)
+	for i := range m.Harts {
+		if m.Harts[i].Parked {
+			s.commit(m, mp.Send(n, i, stopReleaseChannel))
+		}
+	}
+}
+
+// unparkOrdering is hart h seeing MULTI_STOP_EXIT and acking it: its
+// later accesses are ordered after the release.
+func (s *System) unparkOrdering(m *Machine, h int) {
+	if mp, ok := m.Mem.(MessagePassing); ok {
+		s.commit(m, m.Mem.Fence(h, FenceRWRW))
+		mp.Acquire(h, stopReleaseChannel)
+	}
+}

@@ -402,9 +402,11 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	case ActPark:
 		h.Parked = true
 		ev.Text = "park in stop_machine (IRQs off)"
+		s.parkOrdering(m, actor)
 	case ActUnpark:
 		h.Parked = false
 		ev.Text = "leave stop_machine"
+		s.unparkOrdering(m, actor)
 		if s.ParkExitSync {
 			m.Fetch.Sync(actor)
 			ev.Text += "; local " + s.syncName()
@@ -477,8 +479,13 @@ func (s *System) doPatch(m *Machine, op PatchOp) {
 		s.waitIPI(m, op)
 	case PatchStopMachine:
 		m.Stop = StopMachine{Requested: true}
+	case PatchWaitParked:
+		if mp, ok := m.Mem.(MessagePassing); ok {
+			mp.Acquire(n, stopParkedChannel)
+		}
 	case PatchRelease:
 		m.Stop.Released = true
+		s.releaseOrdering(m)
 	}
 }
 

@@ -54,8 +54,8 @@ func TestInstanceIsTheProtocolWithItsSettings(t *testing.T) {
 		t.Fatalf("protocol %s %q expect %v", p.Name, p.Doc, p.Expect)
 	}
 	c := configureDefaults(t, p)
-	want := Options{Harts: 3, Preempt: 0, Calls: 1, Op: "change", Variant: "stopmachine", Memory: "sc"}
-	if c.Options.Harts != want.Harts || c.Options.Preempt != 0 || c.Options.Op != "change" || c.Options.Variant != "stopmachine" || c.Options.Memory != "sc" {
+	want := Options{Harts: 3, Preempt: 0, Calls: 1, Op: "change", Variant: "stopmachine", Memory: "rvwmo"}
+	if c.Options.Harts != want.Harts || c.Options.Preempt != 0 || c.Options.Op != "change" || c.Options.Variant != "stopmachine" || c.Options.Memory != "rvwmo" {
 		t.Fatalf("options %+v, want %+v", c.Options, want)
 	}
 	if c.Bounds.MaxStates != 100000 {

@@ -78,7 +78,7 @@ func newExploreFlags() *exploreFlags {
 	fs.IntVar(&f.opt.Harts, "harts", 0, "CPUs running traced code, besides the patcher (default: the scenario's, 2 for the built-ins)")
 	fs.IntVar(&f.opt.Preempt, "preempt", patchproto.DefaultPreempt, "preemptions per task, 0: non-preemptible kernel (default: the scenario's)")
 	fs.IntVar(&f.opt.Calls, "calls", 0, "calls of the traced function per hart (default: the scenario's, 1 for the built-ins)")
-	fs.StringVar(&f.opt.Memory, "memory", "", "memory model, see ftcheck list (default: the scenario's, sc for the built-ins)")
+	fs.StringVar(&f.opt.Memory, "memory", "", "memory model, see ftcheck list (default: the scenario's, else the architecture's own: rvwmo, armv8, tso)")
 	fs.IntVar(&f.bounds.MaxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	fs.IntVar(&f.bounds.MaxDepth, "max-depth", 0, "stop at this search depth (0: no bound)")
 	fs.DurationVar(&f.bounds.Timeout, "timeout", 0, "stop after this long, e.g. 30s (0: no bound)")
@@ -264,6 +264,7 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 	mo, res := c.Run(ctx, over)
 	stopProfile()
 	rep := newReport(p, file, c.Options, mo, res)
+	rep.Checks = sys.CheckNames()
 	if f.reports != nil {
 		*f.reports = append(*f.reports, rep)
 	} else if *f.asJSON {

@@ -45,7 +45,7 @@ func TestExploreRISCVPairPreemptedRetargetIsThe2023Panic(t *testing.T) {
 }
 
 func TestExploreRISCVJalrIsSafeAndComplete(t *testing.T) {
-	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--progress=false")
 	if code != exitSafe {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -57,18 +57,18 @@ func TestExploreRISCVJalrIsSafeAndComplete(t *testing.T) {
 }
 
 func TestIncompleteSearchNeverSaysSafe(t *testing.T) {
-	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--max-states", "50", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--max-states", "50", "--progress=false")
 	if code != exitIncomplete || !strings.Contains(out, "INCOMPLETE") || strings.Contains(out, "no violation") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	code, out, _ = ftcheck("explore", "--protocol", "riscv-jalr", "--max-depth", "5", "--progress=false")
+	code, out, _ = ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--max-depth", "5", "--progress=false")
 	if code != exitIncomplete || !strings.Contains(out, "depth bound 5") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	// Depth first, a bound leaves the search incomplete just the same
 	// (a state first met deep is never expanded from a shorter path).
 	for _, bound := range [][]string{{"--max-states", "50"}, {"--max-depth", "5"}} {
-		args := append([]string{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--progress=false"}, bound...)
+		args := append([]string{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--search", "dfs", "--progress=false"}, bound...)
 		if code, out, _ := ftcheck(args...); code != exitIncomplete || !strings.Contains(out, "INCOMPLETE") || strings.Contains(out, "no violation —") {
 			t.Fatalf("%q: exit %d\n%s", bound, code, out)
 		}
@@ -78,7 +78,7 @@ func TestIncompleteSearchNeverSaysSafe(t *testing.T) {
 // Depth first, the main job's verdicts and minimal traces are those of
 // the default search.
 func TestDepthFirstSearchFromTheCommandLine(t *testing.T) {
-	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--search", "dfs", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--search", "dfs", "--progress=false")
 	if code != exitSafe || !strings.Contains(out, "1232 states") || !strings.Contains(out, "depth first") {
 		t.Fatalf("riscv-jalr dfs: exit %d\n%s", code, out)
 	}
@@ -92,13 +92,13 @@ func TestBadInputExitsTwo(t *testing.T) {
 	for _, args := range [][]string{
 		{"explore", "--protocol", "nope"},
 		{"explore"},
-		{"explore", "--protocol", "riscv-jalr", "--bogus"},
-		{"explore", "--protocol", "riscv-jalr", "--harts", "0"},
-		{"explore", "--protocol", "riscv-jalr", "--op", "swap"},
-		{"explore", "--protocol", "riscv-jalr", "extra"},
-		{"explore", "--protocol", "riscv-jalr", "--search", "sideways"},
-		{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--store", "bitstate"},
-		{"explore", "--protocol", "riscv-jalr", "--search", "dfs", "--shard", "1/2"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--bogus"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--harts", "0"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--op", "swap"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "extra"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--search", "sideways"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--search", "dfs", "--store", "bitstate"},
+		{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--search", "dfs", "--shard", "1/2"},
 		{"frobnicate"},
 		{},
 		{"replay"},
@@ -129,7 +129,7 @@ func TestListNamesEverything(t *testing.T) {
 
 func TestJSONReplayConfirmsAndRefutes(t *testing.T) {
 	dir := t.TempDir()
-	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--variant", "nostop", "--json", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-pair", "--variant", "nostop", "--memory", "sc", "--json", "--progress=false")
 	if code != exitViolation {
 		t.Fatal(code)
 	}
@@ -167,7 +167,7 @@ func TestShardsMergeToTheWholeVerdict(t *testing.T) {
 		args []string
 		want int
 	}{
-		{[]string{"--protocol", "riscv-jalr"}, exitSafe},
+		{[]string{"--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch"}, exitSafe},
 		{[]string{"--protocol", "riscv-pair"}, exitViolation},
 	} {
 		var files []string
@@ -193,12 +193,12 @@ func TestShardsMergeToTheWholeVerdict(t *testing.T) {
 
 func TestSearchFlags(t *testing.T) {
 	for _, bad := range [][]string{{"--shard", "4/3"}, {"--shard", "x"}, {"--workers", "0"}, {"--max-memory", "lots"}} {
-		args := append([]string{"explore", "--protocol", "riscv-jalr"}, bad...)
+		args := append([]string{"explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch"}, bad...)
 		if code, _, _ := ftcheck(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2", bad, code)
 		}
 	}
-	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--harts", "3", "--max-memory", "1KiB", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--harts", "3", "--max-memory", "1KiB", "--progress=false")
 	if code != exitIncomplete || !strings.Contains(out, "memory bound") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
@@ -215,13 +215,13 @@ func TestPhysicalMemoryIsRead(t *testing.T) {
 
 func TestCPUProfileIsWritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cpu.prof")
-	if code, out, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--progress=false", "--cpuprofile", path); code != exitSafe {
+	if code, out, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--progress=false", "--cpuprofile", path); code != exitSafe {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
 		t.Fatalf("no profile written: %v", err)
 	}
-	if code, _, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir")); code != exitUsage || !strings.Contains(errs, "--cpuprofile") {
+	if code, _, errs := ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir")); code != exitUsage || !strings.Contains(errs, "--cpuprofile") {
 		t.Fatalf("unwritable profile: exit %d, %q", code, errs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 
 	"github.com/ftcheck/ftcheck/model"
 )
@@ -122,6 +123,8 @@ func sameSearch(a, b Report) string {
 		return "another protocol or scenario text"
 	case !reflect.DeepEqual(a.Options, b.Options):
 		return fmt.Sprintf("options %+v, not %+v", b.Options, a.Options)
+	case !slices.Equal(a.Checks, b.Checks):
+		return fmt.Sprintf("checks %v, not %v", b.Checks, a.Checks)
 	case a.Bounds != b.Bounds:
 		return fmt.Sprintf("bounds %+v, not %+v", b.Bounds, a.Bounds)
 	case *a.Search != *b.Search:

@@ -39,6 +39,9 @@ type Report struct {
 	ScenarioText   string             `json:"scenario_text,omitempty"`
 	ScenarioSHA256 string             `json:"scenario_sha256,omitempty"`
 	Options        patchproto.Options `json:"options"`
+	// Checks are the checks searched (all of the scenario's, or those
+	// --check chose).
+	Checks []string `json:"checks,omitempty"`
 	// Search is what decides the state graph besides the options: merge
 	// combines only shards whose searches were the same.
 	Search *SearchSettings `json:"search,omitempty"`
@@ -83,10 +86,25 @@ func newReport(p *patchproto.Protocol, file string, opts patchproto.Options, mo 
 	if mo.Shard.N > 0 {
 		r.Shard = &mo.Shard
 	}
-	if c := memmodel.Caveat(opts.Memory); c != "" && res.Outcome != model.Violated {
+	if c := memmodel.Caveat(opts.Memory); c != "" && provesAny(res) {
 		r.Caveats = append(r.Caveats, c)
 	}
 	return r
+}
+
+// provesAny says whether res claims any check holds (a violation is a
+// real execution whatever the model leaves out; a "safe" is only as
+// good as the model).
+func provesAny(res model.Result) bool {
+	if res.Outcome != model.Violated {
+		return true
+	}
+	for _, v := range res.Verdicts {
+		if v.Outcome != model.Violated {
+			return true
+		}
+	}
+	return false
 }
 
 func sha256Hex(b []byte) string {

@@ -13,8 +13,8 @@ import (
 func FuzzReadReport(f *testing.F) {
 	for _, args := range [][]string{
 		{"--protocol", "riscv-pair", "--variant", "nostop"},
-		{"--protocol", "riscv-jalr", "--harts", "1"},
-		{"--protocol", "riscv-jalr", "--harts", "1", "--shard", "1/2"},
+		{"--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--harts", "1"},
+		{"--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--harts", "1", "--shard", "1/2"},
 	} {
 		var out, errOut bytes.Buffer
 		run(append([]string{"explore", "--json", "--progress=false"}, args...), &out, &errOut)

@@ -80,10 +80,14 @@ func TestExploreSeveralFilesExitsWithTheWorst(t *testing.T) {
 	bad := filepath.Join(dir, "bad.scenario")
 	os.WriteFile(bad, []byte("RISCV bad\n[text]\n  nopp\n"), 0o644)
 	pair := "../../patchproto/protocols/riscv-pair.scenario"
-	jalr := "../../patchproto/protocols/riscv-jalr.scenario"
-	text, _ := os.ReadFile(jalr)
+	// riscv-jalr without its tracer checks (pair-mismatch fails on it):
+	// safe.
+	full, _ := os.ReadFile("../../patchproto/protocols/riscv-jalr.scenario")
+	text, _, _ := strings.Cut(string(full), "\n[check stale-dest]")
+	jalr := filepath.Join(dir, "jalr.scenario")
+	os.WriteFile(jalr, []byte(text), 0o644)
 	bounded := filepath.Join(dir, "bounded.scenario") // a file's own bound: incomplete
-	os.WriteFile(bounded, []byte(strings.Replace(string(text), "memory  sc", "memory  sc\nmax-states 20", 1)), 0o644)
+	os.WriteFile(bounded, []byte(strings.Replace(text, "memory  rvwmo", "memory  rvwmo\nmax-states 20", 1)), 0o644)
 	for _, c := range []struct {
 		args []string
 		want int

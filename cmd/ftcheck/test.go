@@ -328,6 +328,12 @@ func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) 
 	if err := p.Expect.Applies(c.System); err != nil {
 		return fail(err)
 	}
+	// An expectation that names checks is about them alone.
+	if sel := p.Expect.Selects(); len(sel) > 0 {
+		if err := c.SelectChecks(sel); err != nil {
+			return fail(err)
+		}
+	}
 	// Files run side by side (--jobs), each search on one worker; --timeout
 	// bounds a file whose scenario sets no timeout of its own.
 	over := patchproto.Overrides{Engine: model.Options{Workers: 1}}

@@ -71,7 +71,7 @@ func TestTestRunsTheRegressionFolder(t *testing.T) {
 	}
 }
 
-const pairNostop = "protocol riscv-pair\nset variant = nostop\n"
+const pairNostop = "protocol riscv-pair\nset variant = nostop\nmemory sc\n"
 
 // A broken expectation fails the run (exit 1) with the violation's trace
 // under the FAIL line and in the JUnit failure.
@@ -80,7 +80,7 @@ func TestTestFailsOnABrokenExpectation(t *testing.T) {
 		"good.scenario":  pairNostop + "expect violated torn-pair steps 4\n",
 		"wrong.scenario": pairNostop + "expect safe\n",
 		"steps.scenario": pairNostop + "expect violated torn-pair steps 5\n",
-		"bound.scenario": "protocol riscv-jalr\nmax-states 20\nexpect safe\n",
+		"bound.scenario": "protocol riscv-jalr\nmemory sc\nmax-states 20\nexpect safe torn-pair\n",
 	})
 	junit := filepath.Join(t.TempDir(), "junit.xml")
 	code, out, _ := ftcheck("test", "--junit", junit, dir)
@@ -94,7 +94,7 @@ func TestTestFailsOnABrokenExpectation(t *testing.T) {
 		"PASS  " + filepath.Join(dir, "good.scenario") + " (violated torn-pair steps 4, ",
 		"FAIL  " + filepath.Join(dir, "wrong.scenario") + ": expected safe, got violated torn-pair steps 4 (",
 		"FAIL  " + filepath.Join(dir, "steps.scenario") + ": expected violated torn-pair steps 5, got violated torn-pair steps 4",
-		"FAIL  " + filepath.Join(dir, "bound.scenario") + ": expected safe, got incomplete (state bound 20 reached)",
+		"FAIL  " + filepath.Join(dir, "bound.scenario") + ": expected safe torn-pair, got incomplete (state bound 20 reached)",
 		"      Minimal counterexample, 4 steps",
 		"<-- torn-pair",
 		"      reproduce: ftcheck explore " + filepath.Join(dir, "wrong.scenario"),
@@ -166,7 +166,7 @@ func TestTestErrorsAreBadInput(t *testing.T) {
 func TestTestUsageErrors(t *testing.T) {
 	empty := t.TempDir()
 	notes := writeTree(t, map[string]string{"README.md": "x"})
-	one := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nexpect safe\n"})
+	one := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nmemory sc\nexpect safe torn-pair, stale-fetch\n"})
 	for _, c := range []struct {
 		args []string
 		want string
@@ -192,7 +192,7 @@ func TestTestPrintsInFileOrder(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		files[fmt.Sprintf("f%d.scenario", i)] = pairNostop + "expect violated torn-pair steps 4\n"
 	}
-	files["f3.scenario"] = "protocol riscv-jalr\nexpect safe\n" // slower than the others
+	files["f3.scenario"] = "protocol riscv-jalr\nmemory sc\nexpect safe torn-pair, stale-fetch\n" // slower than the others
 	dir := writeTree(t, files)
 	code, out, _ := ftcheck("test", "--jobs", "3", dir)
 	if code != exitSafe {
@@ -209,7 +209,7 @@ func TestTestPrintsInFileOrder(t *testing.T) {
 // After Ctrl-C (the context cancelled) nothing more is run, nothing is
 // reported as failed, and the exit status is 3.
 func TestTestInterruptedIsNotAFailure(t *testing.T) {
-	dir := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nexpect safe\n", "b.scenario": pairNostop + "expect safe\n"})
+	dir := writeTree(t, map[string]string{"a.scenario": "protocol riscv-jalr\nmemory sc\nexpect safe torn-pair, stale-fetch\n", "b.scenario": pairNostop + "expect safe\n"})
 	files, err := discoverTests([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -551,7 +551,7 @@ func TestTestProgressLines(t *testing.T) {
 		"a.scenario":     pairNostop + "expect violated torn-pair steps 4\n",
 		"b.scenario":     pairNostop + "expect safe\n",
 		"sub/c.scenario": "protocol riscv-jalr\n",
-		"sub/d.scenario": "protocol riscv-jalr\nexpect safe\n",
+		"sub/d.scenario": "protocol riscv-jalr\nmemory sc\nexpect safe torn-pair, stale-fetch\n",
 	})
 	names := []string{"a.scenario", "b.scenario", filepath.Join("sub", "c.scenario"), filepath.Join("sub", "d.scenario")}
 	status := []string{"PASS", "FAIL", "ERROR", "PASS"}

@@ -49,7 +49,7 @@ func TestAShardNeverSaysSafe(t *testing.T) {
 	if code != exitIncomplete || !strings.Contains(out, "NOT a verdict") || strings.Contains(out, "search complete") {
 		t.Fatalf("exit %d, want 3 and no claim of safety\n%s", code, out)
 	}
-	code, r := exploreJSON(t, "--protocol", "riscv-jalr", "--shard", "1/1000000")
+	code, r := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--shard", "1/1000000")
 	if code != exitIncomplete || r.Outcome != model.ShardClean {
 		t.Fatalf("riscv-jalr shard 1/1000000: exit %d, outcome %s", code, r.Outcome)
 	}
@@ -64,7 +64,7 @@ func TestMergeDecidesOnlyFromShardsOfOneSearch(t *testing.T) {
 		args []string
 		want int
 	}{
-		{[]string{"--protocol", "riscv-jalr"}, exitSafe},
+		{[]string{"--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch"}, exitSafe},
 		{[]string{"--protocol", "riscv-pair", "--op", "change"}, exitViolation},
 	} {
 		var files []string
@@ -78,8 +78,8 @@ func TestMergeDecidesOnlyFromShardsOfOneSearch(t *testing.T) {
 		}
 	}
 
-	_, a := exploreJSON(t, "--protocol", "riscv-jalr", "--shard", "1/2")
-	_, b := exploreJSON(t, "--protocol", "riscv-jalr", "--shard", "2/2", "--no-symmetry")
+	_, a := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--shard", "1/2")
+	_, b := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--shard", "2/2", "--no-symmetry")
 	fa := writeReport(t, dir, "a.json", a)
 	if code, _, errOut := ftcheck("merge", fa, writeReport(t, dir, "b.json", b)); code != exitUsage || !strings.Contains(errOut, "another search") {
 		t.Errorf("shards with and without symmetry: exit %d, want 2\n%s", code, errOut)
@@ -112,7 +112,7 @@ func TestMergeDecidesOnlyFromShardsOfOneSearch(t *testing.T) {
 // A search in which no CPU ever runs what the patcher wrote proves
 // nothing: its own outcome and exit code (4), never "search complete".
 func TestAVacuousSearchIsNotSafe(t *testing.T) {
-	code, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr", "--variant", "r16", "--op", "change")
+	code, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--variant", "r16", "--op", "change")
 	if code != exitVacuous || !strings.Contains(out, "VACUOUS") || strings.Contains(out, "search complete (no bound hit)") {
 		t.Errorf("r16 --op change patches nothing: exit %d, want 4\n%s", code, out)
 	}
@@ -133,7 +133,7 @@ func TestAVacuousSearchIsNotSafe(t *testing.T) {
 	}
 	// The real protocol is exercised: every check, the toggled word in
 	// both versions.
-	code, r := exploreJSON(t, "--protocol", "riscv-jalr")
+	code, r := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch")
 	if code != exitSafe || r.Coverage == nil || len(r.Coverage.PatchedText) == 0 {
 		t.Fatalf("riscv-jalr: exit %d, coverage %+v", code, r.Coverage)
 	}
@@ -154,11 +154,11 @@ func TestMemoryModelsMatchTheArchitecture(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "--memory rvwmo is not a memory model of X86") {
 		t.Errorf("x86-int3 under rvwmo: exit %d, want 2\n%s", code, errOut)
 	}
-	code, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr", "--memory", "rvwmo")
+	code, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr", "--check", "torn-pair,stale-fetch")
 	if code != exitSafe || !strings.Contains(out, "caveat:   rvwmo: no load->store reordering") {
 		t.Errorf("riscv-jalr under rvwmo: exit %d, want safe with its caveat\n%s", code, out)
 	}
-	if _, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr"); strings.Contains(out, "caveat") {
+	if _, out, _ := ftcheck("explore", "--progress=false", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch"); strings.Contains(out, "caveat") {
 		t.Errorf("riscv-jalr under sc has no caveat:\n%s", out)
 	}
 }

@@ -46,7 +46,7 @@ func TestExploreFormatEmail(t *testing.T) {
 		}
 	}
 	// A safe result is a summary, still in the exit status of the search.
-	code, out, _ = ftcheck("explore", "--protocol", "riscv-jalr", "--progress=false", "--format", "email")
+	code, out, _ = ftcheck("explore", "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--progress=false", "--format", "email")
 	if code != exitSafe || !strings.Contains(out, "no violation") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}

@@ -13,7 +13,7 @@ import (
 // fetched a word at a time.
 func init() {
 	registerArch(&arch{
-		header: "RISCV", machine: "riscv64", unit: 4, align: 4, mem: "sc", models: []string{"rvwmo", "tso", "sc"},
+		header: "RISCV", machine: "riscv64", unit: 4, align: 4, mem: "rvwmo", models: []string{"rvwmo", "tso", "sc"},
 		isa:       riscv.ISA{},
 		shapes:    riscvMnemonics,
 		regNumber: riscv.RegNumber,

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,10 +12,16 @@ import (
 // Expect is a file's expected result, from its `expect` line: what
 // `ftcheck test` holds the search of the file's configuration to.
 //
-//	expect safe
-//	expect vacuous          (complete, no violation, nothing of the patch judged)
+//	expect safe [CHECK, ...]
+//	expect vacuous [CHECK, ...] (complete, no violation, nothing of the patch judged)
 //	expect violated [CHECK] [steps N]
-//	expect Ok | No          (herd's verdict on the final condition)
+//	expect Ok | No              (herd's verdict on the final condition)
+//
+// An expectation that names checks is about those checks alone: the test
+// searches with only them (Selects), so `expect safe torn-pair` holds
+// whatever a scenario's other checks find, and `expect violated
+// stale-dest steps 13` is the length of stale-dest's own shortest
+// counterexample.
 type Expect struct {
 	Pos Pos
 	// Outcome is model.Safe, model.Vacuous or model.Violated (unused
@@ -23,6 +30,9 @@ type Expect struct {
 	// Check is the violated check's name (torn-pair, exists, ~exists,
 	// forall, ...); empty: any check.
 	Check string
+	// Checks are the checks a safe or vacuous expectation is about;
+	// empty: every check of the scenario.
+	Checks []string
 	// Steps is the minimal counterexample's exact length; 0: any.
 	Steps int
 	// Herd is "Ok" or "No": herd's verdict on the final condition as
@@ -35,6 +45,9 @@ func (e *Expect) String() string {
 		return e.Herd
 	}
 	if e.Outcome == model.Safe || e.Outcome == model.Vacuous {
+		if len(e.Checks) > 0 {
+			return e.Outcome.String() + " " + strings.Join(e.Checks, ", ")
+		}
 		return e.Outcome.String()
 	}
 	s := "violated"
@@ -74,7 +87,16 @@ func words(l line, from int) []word {
 	return ws
 }
 
-const expectForms = "expect safe, expect vacuous, expect violated [CHECK] [steps N], expect Ok, expect No"
+const expectForms = "expect safe [CHECK, ...], expect vacuous [CHECK, ...], expect violated [CHECK] [steps N], expect Ok, expect No"
+
+// Selects lists the checks the expectation is about, for the search that
+// judges it to keep alone (nil: every check).
+func (e *Expect) Selects() []string {
+	if e.Check != "" {
+		return []string{e.Check}
+	}
+	return e.Checks
+}
 
 // parseExpect reads an expect line; off is where the word expect starts.
 func parseExpect(l line, off int) (*Expect, *Error) {
@@ -85,10 +107,22 @@ func parseExpect(l line, off int) (*Expect, *Error) {
 	}
 	rest := ws[1:]
 	switch ws[0].text {
-	case "safe":
+	case "safe", "vacuous":
 		e.Outcome = model.Safe
-	case "vacuous":
-		e.Outcome = model.Vacuous
+		if ws[0].text == "vacuous" {
+			e.Outcome = model.Vacuous
+		}
+		if len(rest) > 0 {
+			list := strings.TrimRight(l.text[rest[0].off:], " \t\r")
+			for _, name := range strings.Split(list, ",") {
+				name = strings.TrimSpace(name)
+				if name == "" || strings.ContainsAny(name, " \t") {
+					return nil, errorf(l.pos(rest[0].off), "expect %s CHECK, CHECK, ...: a list of check names separated by commas, found %q", ws[0].text, list)
+				}
+				e.Checks = append(e.Checks, name)
+			}
+		}
+		rest = nil
 	case "Ok", "No":
 		e.Herd = ws[0].text
 	case "violated":
@@ -125,16 +159,13 @@ func (e *Expect) Applies(sys *model.System) *Error {
 		}
 		return nil
 	}
-	if e.Check == "" {
-		return nil
-	}
-	names := checkNames(sys)
-	for _, n := range names {
-		if n == e.Check {
-			return nil
+	names := sys.CheckNames()
+	for _, want := range e.Selects() {
+		if !slices.Contains(names, want) {
+			return errorf(e.Pos, "this scenario has no check %q (its checks: %s)", want, strings.Join(names, ", "))
 		}
 	}
-	return errorf(e.Pos, "this scenario has no check %q (its checks: %s)", e.Check, strings.Join(names, ", "))
+	return nil
 }
 
 // Judge says whether r, the result of exploring sys, meets the
@@ -196,16 +227,4 @@ func finalCheck(sys *model.System) (FinalCheck, bool) {
 		}
 	}
 	return FinalCheck{}, false
-}
-
-// checkNames lists the names a violation of sys can carry.
-func checkNames(sys *model.System) []string {
-	var ns []string
-	for _, c := range sys.Checks {
-		ns = append(ns, c.Name())
-	}
-	for _, m := range sys.Monitors {
-		ns = append(ns, m.Name())
-	}
-	return ns
 }

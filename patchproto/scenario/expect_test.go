@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -19,6 +20,9 @@ func TestExpectLinesParse(t *testing.T) {
 		{"expect violated steps 4", Expect{Outcome: model.Violated, Steps: 4}},
 		{"  expect Ok", Expect{Herd: "Ok"}},
 		{"expect No", Expect{Herd: "No"}},
+		{"expect safe torn-pair", Expect{Outcome: model.Safe, Checks: []string{"torn-pair"}}},
+		{"expect safe torn-pair, stale-fetch", Expect{Outcome: model.Safe, Checks: []string{"torn-pair", "stale-fetch"}}},
+		{"expect vacuous stale-dest", Expect{Outcome: model.Vacuous, Checks: []string{"stale-dest"}}},
 	} {
 		l := splitLines("e.scenario", []byte(c.line))[0]
 		_, off := l.trimmed()
@@ -28,7 +32,7 @@ func TestExpectLinesParse(t *testing.T) {
 			continue
 		}
 		e.Pos = Pos{}
-		if *e != c.want {
+		if !reflect.DeepEqual(*e, c.want) {
 			t.Errorf("%q: got %+v, want %+v", c.line, *e, c.want)
 		}
 		if back := "expect " + e.String(); back != strings.TrimSpace(c.line) {
@@ -44,7 +48,9 @@ func TestBadExpectLinesArePositioned(t *testing.T) {
 		{"expect violated torn-pair steps", "e.scenario:1:32: steps wants the trace's length"},
 		{"expect violated torn-pair steps 0", "e.scenario:1:33: steps wants the trace's length"},
 		{"expect violated torn-pair steps x", "e.scenario:1:33: steps wants"},
-		{"expect safe please", "e.scenario:1:13: unexpected \"please\" after expect safe"},
+		{"expect safe torn-pair stale-fetch", "e.scenario:1:13: expect safe CHECK, CHECK, ...: a list of check names separated by commas"},
+		{"expect vacuous torn-pair,", "e.scenario:1:16: expect vacuous CHECK, CHECK, ...: a list"},
+		{"expect safe ,", "e.scenario:1:13: expect safe CHECK"},
 		{"expect violated a b", "e.scenario:1:19: unexpected \"b\""},
 	} {
 		l := splitLines("e.scenario", []byte(c.src))[0]

@@ -73,7 +73,7 @@ func TestDOTIsValidGraphviz(t *testing.T) {
 		"pair-change": pairChange(t),
 		"ipi":         ipiTrace(t, 2),
 		"nasty":       nasty(t),
-		"safe":        explored(t, "riscv-jalr", patchproto.Options{}, model.Bounds{}),
+		"safe":        explored(t, "riscv-jalr", patchproto.Options{Op: "disable", Memory: "sc"}, model.Bounds{}),
 	}
 	for name, in := range inputs {
 		g := dotOf(t, in)

@@ -49,8 +49,8 @@ func TestEmailFitsIn72Columns(t *testing.T) {
 		"ipi-2":       ipiTrace(t, 2),
 		"ipi-4":       ipiTrace(t, 4),
 		"nasty":       nasty(t),
-		"safe":        explored(t, "riscv-jalr", patchproto.Options{}, model.Bounds{}),
-		"incomplete":  explored(t, "riscv-jalr", patchproto.Options{}, model.Bounds{MaxStates: 50}),
+		"safe":        explored(t, "riscv-jalr", patchproto.Options{Op: "disable", Memory: "sc"}, model.Bounds{}),
+		"incomplete":  explored(t, "riscv-jalr", patchproto.Options{Op: "disable", Memory: "sc"}, model.Bounds{MaxStates: 50}),
 	}
 	for name, in := range inputs {
 		text := emailOf(t, in)

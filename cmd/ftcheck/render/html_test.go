@@ -86,8 +86,8 @@ func TestHTMLEscapesEverything(t *testing.T) {
 }
 
 func TestHTMLSummaryForSafeAndIncomplete(t *testing.T) {
-	safe := explored(t, "riscv-jalr", patchproto.Options{}, model.Bounds{})
-	cut := explored(t, "riscv-jalr", patchproto.Options{}, model.Bounds{MaxStates: 50})
+	safe := explored(t, "riscv-jalr", patchproto.Options{Op: "disable", Memory: "sc"}, model.Bounds{})
+	cut := explored(t, "riscv-jalr", patchproto.Options{Op: "disable", Memory: "sc"}, model.Bounds{MaxStates: 50})
 	for _, c := range []struct {
 		in   Input
 		want []string
