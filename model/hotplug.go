@@ -48,7 +48,7 @@ func OnlineMaskBit(h int) uint64 { return 1 << h }
 
 // online performs hart h's ActOnline step.
 func (s *System) online(m *Machine, h int, trace bool) Event {
-	hh := m.Hart(h)
+	hh := m.MutableHart(h)
 	hh.Offline = false
 	s.commit(m, m.Mem.(AtomicMemory).AtomicOr(h, s.MaskAddr, s.MaskSize, OnlineMaskBit(h)))
 	if s.Online.Fence != nil {

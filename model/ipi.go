@@ -83,7 +83,7 @@ func (s *System) sendIPI(m *Machine, op PatchOp) {
 		if h := m.Harts[i]; h.Offline || op.ToMask && m.Patcher.Mask&(1<<i) == 0 {
 			continue
 		}
-		m.Hart(i).Pending |= 1 << op.Handler
+		m.MutableHart(i).Pending |= 1 << op.Handler
 		if hd.Via == ViaCSD && mp != nil {
 			s.commit(m, mp.Send(n, i, csdChannel(op.Handler)))
 		}

@@ -71,9 +71,9 @@ type StopMachine struct {
 // Harts are shared between a machine and its clones until one of them
 // writes: most steps change one hart, so a successor copies that one and
 // points at its parent's others (copy on write). Read a hart through
-// Harts[i]; write through Hart(i), which makes it this machine's own. A
-// machine that has been cloned must not be written again (the search
-// never does: it writes only the successor a step makes).
+// Harts[i]; write through MutableHart(i), which makes it this machine's
+// own. A machine that has been cloned must not be written again (the
+// search never does: it writes only the successor a step makes).
 type Machine struct {
 	Harts   []*Hart
 	Patcher Patcher
@@ -106,9 +106,9 @@ func NewHarts(n int) []*Hart {
 	return out
 }
 
-// Hart returns hart i for writing: a copy of its own if the hart is
+// MutableHart returns hart i for writing: a copy of its own if the hart is
 // still shared with the machine this one was cloned from (or a clone).
-func (m *Machine) Hart(i int) *Hart {
+func (m *Machine) MutableHart(i int) *Hart {
 	if m.owned&(1<<i) == 0 {
 		h := m.scratch.hart()
 		*h = *m.Harts[i]
@@ -123,7 +123,7 @@ func (m *Machine) Hart(i int) *Hart {
 }
 
 // Clone returns a copy that shares every hart with m until either writes
-// it (Hart), and deep copies of the rest.
+// it (MutableHart), and deep copies of the rest.
 func (m *Machine) Clone() *Machine {
 	c := new(Machine)
 	m.cloneInto(c)

@@ -345,7 +345,7 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	case a == ActOnline:
 		return s.online(m, actor, trace)
 	}
-	h := m.Hart(actor)
+	h := m.MutableHart(actor)
 	ev := Event{PC: h.PC, HasPC: true}
 	if trace {
 		ev.Actor = fmt.Sprintf("hart%d", actor)
@@ -503,7 +503,7 @@ func (c *cpuCtx) Tracing() bool { return c.trace }
 func (c *cpuCtx) Hart() int              { return c.hart }
 func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
 func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
-func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Hart(c.hart).Regs[i] = v }
+func (c *cpuCtx) SetReg(i int, v uint64) { c.m.MutableHart(c.hart).Regs[i] = v }
 func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	n := c.m.Fetch.Choices(c.hart, addr)
 	if n == 0 {
