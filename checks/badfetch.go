@@ -24,13 +24,29 @@ type BadFetch struct {
 	Insns map[uint64][][]byte
 }
 
-// BadFetchDoc is the one-line description shown by `ftcheck list`.
-const BadFetchDoc = "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction"
+// BadFetchDef is bad-fetch in the registry. Its section takes no lines:
+// the ISA and the fetch model know what is no instruction.
+var BadFetchDef = &Def{
+	Name:    "bad-fetch",
+	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction",
+	Subject: model.SubjectText,
+	Parse: func(s Section) (Build, error) {
+		return noLines(s, controlNoLines, func(sc Scenario) (Wiring, error) {
+			// Insns is nil but for ISAs fetched by the byte, whose
+			// instructions are compared with the text's.
+			return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
+		})
+	},
+}
 
-func (BadFetch) Name() string { return "bad-fetch" }
+// controlNoLines says why bad-fetch, lost-return and stale-fetch take no
+// lines.
+const controlNoLines = "the ISA and fetch model say what is no instruction, the calls say where returns go"
+
+func (BadFetch) Name() string { return BadFetchDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (BadFetch) Subject() model.Subject { return model.SubjectText }
+func (BadFetch) Subject() model.Subject { return BadFetchDef.Subject }
 
 func (c BadFetch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec

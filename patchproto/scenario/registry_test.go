@@ -1,0 +1,78 @@
+package scenario
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/ftcheck/ftcheck/checks"
+	"github.com/ftcheck/ftcheck/model"
+)
+
+// TestChecksAreTheRegistrys builds every built-in protocol and example
+// scenario: each check in a configuration is one of checks.Registry,
+// with its Def's name and subject, in the registry's order; and every
+// registered check is asked for by some file, so each parser and build
+// runs on a real section.
+func TestChecksAreTheRegistrys(t *testing.T) {
+	files, err := filepath.Glob("../protocols/*.scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("../../docs/scenarios/*.scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, path := range append(files, more...) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := Parse(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		built, err := f.Build(Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var judges []any
+		for _, c := range built.Config.Checks {
+			judges = append(judges, c)
+		}
+		for _, m := range built.Config.Monitors {
+			judges = append(judges, m)
+		}
+		last := -1
+		for _, j := range judges {
+			name := j.(interface{ Name() string }).Name()
+			if _, final := j.(FinalCheck); final {
+				continue
+			}
+			def, ok := checks.Lookup(name)
+			if !ok {
+				t.Errorf("%s: check %s is not registered", path, name)
+				continue
+			}
+			used[name] = true
+			if s, ok := j.(interface{ Subject() model.Subject }); !ok || s.Subject() != def.Subject {
+				t.Errorf("%s: check %s judges %v, its Def says %s", path, name, s, def.Subject)
+			}
+			if _, monitor := j.(model.Monitor); monitor {
+				continue // monitors have an order of their own
+			}
+			i := slices.Index(checks.Registry, def)
+			if i < last {
+				t.Errorf("%s: check %s judges before one registered earlier", path, name)
+			}
+			last = i
+		}
+	}
+	for _, name := range checks.Names() {
+		if !used[name] {
+			t.Errorf("no built-in protocol or docs/scenarios file asks for [check %s]", name)
+		}
+	}
+}
