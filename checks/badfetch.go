@@ -30,13 +30,13 @@ var BadFetchDef = &Def{
 	Name:    "bad-fetch",
 	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction",
 	Subject: model.SubjectText,
-	Parse: func(s Section) (Build, error) {
-		return noLines(s, controlNoLines, func(sc Scenario) (Wiring, error) {
-			// Insns is nil but for ISAs fetched by the byte, whose
-			// instructions are compared with the text's.
-			return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
-		})
-	},
+	Parse:   noLines(controlNoLines, buildBadFetch),
+}
+
+// buildBadFetch: Insns is nil but for ISAs fetched by the byte, whose
+// instructions are compared with the text's.
+func buildBadFetch(sc Scenario) (Wiring, error) {
+	return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
 }
 
 // controlNoLines says why bad-fetch, lost-return and stale-fetch take no

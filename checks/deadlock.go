@@ -23,10 +23,8 @@ var DeadlockDef = &Def{
 	Name:    "deadlock",
 	Doc:     "a reachable state where nothing can move but some CPU or the patcher has not finished (an IPI waited for by a CPU whose targets spin in stop_machine with IRQs off)",
 	Subject: model.SubjectExecution,
-	Parse: func(s Section) (Build, error) {
-		return noLines(s, "a state where nothing can move and someone has not finished is a deadlock",
-			func(Scenario) (Wiring, error) { return Wiring{Check: Deadlock{}}, nil })
-	},
+	Parse: noLines("a state where nothing can move and someone has not finished is a deadlock",
+		func(Scenario) (Wiring, error) { return Wiring{Check: Deadlock{}}, nil }),
 }
 
 func (Deadlock) Name() string { return DeadlockDef.Name }

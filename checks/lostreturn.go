@@ -25,11 +25,11 @@ var LostReturnDef = &Def{
 	Name:    "lost-return",
 	Doc:     "a return whose target is not the return address the matching call linked (arm64 lr restored from a stale x9)",
 	Subject: model.SubjectExecution,
-	Parse: func(s Section) (Build, error) {
-		return noLines(s, controlNoLines, func(sc Scenario) (Wiring, error) {
-			return Wiring{Check: LostReturn{Symbols: sc.Symbols()}, ShadowStack: true}, nil
-		})
-	},
+	Parse:   noLines(controlNoLines, buildLostReturn),
+}
+
+func buildLostReturn(sc Scenario) (Wiring, error) {
+	return Wiring{Check: LostReturn{Symbols: sc.Symbols()}, ShadowStack: true}, nil
 }
 
 func (LostReturn) Name() string { return LostReturnDef.Name }

@@ -155,12 +155,14 @@ type Scenario interface {
 	RegName(i int) string
 }
 
-// noLines reads a section that takes no lines (the ISA, the fetch model
-// or the machine knows what to judge; why says so in the error) and
-// returns its build.
-func noLines(s Section, why string, build Build) (Build, error) {
-	if ls := s.Lines(); len(ls) > 0 {
-		return nil, ls[0].At().Errorf("[check %s] takes no lines: %s", s.Name(), why)
+// noLines is the parser of a section that takes no lines, because the
+// ISA, the fetch model or the machine knows what to judge (why says so
+// in the error).
+func noLines(why string, build Build) func(Section) (Build, error) {
+	return func(s Section) (Build, error) {
+		if ls := s.Lines(); len(ls) > 0 {
+			return nil, ls[0].At().Errorf("[check %s] takes no lines: %s", s.Name(), why)
+		}
+		return build, nil
 	}
-	return build, nil
 }

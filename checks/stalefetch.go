@@ -26,11 +26,11 @@ var StaleFetchDef = &Def{
 	Name:    "stale-fetch",
 	Doc:     "a hart fetches an older version of patched text after the patcher finished its protocol (its final remote fence.i did not reach the hart's fetch: R-16)",
 	Subject: model.SubjectText,
-	Parse: func(s Section) (Build, error) {
-		return noLines(s, controlNoLines, func(sc Scenario) (Wiring, error) {
-			return Wiring{Check: StaleFetch{Symbols: sc.Symbols()}}, nil
-		})
-	},
+	Parse:   noLines(controlNoLines, buildStaleFetch),
+}
+
+func buildStaleFetch(sc Scenario) (Wiring, error) {
+	return Wiring{Check: StaleFetch{Symbols: sc.Symbols()}}, nil
 }
 
 func (StaleFetch) Name() string { return StaleFetchDef.Name }

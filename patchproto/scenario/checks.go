@@ -29,7 +29,16 @@ func (b *builder) checkSection(s *section) *Error {
 	if !ok {
 		return errorf(at, "unknown check %q%s (checks: %s)", name, didYouMean(name, checks.Names()), strings.Join(checks.Names(), ", "))
 	}
-	build, err := def.Parse(checkSection{b, s})
+	cs := checkSection{s: s}
+	for _, l := range s.lines {
+		_, off := l.trimmed()
+		c, err := lineCursor(l, off)
+		if err != nil {
+			return err
+		}
+		cs.lines = append(cs.lines, checkLine{b: b, at: l.pos(off), c: c})
+	}
+	build, err := def.Parse(cs)
 	if err != nil {
 		return placed(err, at)
 	}
@@ -122,96 +131,52 @@ func asError(e *Error) error {
 }
 
 // checkSection is a [check NAME] section as its check reads it
-// (checks.Section).
+// (checks.Section), its lines tokenized.
 type checkSection struct {
-	b *builder
-	s *section
+	s     *section
+	lines []checks.Line
 }
 
 func (cs checkSection) Name() string         { return cs.s.arg }
 func (cs checkSection) At() checks.Place     { return place(cs.s.head.pos(cs.s.argAt)) }
 func (cs checkSection) Header() checks.Place { return place(cs.s.pos) }
 
-func (cs checkSection) Lines() []checks.Line {
-	var out []checks.Line
-	for _, l := range cs.s.lines {
-		out = append(out, &checkLine{b: cs.b, l: l})
-	}
-	return out
-}
+func (cs checkSection) Lines() []checks.Line { return cs.lines }
 
-// checkLine is one line of a check's section (checks.Line). It is
-// tokenized when first read, so that a section which takes no lines
-// says so whatever the line holds.
+// checkLine is one line of a check's section (checks.Line).
 type checkLine struct {
-	b   *builder
-	l   line
-	c   *cursor
-	err *Error
+	b  *builder
+	at Pos
+	c  *cursor
 }
 
-func (cl *checkLine) cursor() (*cursor, *Error) {
-	if cl.c == nil && cl.err == nil {
-		_, off := cl.l.trimmed()
-		cl.c, cl.err = lineCursor(cl.l, off)
-	}
-	return cl.c, cl.err
-}
+func (cl checkLine) At() checks.Place { return place(cl.at) }
 
-func (cl *checkLine) At() checks.Place {
-	_, off := cl.l.trimmed()
-	return place(cl.l.pos(off))
-}
-
-func (cl *checkLine) Word(what string) (checks.Word, error) {
-	c, err := cl.cursor()
+func (cl checkLine) Word(what string) (checks.Word, error) {
+	t, err := cl.c.ident(what)
 	if err != nil {
 		return checks.Word{}, err
 	}
-	t, err := c.ident(what)
-	if err != nil {
-		return checks.Word{}, err
-	}
-	return checks.Word{Text: t.val, At: place(c.at(t))}, nil
+	return checks.Word{Text: t.val, At: place(cl.c.at(t))}, nil
 }
 
-func (cl *checkLine) Expect(tok string) error {
-	c, err := cl.cursor()
-	if err != nil {
-		return err
-	}
-	return asError(c.expect(tok))
-}
+func (cl checkLine) Expect(tok string) error { return asError(cl.c.expect(tok)) }
+func (cl checkLine) Accept(tok string) bool  { return cl.c.accept(tok) }
+func (cl checkLine) End() error              { return asError(cl.c.end()) }
 
-func (cl *checkLine) Accept(tok string) bool {
-	c, err := cl.cursor()
-	return err == nil && c.accept(tok)
-}
-
-func (cl *checkLine) Addr() (uint64, error) {
-	c, err := cl.cursor()
-	if err != nil {
-		return 0, err
-	}
-	x, err := parseExpr(c)
+func (cl checkLine) Addr() (uint64, error) {
+	x, err := parseExpr(cl.c)
 	if err != nil {
 		return 0, err
 	}
 	v, err := x.eval(cl.b.resolve)
-	if err != nil {
-		return 0, err
-	}
-	return v, nil
+	return v, asError(err)
 }
 
-func (cl *checkLine) Addrs() ([]uint64, error) {
-	c, err := cl.cursor()
-	if err != nil {
-		return nil, err
-	}
+func (cl checkLine) Addrs() ([]uint64, error) {
 	var out []uint64
 	for {
-		x, err := parseExpr(c)
+		x, err := parseExpr(cl.c)
 		if err != nil {
 			return nil, err
 		}
@@ -220,50 +185,34 @@ func (cl *checkLine) Addrs() ([]uint64, error) {
 			return nil, err
 		}
 		out = append(out, as...)
-		if !c.accept(",") {
+		if !cl.c.accept(",") {
 			return out, nil
 		}
 	}
 }
 
-func (cl *checkLine) Symbol(what string) (checks.Symbol, error) {
-	c, err := cl.cursor()
+func (cl checkLine) Symbol(what string) (checks.Symbol, error) {
+	t, err := cl.c.ident(what)
 	if err != nil {
 		return checks.Symbol{}, err
 	}
-	t, err := c.ident(what)
-	if err != nil {
-		return checks.Symbol{}, err
-	}
-	out := checks.Symbol{Name: t.val, At: place(c.at(t))}
+	out := checks.Symbol{Name: t.val, At: place(cl.c.at(t))}
 	if s, ok := cl.b.syms[t.val]; ok {
 		out.Defined, out.Data, out.Addrs, out.Size = true, s.data, s.addrs, s.size
 	}
 	return out, nil
 }
 
-func (cl *checkLine) Register(what string) (int, error) {
-	c, err := cl.cursor()
-	if err != nil {
-		return 0, err
-	}
-	r, err := c.ident(what)
+func (cl checkLine) Register(what string) (int, error) {
+	r, err := cl.c.ident(what)
 	if err != nil {
 		return 0, err
 	}
 	n, ok := cl.b.arch.regNumber(r.val)
 	if !ok {
-		return 0, errorf(c.at(r), "unknown register %q", r.val)
+		return 0, errorf(cl.c.at(r), "unknown register %q", r.val)
 	}
 	return n, nil
-}
-
-func (cl *checkLine) End() error {
-	c, err := cl.cursor()
-	if err != nil {
-		return err
-	}
-	return asError(c.end())
 }
 
 // checkScenario is the scenario a check is built for (checks.Scenario).

@@ -1,9 +1,8 @@
 package scenario
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ftcheck/ftcheck/checks"
@@ -16,19 +15,10 @@ import (
 // registered check is asked for by some file, so each parser and build
 // runs on a real section.
 func TestChecksAreTheRegistrys(t *testing.T) {
-	files, err := filepath.Glob("../protocols/*.scenario")
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, err := filepath.Glob("../../docs/scenarios/*.scenario")
-	if err != nil {
-		t.Fatal(err)
-	}
 	used := map[string]bool{}
-	for _, path := range append(files, more...) {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+	for path, src := range seedFiles(t) {
+		if !strings.HasPrefix(path, "../") { // the built-in and documented files, not fuzz seeds
+			continue
 		}
 		f, err := Parse(path, src)
 		if err != nil {
