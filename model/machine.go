@@ -217,21 +217,6 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// PatchKind is one kind of patcher step.
-type PatchKind uint8
-
-const (
-	PatchStore       PatchKind = iota // a store (text or data) through the memory model
-	PatchLoad                         // a load of cpu_online_mask into Patcher.Mask (hotplug.go)
-	PatchFence                        // a memory barrier
-	PatchSyncFetch                    // a local instruction-fetch barrier (fence.i)
-	PatchSendIPI                      // interrupt every hart (and run the handler locally if ToSelf)
-	PatchWaitIPI                      // wait until every hart has taken the IPI
-	PatchStopMachine                  // ask every CPU to park in stop_machine
-	PatchWaitParked                   // wait until every CPU has parked
-	PatchRelease                      // let parked CPUs go
-)
-
 // PatchOp is one step of the patching CPU. Why names the kernel function
 // the step belongs to, so that traces read like the source.
 type PatchOp struct {

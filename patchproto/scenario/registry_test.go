@@ -66,3 +66,33 @@ func TestChecksAreTheRegistrys(t *testing.T) {
 		}
 	}
 }
+
+// TestPatcherStepsAreTheModels: every kind of patcher step the machine
+// performs (model/patchstep.go) is made by a line of the [patcher]
+// section that starts with the word the model names it by (store: store8
+// .. store64), and no two
+// lines start with the same word.
+func TestPatcherStepsAreTheModels(t *testing.T) {
+	seen := map[string]bool{}
+	for _, st := range patcherSteps {
+		for _, w := range st.words {
+			if seen[w] {
+				t.Errorf("two [patcher] steps start with %s", w)
+			}
+			seen[w] = true
+		}
+	}
+	for k := range model.NumPatchKinds {
+		kind := model.PatchKind(k)
+		name := model.PatchStepName(kind)
+		word, _, _ := strings.Cut(name, " ")
+		ok := false
+		for _, st := range patcherSteps {
+			starts := slices.ContainsFunc(st.words, func(w string) bool { return strings.HasPrefix(w, word) })
+			ok = ok || slices.Contains(st.kinds, kind) && starts
+		}
+		if !ok {
+			t.Errorf("model patcher step %d (%s) is made by no [patcher] line starting with %s", k, name, word)
+		}
+	}
+}
