@@ -165,11 +165,7 @@ func (cl checkLine) Accept(tok string) bool  { return cl.c.accept(tok) }
 func (cl checkLine) End() error              { return asError(cl.c.end()) }
 
 func (cl checkLine) Addr() (uint64, error) {
-	x, err := parseExpr(cl.c)
-	if err != nil {
-		return 0, err
-	}
-	v, err := x.eval(cl.b.resolve)
+	v, err := cl.b.value(cl.c)
 	return v, asError(err)
 }
 

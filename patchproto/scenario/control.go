@@ -85,22 +85,14 @@ func (b *builder) maintenanceStep(c *cursor) (model.PatchOp, *Error) {
 	if !c.accept(want) {
 		return op, c.errorf("expected %s %s ADDR [.. END], found %s", kw.val, want, c.describe())
 	}
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	lo, err := x.eval(b.resolve)
+	lo, err := b.value(c)
 	if err != nil {
 		return op, err
 	}
 	hi := lo + 1
 	if c.accept("..") {
 		p := c.pos()
-		y, err := parseExpr(c)
-		if err != nil {
-			return op, err
-		}
-		if hi, err = y.eval(b.resolve); err != nil {
+		if hi, err = b.value(c); err != nil {
 			return op, err
 		}
 		if hi <= lo {

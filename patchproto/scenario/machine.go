@@ -261,11 +261,7 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map
 	if err := c.expect("="); err != nil {
 		return err
 	}
-	x, err := parseExpr(c)
-	if err != nil {
-		return err
-	}
-	v, err := x.eval(b.resolve)
+	v, err := b.value(c)
 	if err != nil {
 		return err
 	}

@@ -204,11 +204,8 @@ func (b *builder) handlerRef(c *cursor) (int, *Error) {
 func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	op := model.PatchOp{Kind: model.PatchStore, Size: size}
 	p := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return op, err
 	}
 	if err := c.expect("="); err != nil {
@@ -225,11 +222,7 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	}
 	if !c.accept("{") {
 		vp := c.pos()
-		v, err := parseExpr(c)
-		if err != nil {
-			return op, err
-		}
-		if op.Val, err = v.eval(b.resolve); err != nil {
+		if op.Val, err = b.value(c); err != nil {
 			return op, err
 		}
 		if size < 8 && op.Val>>(8*size) != 0 && !fits(int64(op.Val), uint(8*size)) {
@@ -248,11 +241,8 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 // written by x86's text_poke() (a memcpy through a temporary mapping).
 func (b *builder) textPoke(c *cursor) (model.PatchOp, *Error) {
 	op := model.PatchOp{Kind: model.PatchStore}
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return op, err
 	}
 	if err := c.expect("="); err != nil {
@@ -449,11 +439,8 @@ func (b *builder) cmpxchg(c *cursor, size int) (model.PatchOp, *Error) {
 // atomicAddr reads the address of an atomic word: aligned, in [data].
 func (b *builder) atomicAddr(c *cursor, op *model.PatchOp) *Error {
 	p := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return err
 	}
 	if op.Addr%uint64(op.Size) != 0 {
@@ -468,11 +455,7 @@ func (b *builder) atomicAddr(c *cursor, op *model.PatchOp) *Error {
 // atomicValue reads a value that must fit the word.
 func (b *builder) atomicValue(c *cursor, size int) (uint64, *Error) {
 	vp := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return 0, err
-	}
-	v, err := x.eval(b.resolve)
+	v, err := b.value(c)
 	if err != nil {
 		return 0, err
 	}
