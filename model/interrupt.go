@@ -73,7 +73,7 @@ func (s *System) interruptEnabled(m *Machine, h, i int) bool {
 func (s *System) interruptSteps(m *Machine, h int, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	for i := range s.Interrupts {
 		if s.interruptEnabled(m, h, i) {
-			if !s.branch(m, Label{Actor: h, Action: ActInterrupt, Index: i}, trace, sc, yield) {
+			if !s.branch(m, InterruptLabel(h, i), trace, sc, yield) {
 				return false
 			}
 		}
