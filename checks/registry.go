@@ -10,8 +10,9 @@ import (
 // Analyzer: the name a scenario's [check NAME] section gives it, the
 // line `ftcheck list` shows, how its section is read, and what it adds
 // to the machine. Each check's file declares its Def next to the check;
-// Registry lists them. Adding a check is that file and its section in
-// docs/checks.md (registry_test.go holds every Def to both).
+// Registry lists them. Adding a check is that file, its line in
+// Registry and its section in docs/checks.md (registry_test.go fails
+// without any of the three).
 type Def struct {
 	// Name is what [check NAME] says: torn-pair, stale-dest, ...
 	Name string
