@@ -30,7 +30,7 @@ var BadFetchDef = &Def{
 	Name:    "bad-fetch",
 	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction",
 	Subject: model.SubjectText,
-	Parse:   noLines(controlNoLines, buildBadFetch),
+	Parse:   noLines("the ISA and the fetch model say what is no instruction", buildBadFetch),
 }
 
 // buildBadFetch: Insns is nil but for ISAs fetched by the byte, whose
@@ -38,10 +38,6 @@ var BadFetchDef = &Def{
 func buildBadFetch(sc Scenario) (Wiring, error) {
 	return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
 }
-
-// controlNoLines says why bad-fetch, lost-return and stale-fetch take no
-// lines.
-const controlNoLines = "the ISA and fetch model say what is no instruction, the calls say where returns go"
 
 func (BadFetch) Name() string { return BadFetchDef.Name }
 

@@ -25,7 +25,7 @@ var LostReturnDef = &Def{
 	Name:    "lost-return",
 	Doc:     "a return whose target is not the return address the matching call linked (arm64 lr restored from a stale x9)",
 	Subject: model.SubjectExecution,
-	Parse:   noLines(controlNoLines, buildLostReturn),
+	Parse:   noLines("the calls the ISA reports say where returns go", buildLostReturn),
 }
 
 func buildLostReturn(sc Scenario) (Wiring, error) {

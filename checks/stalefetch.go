@@ -26,7 +26,7 @@ var StaleFetchDef = &Def{
 	Name:    "stale-fetch",
 	Doc:     "a hart fetches an older version of patched text after the patcher finished its protocol (its final remote fence.i did not reach the hart's fetch: R-16)",
 	Subject: model.SubjectText,
-	Parse:   noLines(controlNoLines, buildStaleFetch),
+	Parse:   noLines("the fetch model says which version each fetch returned", buildStaleFetch),
 }
 
 func buildStaleFetch(sc Scenario) (Wiring, error) {
