@@ -24,13 +24,25 @@ type BadFetch struct {
 	Insns map[uint64][][]byte
 }
 
-// BadFetchDoc is the one-line description shown by `ftcheck list`.
-const BadFetchDoc = "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction"
+// BadFetchDef is bad-fetch in the registry. Its section takes no lines:
+// the ISA and the fetch model know what is no instruction.
+var BadFetchDef = &Def{
+	Name:    "bad-fetch",
+	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction",
+	Subject: model.SubjectText,
+	Parse:   noLines("the ISA and the fetch model say what is no instruction", buildBadFetch),
+}
 
-func (BadFetch) Name() string { return "bad-fetch" }
+// buildBadFetch: Insns is nil but for ISAs fetched by the byte, whose
+// instructions are compared with the text's.
+func buildBadFetch(sc Scenario) (Wiring, error) {
+	return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
+}
+
+func (BadFetch) Name() string { return BadFetchDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (BadFetch) Subject() model.Subject { return model.SubjectText }
+func (BadFetch) Subject() model.Subject { return BadFetchDef.Subject }
 
 func (c BadFetch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec

@@ -17,13 +17,20 @@ import (
 // with the step into the stuck state.
 type Deadlock struct{}
 
-// DeadlockDoc is the one-line description shown by `ftcheck list`.
-const DeadlockDoc = "a reachable state where nothing can move but some CPU or the patcher has not finished (an IPI waited for by a CPU whose targets spin in stop_machine with IRQs off)"
+// DeadlockDef is deadlock in the registry. Its section takes no lines:
+// the machine knows who waits for what.
+var DeadlockDef = &Def{
+	Name:    "deadlock",
+	Doc:     "a reachable state where nothing can move but some CPU or the patcher has not finished (an IPI waited for by a CPU whose targets spin in stop_machine with IRQs off)",
+	Subject: model.SubjectExecution,
+	Parse: noLines("a state where nothing can move and someone has not finished is a deadlock",
+		func(Scenario) (Wiring, error) { return Wiring{Check: Deadlock{}}, nil }),
+}
 
-func (Deadlock) Name() string { return "deadlock" }
+func (Deadlock) Name() string { return DeadlockDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (Deadlock) Subject() model.Subject { return model.SubjectExecution }
+func (Deadlock) Subject() model.Subject { return DeadlockDef.Subject }
 
 func (c Deadlock) Inspect(t *model.Transition) *model.Violation {
 	s := t.Sys

@@ -18,13 +18,24 @@ import (
 // `mov x9, lr` the traced function returns through whatever x9 held.
 type LostReturn struct{ Symbols model.Symbols }
 
-// LostReturnDoc is the one-line description shown by `ftcheck list`.
-const LostReturnDoc = "a return whose target is not the return address the matching call linked (arm64 lr restored from a stale x9)"
+// LostReturnDef is lost-return in the registry. Its section takes no
+// lines: the calls the ISA reports say where returns go; the machine
+// keeps the shadow call stacks only for it.
+var LostReturnDef = &Def{
+	Name:    "lost-return",
+	Doc:     "a return whose target is not the return address the matching call linked (arm64 lr restored from a stale x9)",
+	Subject: model.SubjectExecution,
+	Parse:   noLines("the calls the ISA reports say where returns go", buildLostReturn),
+}
 
-func (LostReturn) Name() string { return "lost-return" }
+func buildLostReturn(sc Scenario) (Wiring, error) {
+	return Wiring{Check: LostReturn{Symbols: sc.Symbols()}, ShadowStack: true}, nil
+}
+
+func (LostReturn) Name() string { return LostReturnDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (LostReturn) Subject() model.Subject { return model.SubjectExecution }
+func (LostReturn) Subject() model.Subject { return LostReturnDef.Subject }
 
 func (c LostReturn) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec

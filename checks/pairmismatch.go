@@ -8,8 +8,76 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// PairMismatchDoc is the one-line description shown by `ftcheck list`.
-const PairMismatchDoc = "a traced call reaches tracer f with an op that was never in function_trace_op while f was in ftrace_call_dest (a pair never set together)"
+// PairMismatchDef is pair-mismatch in the registry. Its section names
+// the tracer and op pointers, the jump that calls the tracer with the
+// op's register, and the tracers that ignore the op:
+//
+//	[check pair-mismatch]
+//	dest ftrace_call_dest
+//	op function_trace_op                # the op pointer (a data label)
+//	call .Lcall_tracer a2               # the jump that calls the tracer, the op's register
+//	any ftrace_ops_list_func, ftrace_stub   # tracers that ignore the op
+//
+// The pairs set together come from the patcher's program, so the check
+// is made once that is known.
+var PairMismatchDef = &Def{
+	Name:    "pair-mismatch",
+	Doc:     "a traced call reaches tracer f with an op that was never in function_trace_op while f was in ftrace_call_dest (a pair never set together)",
+	Subject: model.SubjectData,
+	Syntax:  pairMismatchSyntax,
+	Parse:   parsePairMismatch,
+}
+
+const pairMismatchSyntax = "dest LABEL, op LABEL, call JUMP REGISTER, any TRACER[, TRACER...]"
+
+func parsePairMismatch(s Section) (Build, error) {
+	var dest, op Symbol
+	var site uint64
+	var opReg int
+	var anyOp []uint64
+	err := readKeywords(s, pairMismatchSyntax, []keyword{
+		{name: "dest", required: true, read: func(l Line) (err error) {
+			dest, err = dataItem(l)
+			return err
+		}},
+		{name: "op", required: true, read: func(l Line) (err error) {
+			op, err = dataItem(l)
+			return err
+		}},
+		{name: "call", required: true, read: func(l Line) (err error) {
+			if site, err = l.Addr(); err != nil {
+				return err
+			}
+			opReg, err = l.Register("the register holding the op at the jump (a2)")
+			return err
+		}},
+		{name: "any", many: true, read: func(l Line) error {
+			as, err := l.Addrs()
+			anyOp = append(anyOp, as...)
+			return err
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	at := s.At()
+	return func(sc Scenario) (Wiring, error) {
+		initDest, err := sc.InitialValue(dest)
+		if err != nil {
+			return Wiring{}, err
+		}
+		initOp, err := sc.InitialValue(op)
+		if err != nil {
+			return Wiring{}, err
+		}
+		pairs, err := PairsSetTogether(loc(dest), loc(op), initDest, initOp, sc.Patch())
+		if err != nil {
+			return Wiring{}, at.Errorf("%v", err)
+		}
+		return Wiring{Check: &PairMismatch{Site: site, OpReg: opReg, Pairs: pairs, AnyOp: anyOp,
+			Dest: loc(dest).Addr, Op: loc(op).Addr, Symbols: sc.Symbols(), RegName: sc.RegName}}, nil
+	}, nil
+}
 
 // Pair is a (tracer, op) pair: what ftrace_call_dest and
 // function_trace_op held at the same time.
@@ -76,10 +144,10 @@ type PairMismatch struct {
 	RegName  func(int) string
 }
 
-func (*PairMismatch) Name() string { return "pair-mismatch" }
+func (*PairMismatch) Name() string { return PairMismatchDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (*PairMismatch) Subject() model.Subject { return model.SubjectData }
+func (*PairMismatch) Subject() model.Subject { return PairMismatchDef.Subject }
 
 func (c *PairMismatch) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec

@@ -10,8 +10,126 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// StaleDestDoc is the one-line description shown by `ftcheck list`.
-const StaleDestDoc = "a traced call that begins after the tracer update returned still reaches an older tracer (update/call history not linearizable, decided by porcupine)"
+// StaleDestDef is stale-dest in the registry. Its section names the
+// tracer pointer, the kernel function whose patcher steps update it, and
+// where a traced call begins and reaches the tracer:
+//
+//	[check stale-dest]
+//	dest ftrace_call_dest               # the tracer pointer (a data label)
+//	update ftrace_update_ftrace_func    # each run of consecutive patcher steps annotated
+//	                                    # [ftrace_update_ftrace_func: ...] is one update
+//	call ftrace_caller -> .Lcall_tracer # a call begins at ftrace_caller and reaches the
+//	                                    # tracer the jump at .Lcall_tracer goes to
+//	register atomic                     # optional: no new-old inversion between calls
+//	                                    # either (default: regular, what the kernel promises)
+var StaleDestDef = &Def{
+	Name:    "stale-dest",
+	Doc:     "a traced call that begins after the tracer update returned still reaches an older tracer (update/call history not linearizable, decided by porcupine)",
+	Subject: model.SubjectData,
+	Syntax:  staleDestSyntax,
+	Parse:   parseStaleDest,
+}
+
+const staleDestSyntax = "dest LABEL, update KERNEL_FUNCTION, call ENTRY -> JUMP[, register regular|atomic]"
+
+func parseStaleDest(s Section) (Build, error) {
+	var dest Symbol
+	var update Word
+	var entry, site uint64
+	atomic := false
+	err := readKeywords(s, staleDestSyntax, []keyword{
+		{name: "dest", required: true, read: func(l Line) (err error) {
+			dest, err = dataItem(l)
+			return err
+		}},
+		{name: "update", required: true, read: func(l Line) (err error) {
+			update, err = l.Word("the kernel function whose patcher steps are an update (as in their [annotation])")
+			return err
+		}},
+		{name: "call", required: true, read: func(l Line) (err error) {
+			if entry, err = l.Addr(); err != nil {
+				return err
+			}
+			if err := l.Expect("->"); err != nil {
+				return err
+			}
+			site, err = l.Addr()
+			return err
+		}},
+		{name: "register", read: func(l Line) error {
+			w, err := l.Word("regular or atomic")
+			if err != nil {
+				return err
+			}
+			switch w.Text {
+			case "regular":
+			case "atomic":
+				atomic = true
+			default:
+				return w.At.Errorf("register %s: want regular (a call sees the old or the new tracer while an update runs) or atomic (and no new-old inversion between calls)", w.Text)
+			}
+			return nil
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(sc Scenario) (Wiring, error) {
+		initial, err := sc.InitialValue(dest)
+		if err != nil {
+			return Wiring{}, err
+		}
+		ups, err := updateSteps(sc.Patch(), update, loc(dest))
+		if err != nil {
+			return Wiring{}, err
+		}
+		return Wiring{Monitor: NewStaleDest(StaleDest{Dest: loc(dest).Addr, Initial: initial, Updates: ups,
+			Entry: entry, Site: site, Symbols: sc.Symbols(), Atomic: atomic})}, nil
+	}, nil
+}
+
+// updateSteps finds the updates: each maximal run of consecutive patcher
+// steps annotated [fn: ...] (or [fn]) is one call of fn, which must
+// store to the destination exactly once. Every store to the destination
+// must be in an update; a program that stores it nowhere has no update
+// (its calls must all reach the initial tracer). Errors are at fn.
+func updateSteps(ops []model.PatchOp, fn Word, dest Loc) ([]UpdateSteps, error) {
+	of := func(op model.PatchOp) bool { return op.Why == fn.Text || strings.HasPrefix(op.Why, fn.Text+":") }
+	touches := func(op model.PatchOp) bool {
+		return op.Kind == model.PatchStore && op.Addr < dest.Addr+uint64(dest.Size) && dest.Addr < op.Addr+uint64(op.Size)
+	}
+	for i, op := range ops {
+		switch {
+		case touches(op) && (op.Addr != dest.Addr || op.Size != dest.Size):
+			return nil, fn.At.Errorf("patcher step %d stores %d bytes at %#x, part of the destination", i+1, op.Size, op.Addr)
+		case touches(op) && !of(op):
+			return nil, fn.At.Errorf("patcher step %d stores the destination outside any update: annotate it [%s: ...]", i+1, fn.Text)
+		}
+	}
+	var ups []UpdateSteps
+	for i := 0; i < len(ops); {
+		if !of(ops[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(ops) && of(ops[j+1]) {
+			j++
+		}
+		var writes []uint64
+		for _, op := range ops[i : j+1] {
+			if touches(op) {
+				writes = append(writes, op.Val)
+			}
+		}
+		if len(writes) != 1 {
+			return nil, fn.At.Errorf("the call of %s at patcher steps %d-%d stores the destination %d times; an update stores it once", fn.Text, i+1, j+1, len(writes))
+		}
+		ups = append(ups, UpdateSteps{First: i, Last: j, Value: writes[0]})
+		i = j + 1
+	}
+	return ups, nil
+}
 
 // UpdateSteps is one call of the tracer-update function in the patcher's
 // program (ftrace_update_ftrace_func): it is invoked when the patcher
@@ -56,10 +174,10 @@ func NewStaleDest(c StaleDest) *StaleDest {
 	return &c
 }
 
-func (*StaleDest) Name() string { return "stale-dest" }
+func (*StaleDest) Name() string { return StaleDestDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (*StaleDest) Subject() model.Subject { return model.SubjectData }
+func (*StaleDest) Subject() model.Subject { return StaleDestDef.Subject }
 
 // NewRecord: no operation yet, no call open.
 func (c *StaleDest) NewRecord(m *model.Machine) model.Record {

@@ -20,13 +20,23 @@ import (
 // architecture's eventual coherence) must not enable the check.
 type StaleFetch struct{ Symbols model.Symbols }
 
-// StaleFetchDoc is the one-line description shown by `ftcheck list`.
-const StaleFetchDoc = "a hart fetches an older version of patched text after the patcher finished its protocol (its final remote fence.i did not reach the hart's fetch: R-16)"
+// StaleFetchDef is stale-fetch in the registry. Its section takes no
+// lines: the fetch model says which version each fetch returned.
+var StaleFetchDef = &Def{
+	Name:    "stale-fetch",
+	Doc:     "a hart fetches an older version of patched text after the patcher finished its protocol (its final remote fence.i did not reach the hart's fetch: R-16)",
+	Subject: model.SubjectText,
+	Parse:   noLines("the fetch model says which version each fetch returned", buildStaleFetch),
+}
 
-func (StaleFetch) Name() string { return "stale-fetch" }
+func buildStaleFetch(sc Scenario) (Wiring, error) {
+	return Wiring{Check: StaleFetch{Symbols: sc.Symbols()}}, nil
+}
+
+func (StaleFetch) Name() string { return StaleFetchDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (StaleFetch) Subject() model.Subject { return model.SubjectText }
+func (StaleFetch) Subject() model.Subject { return StaleFetchDef.Subject }
 
 func (c StaleFetch) Inspect(t *model.Transition) *model.Violation {
 	if t.Label.Action != model.ActExec || !t.FetchedStale() || !t.Sys.PatcherDone(t.Before) {

@@ -25,13 +25,56 @@ type Intent struct {
 // TornPair is the torn-pair / wild-jump check.
 type TornPair struct{ Intent Intent }
 
-func (TornPair) Name() string { return "torn-pair" }
+// TornPairDef is torn-pair in the registry. Its section says which
+// targets each indirect jump is meant to reach, in some version of the
+// text:
+//
+//	intend SITE[, SITE...] -> TARGET[, TARGET...]
+var TornPairDef = &Def{
+	Name:    "torn-pair",
+	Doc:     "a jump to an address no version of the code intends (auipc from one version, jalr from another; a resume mid-sequence), or a fault",
+	Subject: model.SubjectPatch,
+	Syntax:  "intend SITE[, SITE...] -> TARGET[, TARGET...]",
+	Parse:   parseTornPair,
+}
+
+func parseTornPair(s Section) (Build, error) {
+	targets := map[uint64][]uint64{}
+	for _, l := range s.Lines() {
+		if err := l.Expect("intend"); err != nil {
+			return nil, err
+		}
+		from, err := l.Addrs()
+		if err != nil {
+			return nil, err
+		}
+		if err := l.Expect("->"); err != nil {
+			return nil, err
+		}
+		to, err := l.Addrs()
+		if err != nil {
+			return nil, err
+		}
+		if err := l.End(); err != nil {
+			return nil, err
+		}
+		for _, f := range from {
+			for _, t := range to {
+				if !slices.Contains(targets[f], t) {
+					targets[f] = append(targets[f], t)
+				}
+			}
+		}
+	}
+	return func(sc Scenario) (Wiring, error) {
+		return Wiring{Check: TornPair{Intent: Intent{Boundaries: sc.Boundaries(), Targets: targets, Symbols: sc.Symbols()}}}, nil
+	}, nil
+}
+
+func (TornPair) Name() string { return TornPairDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (TornPair) Subject() model.Subject { return model.SubjectPatch }
-
-// Doc is the one-line description shown by `ftcheck list`.
-const TornPairDoc = "a jump to an address no version of the code intends (auipc from one version, jalr from another; a resume mid-sequence), or a fault"
+func (TornPair) Subject() model.Subject { return TornPairDef.Subject }
 
 func (c TornPair) Inspect(t *model.Transition) *model.Violation {
 	ev := &t.Event

@@ -31,13 +31,58 @@ type Pointer struct {
 // NullPage is the unmapped first page of the address space.
 const NullPage = 4096
 
-// UseAfterClearDoc is the one-line description shown by `ftcheck list`.
-const UseAfterClearDoc = "a handler uses a descriptor after the patcher cleared (NULLed) the pointer to it: a data access through a NULL pointer"
+// UseAfterClearDef is use-after-clear in the registry. Its section has
+// one line per descriptor pointer the patcher publishes and later
+// clears:
+//
+//	pointer bp_vec          # a [data] label
+var UseAfterClearDef = &Def{
+	Name:    "use-after-clear",
+	Doc:     "a handler uses a descriptor after the patcher cleared (NULLed) the pointer to it: a data access through a NULL pointer",
+	Subject: model.SubjectPatch,
+	Syntax:  "pointer LABEL",
+	Parse:   parseUseAfterClear,
+}
 
-func (UseAfterClear) Name() string { return "use-after-clear" }
+func parseUseAfterClear(s Section) (Build, error) {
+	var ptrs []Pointer
+	for _, l := range s.Lines() {
+		if err := l.Expect("pointer"); err != nil {
+			return nil, err
+		}
+		sym, err := l.Symbol("a data label")
+		if err != nil {
+			return nil, err
+		}
+		if !sym.Defined || !sym.Data || len(sym.Addrs) != 1 {
+			return nil, sym.At.Errorf("%s is not a [data] label", sym.Name)
+		}
+		if err := l.End(); err != nil {
+			return nil, err
+		}
+		for _, q := range ptrs {
+			if q.Name == sym.Name {
+				return nil, sym.At.Errorf("pointer %s given twice", sym.Name)
+			}
+		}
+		size := sym.Size
+		if size == 0 {
+			size = 8
+		}
+		ptrs = append(ptrs, Pointer{Name: sym.Name, Addr: sym.Addrs[0], Size: size})
+	}
+	if len(ptrs) == 0 {
+		return nil, s.Header().Errorf("[check use-after-clear] needs at least one line: pointer LABEL (a descriptor pointer the patcher clears)")
+	}
+	return func(sc Scenario) (Wiring, error) {
+		return Wiring{Check: UseAfterClear{Pointers: ptrs, Symbols: sc.Symbols()}}, nil
+	}, nil
+}
+
+func (UseAfterClear) Name() string { return UseAfterClearDef.Name }
 
 // Subject is what the check judges, for coverage (model.Coverage).
-func (UseAfterClear) Subject() model.Subject { return model.SubjectPatch }
+func (UseAfterClear) Subject() model.Subject { return UseAfterClearDef.Subject }
 
 func (c UseAfterClear) Inspect(t *model.Transition) *model.Violation {
 	x := t.Event.Exec

@@ -9,21 +9,8 @@ import "fmt"
 // modification of executing code is defined only for some instructions
 // (arm64 CMODX). RISC-V and x86 fetch models implement neither interface.
 
-// Patcher steps for cache maintenance, by virtual address. Their values
-// sit above the core PatchKinds so that both lists can grow.
-const (
-	// PatchCleanDcache is DC CVAU over [Addr, Addr+Size): clean the data
-	// cache lines to the point of unification. It takes effect at the
-	// patcher's next PatchDSB.
-	PatchCleanDcache PatchKind = 32 + iota
-	// PatchInvalIcache is IC IVAU over [Addr, Addr+Size): invalidate the
-	// instruction cache lines in the inner-shareable domain. It takes
-	// effect at the patcher's next PatchDSB.
-	PatchInvalIcache
-	// PatchDSB is DSB ISH: a full barrier that also waits for the
-	// patcher's earlier cache maintenance to complete.
-	PatchDSB
-)
+// The patcher's cache maintenance steps are PatchCleanDcache,
+// PatchInvalIcache and PatchDSB (patchstep.go).
 
 // fenceDSB is what a DSB orders as a data barrier: everything.
 var fenceDSB = FenceKind{Pred: FenceI | FenceO | FenceR | FenceW, Succ: FenceI | FenceO | FenceR | FenceW}
@@ -64,8 +51,7 @@ type ContextSync interface {
 // commute with them.
 func (s *System) maintenanceLeft(pc int) bool {
 	for ; pc < len(s.Patch); pc++ {
-		switch s.Patch[pc].Kind {
-		case PatchCleanDcache, PatchInvalIcache, PatchDSB:
+		if patchSteps[s.Patch[pc].Kind].maintenance {
 			return true
 		}
 	}
@@ -81,46 +67,40 @@ func (c *Config) checkMaintenance() error {
 		return nil
 	}
 	for _, op := range c.Patch {
-		switch op.Kind {
-		case PatchCleanDcache, PatchInvalIcache, PatchDSB:
+		if patchSteps[op.Kind].maintenance {
 			return fmt.Errorf("model: configuration %q has cache maintenance steps but its fetch model has no caches to maintain", c.Name)
 		}
 	}
 	return nil
 }
 
-// doMaintenance performs a maintenance step; false if op is none.
-func (s *System) doMaintenance(m *Machine, op PatchOp) bool {
-	switch op.Kind {
-	case PatchCleanDcache:
-		m.Fetch.(CacheMaintenance).CleanData(op.Addr, op.Size)
-	case PatchInvalIcache:
-		m.Fetch.(CacheMaintenance).InvalidateInsn(op.Addr, op.Size)
-	case PatchDSB:
-		// The barrier first makes the patcher's stores visible, then its
-		// maintenance completes (it cleans what those stores wrote).
-		s.commit(m, m.Mem.Fence(len(m.Harts), fenceDSB))
-		m.Fetch.(CacheMaintenance).CompleteMaintenance()
-	default:
-		return false
-	}
-	return true
+// maintenanceRange names a maintenance step's range, for traces.
+func (s *System) maintenanceRange(op PatchOp) string {
+	return fmt.Sprintf("%s .. %s", s.Symbols.Name(op.Addr), s.Symbols.Name(op.Addr+uint64(op.Size)))
 }
 
-// maintenanceText describes a maintenance step for traces.
-func (s *System) maintenanceText(op PatchOp) string {
-	rng := func() string {
-		return fmt.Sprintf("%s .. %s", s.Symbols.Name(op.Addr), s.Symbols.Name(op.Addr+uint64(op.Size)))
+func (s *System) performCleanDcache(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
+	if trace {
+		ev.Text = "dc cvau " + s.maintenanceRange(op) + " (clean to PoU; completes at the next dsb)"
 	}
-	switch op.Kind {
-	case PatchCleanDcache:
-		return "dc cvau " + rng() + " (clean to PoU; completes at the next dsb)"
-	case PatchInvalIcache:
-		return "ic ivau " + rng() + " (invalidate I-caches; completes at the next dsb)"
-	case PatchDSB:
-		return "dsb ish (stores visible; earlier maintenance complete)"
+	m.Fetch.(CacheMaintenance).CleanData(op.Addr, op.Size)
+}
+
+func (s *System) performInvalIcache(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
+	if trace {
+		ev.Text = "ic ivau " + s.maintenanceRange(op) + " (invalidate I-caches; completes at the next dsb)"
 	}
-	return ""
+	m.Fetch.(CacheMaintenance).InvalidateInsn(op.Addr, op.Size)
+}
+
+// performDSB: the barrier first makes the patcher's stores visible, then
+// its maintenance completes (it cleans what those stores wrote).
+func (s *System) performDSB(m *Machine, _ PatchOp, _ *chooser, trace bool, ev *Event) {
+	if trace {
+		ev.Text = "dsb ish (stores visible; earlier maintenance complete)"
+	}
+	s.commit(m, m.Mem.Fence(len(m.Harts), fenceDSB))
+	m.Fetch.(CacheMaintenance).CompleteMaintenance()
 }
 
 // parkEnablingChanged reports a hart step that changes whether the hart

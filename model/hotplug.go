@@ -48,7 +48,7 @@ func OnlineMaskBit(h int) uint64 { return 1 << h }
 
 // online performs hart h's ActOnline step.
 func (s *System) online(m *Machine, h int, trace bool) Event {
-	hh := m.Hart(h)
+	hh := m.MutableHart(h)
 	hh.Offline = false
 	s.commit(m, m.Mem.(AtomicMemory).AtomicOr(h, s.MaskAddr, s.MaskSize, OnlineMaskBit(h)))
 	if s.Online.Fence != nil {
@@ -71,12 +71,16 @@ func (s *System) online(m *Machine, h int, trace bool) Event {
 	return ev
 }
 
-// loadMask performs PatchLoad: a plain load of the mask by the patcher,
-// one transition per value the memory model lets it read.
-func (s *System) loadMask(m *Machine, op PatchOp, ch *chooser) {
+// performMaskLoad performs PatchLoad: a plain load of the mask by the
+// patcher, one transition per value the memory model lets it read (the
+// patcher's one step with several outcomes).
+func (s *System) performMaskLoad(m *Machine, op PatchOp, ch *chooser, trace bool, ev *Event) {
 	n := len(m.Harts)
 	k := m.Mem.Loads(n, op.Addr, op.Size)
 	m.Patcher.Mask = m.Mem.Load(n, op.Addr, op.Size, ch.choose(k))
+	if trace {
+		ev.Text = fmt.Sprintf("load%d [%s] -> %#x", op.Size*8, s.Symbols.Name(op.Addr), m.Patcher.Mask)
+	}
 }
 
 // offlineLeft reports whether some hart of m has still to come online

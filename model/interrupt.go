@@ -73,7 +73,7 @@ func (s *System) interruptEnabled(m *Machine, h, i int) bool {
 func (s *System) interruptSteps(m *Machine, h int, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	for i := range s.Interrupts {
 		if s.interruptEnabled(m, h, i) {
-			if !s.branch(m, Label{Actor: h, Action: ActInterrupt, Index: i}, trace, sc, yield) {
+			if !s.branch(m, InterruptLabel(h, i), trace, sc, yield) {
 				return false
 			}
 		}
@@ -83,7 +83,7 @@ func (s *System) interruptSteps(m *Machine, h int, trace bool, sc *scratch, yiel
 
 // takeInterrupt performs the entry of source i on hart h.
 func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
-	hh := m.Hart(h)
+	hh := m.MutableHart(h)
 	src := s.Interrupts[i]
 	hh.Intr = &IntrFrame{Source: uint8(i), PC: hh.PC, Regs: hh.Regs, Spec: hh.Spec}
 	hh.Interrupts++
@@ -110,7 +110,7 @@ func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
 // interrupt handler, and the end of a handler that faulted or tried to
 // end the task.
 func (s *System) interruptExec(m *Machine, h int, x *Exec, trace bool) {
-	hh := m.Hart(h)
+	hh := m.MutableHart(h)
 	if x.IntrReturn && x.Fault == "" {
 		fr := hh.Intr
 		if fr == nil {

@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // IPI delivery and the memory ordering it carries.
 //
@@ -72,10 +75,16 @@ type MessagePassing interface {
 func csdChannel(handler int) int     { return handler }
 func csdDoneChannel(handler int) int { return 16 + handler }
 
-// sendIPI performs PatchSendIPI: the handler becomes pending on every
-// online target (the harts read from the mask with ToMask), and a csd
-// message goes to each of them.
-func (s *System) sendIPI(m *Machine, op PatchOp) {
+// performSendIPI performs PatchSendIPI: the handler becomes pending on
+// every online target (the harts read from the mask with ToMask), and a
+// csd message goes to each of them.
+func (s *System) performSendIPI(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
+	if trace {
+		ev.Text = "send IPI " + s.Handlers[op.Handler].String()
+		if op.ToMask {
+			ev.Text += " to " + s.maskTargets(m)
+		}
+	}
 	n := len(m.Harts)
 	hd := s.Handlers[op.Handler]
 	mp, _ := m.Mem.(MessagePassing)
@@ -83,7 +92,7 @@ func (s *System) sendIPI(m *Machine, op PatchOp) {
 		if h := m.Harts[i]; h.Offline || op.ToMask && m.Patcher.Mask&(1<<i) == 0 {
 			continue
 		}
-		m.Hart(i).Pending |= 1 << op.Handler
+		m.MutableHart(i).Pending |= 1 << op.Handler
 		if hd.Via == ViaCSD && mp != nil {
 			s.commit(m, mp.Send(n, i, csdChannel(op.Handler)))
 		}
@@ -111,9 +120,12 @@ func (s *System) takeIPI(m *Machine, h, i int, run func()) {
 	s.commit(m, mp.Release(h, len(m.Harts), csdDoneChannel(i)))
 }
 
-// waitIPI is the memory side of the patcher's `wait ipi`: csd_lock_wait
-// acquires every target's completion.
-func (s *System) waitIPI(m *Machine, op PatchOp) {
+// performWaitIPI is the memory side of the patcher's `wait ipi`:
+// csd_lock_wait acquires every target's completion.
+func (s *System) performWaitIPI(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
+	if trace {
+		ev.Text = "every hart took IPI " + s.Handlers[op.Handler].Name
+	}
 	if s.Handlers[op.Handler].Via != ViaCSD {
 		return
 	}
@@ -153,6 +165,26 @@ func (c *Config) checkDelivery() error {
 // fence.i that is the stale fetch R-16 is about (checks.StaleFetch).
 func (t *Transition) FetchedStale() bool { return t.fp.stale }
 
+// ipiTaken: every hart has taken op's IPI (the patcher's wait ipi may
+// return).
+func (s *System) ipiTaken(m *Machine, op *PatchOp) bool { return len(ipiMissing(m, op)) == 0 }
+
+// ipiWaitText is what a patcher stuck at wait ipi waits for.
+func (s *System) ipiWaitText(m *Machine, op *PatchOp) string {
+	return fmt.Sprintf("patcher waits for every CPU to run IPI %s; %s never took it", s.Handlers[op.Handler].Name, strings.Join(ipiMissing(m, op), ", "))
+}
+
+// ipiMissing names the harts that have not taken op's IPI yet.
+func ipiMissing(m *Machine, op *PatchOp) []string {
+	var out []string
+	for h := range m.Harts {
+		if m.Harts[h].Pending&(1<<op.Handler) != 0 {
+			out = append(out, fmt.Sprintf("hart%d", h))
+		}
+	}
+	return out
+}
+
 // stop_machine's memory ordering. multi_cpu_stop (kernel/stop_machine.c)
 // moves every CPU through its states with ack_state(), whose
 // atomic_dec_and_test() is a fully ordered atomic, and set_state()
@@ -171,6 +203,14 @@ const (
 func (s *System) parkOrdering(m *Machine, h int) {
 	if mp, ok := m.Mem.(MessagePassing); ok {
 		s.commit(m, mp.Send(h, len(m.Harts), stopParkedChannel))
+	}
+}
+
+// waitParkedOrdering is the patcher's `wait parked` reading every CPU's
+// ack.
+func (s *System) waitParkedOrdering(m *Machine) {
+	if mp, ok := m.Mem.(MessagePassing); ok {
+		mp.Acquire(len(m.Harts), stopParkedChannel)
 	}
 }
 

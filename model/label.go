@@ -66,11 +66,23 @@ func (a *Action) UnmarshalText(b []byte) error {
 // does, and which outcome each nondeterministic choice took (the fetched
 // version of each text unit, the value each load read).
 type Label struct {
-	Actor   int     `json:"actor"` // harts 0..n-1, the patcher n, memory n+1
-	Action  Action  `json:"action"`
+	Actor  int    `json:"actor"` // harts 0..n-1, the patcher n, memory n+1
+	Action Action `json:"action"`
+	// Index says which step of the action, for the two actions an actor
+	// may take in several ways at once; 0 for the others:
+	//   - ActMemory: the agent whose store the step makes visible and
+	//     the step's position among that agent's steps (MemoryLabel
+	//     packs them, MemoryStep splits them). A trace saved before
+	//     format 1 numbers the step among all enabled memory steps
+	//     instead; LegacyMemoryLabels renames those (legacy.go).
+	//   - ActInterrupt: the interrupt source the hart takes, an index
+	//     into Config.Interrupts (InterruptLabel).
 	Index   int     `json:"index,omitempty"`
 	Choices []uint8 `json:"choices,omitempty"`
 }
+
+// InterruptLabel is the label of hart h taking interrupt source i.
+func InterruptLabel(h, i int) Label { return Label{Actor: h, Action: ActInterrupt, Index: i} }
 
 // Equal compares two labels.
 func (l Label) Equal(o Label) bool {

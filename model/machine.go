@@ -74,9 +74,9 @@ type StopMachine struct {
 // Harts are shared between a machine and its clones until one of them
 // writes: most steps change one hart, so a successor copies that one and
 // points at its parent's others (copy on write). Read a hart through
-// Harts[i]; write through Hart(i), which makes it this machine's own. A
-// machine that has been cloned must not be written again (the search
-// never does: it writes only the successor a step makes).
+// Harts[i]; write through MutableHart(i), which makes it this machine's
+// own. A machine that has been cloned must not be written again (the
+// search never does: it writes only the successor a step makes).
 type Machine struct {
 	Harts   []*Hart
 	Patcher Patcher
@@ -109,9 +109,9 @@ func NewHarts(n int) []*Hart {
 	return out
 }
 
-// Hart returns hart i for writing: a copy of its own if the hart is
+// MutableHart returns hart i for writing: a copy of its own if the hart is
 // still shared with the machine this one was cloned from (or a clone).
-func (m *Machine) Hart(i int) *Hart {
+func (m *Machine) MutableHart(i int) *Hart {
 	if m.owned&(1<<i) == 0 {
 		h := m.scratch.hart()
 		*h = *m.Harts[i]
@@ -126,7 +126,7 @@ func (m *Machine) Hart(i int) *Hart {
 }
 
 // Clone returns a copy that shares every hart with m until either writes
-// it (Hart), and deep copies of the rest.
+// it (MutableHart), and deep copies of the rest.
 func (m *Machine) Clone() *Machine {
 	c := new(Machine)
 	m.cloneInto(c)
@@ -220,21 +220,6 @@ func boolByte(v bool) byte {
 	}
 	return 0
 }
-
-// PatchKind is one kind of patcher step.
-type PatchKind uint8
-
-const (
-	PatchStore       PatchKind = iota // a store (text or data) through the memory model
-	PatchLoad                         // a load of cpu_online_mask into Patcher.Mask (hotplug.go)
-	PatchFence                        // a memory barrier
-	PatchSyncFetch                    // a local instruction-fetch barrier (fence.i)
-	PatchSendIPI                      // interrupt every hart (and run the handler locally if ToSelf)
-	PatchWaitIPI                      // wait until every hart has taken the IPI
-	PatchStopMachine                  // ask every CPU to park in stop_machine
-	PatchWaitParked                   // wait until every CPU has parked
-	PatchRelease                      // let parked CPUs go
-)
 
 // PatchOp is one step of the patching CPU. Why names the kernel function
 // the step belongs to, so that traces read like the source.

@@ -19,24 +19,8 @@ import "fmt"
 // loop. A loop that can never succeed is a patcher that never finishes
 // (the deadlock check reports it).
 //
-// The values sit above the core PatchKinds and cache maintenance (32+).
-const (
-	// PatchWaitValue waits until a plain load of [Addr, Addr+Size) by
-	// the patcher returns Val, and performs that load (one transition
-	// per way the memory model can return Val).
-	PatchWaitValue PatchKind = 48 + iota
-	// PatchCmpxchg is a locked compare-and-swap loop: a full barrier,
-	// a load that must return Old (the step is enabled only then), the
-	// store of Val, a full barrier — x86 lock cmpxchg, with no other
-	// agent moving in between.
-	PatchCmpxchg
-	// PatchAtomicClear clears the bits of Val in [Addr, Addr+Size) with
-	// one locked read-modify-write (clear_mod_flag's cmpxchg loop: it
-	// ends when a cmpxchg of the value it read succeeds, so its effect is
-	// one atomic AND NOT at that moment; nothing is stored if the bits
-	// are already clear). Always enabled.
-	PatchAtomicClear
-)
+// The steps are PatchWaitValue, PatchCmpxchg and PatchAtomicClear
+// (patchstep.go).
 
 // LockedRMW is implemented by memory models in which an agent's load
 // made right after its own full barrier (fence rw,rw), in the same step,
@@ -94,53 +78,52 @@ func (s *System) waitChoices(m *Machine, op *PatchOp, buf []int) []int {
 	return buf
 }
 
-// valueStepEnabled is patchEnabled for this file's steps.
-func (s *System) valueStepEnabled(m *Machine, op *PatchOp) bool {
-	switch op.Kind {
-	case PatchWaitValue:
-		var arr [4]int
-		return len(s.waitChoices(m, op, arr[:0])) > 0
-	case PatchCmpxchg:
-		// After the barrier the load reads the patcher's own newest
-		// store, else memory: what Load returns now (LockedRMW).
-		return m.Mem.Load(len(m.Harts), op.Addr, op.Size, 0) == op.Old
-	}
-	return true
+// waitValueEnabled: the load can return the value the loop waits for.
+func (s *System) waitValueEnabled(m *Machine, op *PatchOp) bool {
+	var arr [4]int
+	return len(s.waitChoices(m, op, arr[:0])) > 0
 }
 
-// performValueStep performs one of this file's steps and describes it.
-func (s *System) performValueStep(m *Machine, op PatchOp, ch *chooser, trace bool, ev *Event) {
+// cmpxchgEnabled: after the barrier the load reads the patcher's own
+// newest store, else memory: what Load returns now (LockedRMW).
+func (s *System) cmpxchgEnabled(m *Machine, op *PatchOp) bool {
+	return m.Mem.Load(len(m.Harts), op.Addr, op.Size, 0) == op.Old
+}
+
+func (s *System) performWaitValue(m *Machine, op PatchOp, ch *chooser, trace bool, ev *Event) {
+	var arr [4]int
+	cs := s.waitChoices(m, &op, arr[:0])
+	v := m.Mem.Load(len(m.Harts), op.Addr, op.Size, cs[ch.choose(len(cs))])
+	if trace {
+		ev.Text = fmt.Sprintf("wait until load%d [%s] == %#x: read %#x", op.Size*8, s.Symbols.Name(op.Addr), op.Val, v)
+	}
+}
+
+func (s *System) performCmpxchg(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
 	n := len(m.Harts)
 	name := s.Symbols.Name(op.Addr)
-	switch op.Kind {
-	case PatchWaitValue:
-		var arr [4]int
-		cs := s.waitChoices(m, &op, arr[:0])
-		v := m.Mem.Load(n, op.Addr, op.Size, cs[ch.choose(len(cs))])
-		if trace {
-			ev.Text = fmt.Sprintf("wait until load%d [%s] == %#x: read %#x", op.Size*8, name, op.Val, v)
-		}
-	case PatchCmpxchg:
-		s.commit(m, m.Mem.Fence(n, FenceRWRW))
-		if v := m.Mem.Load(n, op.Addr, op.Size, 0); v != op.Old {
-			panic(fmt.Sprintf("model: cmpxchg [%s] enabled but reads %#x, not %#x", name, v, op.Old))
-		}
-		s.commit(m, m.Mem.Store(n, op.Addr, op.Size, op.Val))
-		s.commit(m, m.Mem.Fence(n, FenceRWRW))
-		if trace {
-			ev.Text = fmt.Sprintf("lock cmpxchg%d [%s]: %#x -> %#x (loop until it succeeds; fully fenced)", op.Size*8, name, op.Old, op.Val)
-		}
-	case PatchAtomicClear:
-		s.commit(m, m.Mem.Fence(n, FenceRWRW))
-		v := m.Mem.Load(n, op.Addr, op.Size, 0)
-		nv := v &^ op.Val
-		if nv != v {
-			s.commit(m, m.Mem.Store(n, op.Addr, op.Size, nv))
-		}
-		s.commit(m, m.Mem.Fence(n, FenceRWRW))
-		if trace {
-			ev.Text = fmt.Sprintf("lock cmpxchg%d [%s] &= ~%#x: %#x -> %#x (loop until it succeeds; fully fenced)", op.Size*8, name, op.Val, v, nv)
-		}
+	s.commit(m, m.Mem.Fence(n, FenceRWRW))
+	if v := m.Mem.Load(n, op.Addr, op.Size, 0); v != op.Old {
+		panic(fmt.Sprintf("model: cmpxchg [%s] enabled but reads %#x, not %#x", name, v, op.Old))
+	}
+	s.commit(m, m.Mem.Store(n, op.Addr, op.Size, op.Val))
+	s.commit(m, m.Mem.Fence(n, FenceRWRW))
+	if trace {
+		ev.Text = fmt.Sprintf("lock cmpxchg%d [%s]: %#x -> %#x (loop until it succeeds; fully fenced)", op.Size*8, name, op.Old, op.Val)
+	}
+}
+
+func (s *System) performAtomicClear(m *Machine, op PatchOp, _ *chooser, trace bool, ev *Event) {
+	n := len(m.Harts)
+	s.commit(m, m.Mem.Fence(n, FenceRWRW))
+	v := m.Mem.Load(n, op.Addr, op.Size, 0)
+	nv := v &^ op.Val
+	if nv != v {
+		s.commit(m, m.Mem.Store(n, op.Addr, op.Size, nv))
+	}
+	s.commit(m, m.Mem.Fence(n, FenceRWRW))
+	if trace {
+		ev.Text = fmt.Sprintf("lock cmpxchg%d [%s] &= ~%#x: %#x -> %#x (loop until it succeeds; fully fenced)", op.Size*8, s.Symbols.Name(op.Addr), op.Val, v, nv)
 	}
 }
 

@@ -151,17 +151,3 @@ func (s *System) local(m *Machine, t *Transition, later []span) bool {
 	}
 	return false
 }
-
-// patchLocal: the patcher's next step changes nothing another actor can
-// see or be enabled by. Waits are local once enabled, because only the
-// patcher itself can disable them again.
-func (s *System) patchLocal(m *Machine) bool {
-	op := &s.Patch[m.Patcher.PC]
-	switch op.Kind {
-	case PatchSyncFetch, PatchWaitIPI, PatchWaitParked:
-		return true
-	case PatchFence:
-		return m.Mem.FenceIsLocal(len(m.Harts), op.Fence)
-	}
-	return false
-}

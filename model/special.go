@@ -19,7 +19,7 @@ type SpecialRegs interface {
 }
 
 func (c *cpuCtx) Special(i int) uint64       { return c.m.Harts[c.hart].Spec[i] }
-func (c *cpuCtx) SetSpecial(i int, v uint64) { c.m.Hart(c.hart).Spec[i] = v }
+func (c *cpuCtx) SetSpecial(i int, v uint64) { c.m.MutableHart(c.hart).Spec[i] = v }
 
 // appendIntrSpecKey encodes the interrupt state and the special
 // registers: one zero byte when there are none (most harts of most

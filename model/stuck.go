@@ -63,19 +63,8 @@ func (s *System) Unfinished(m *Machine) []string {
 	if m.Patcher.PC < len(s.Patch) {
 		op := &s.Patch[m.Patcher.PC]
 		what := fmt.Sprintf("patcher waits at step %d", m.Patcher.PC+1)
-		switch op.Kind {
-		case PatchWaitIPI:
-			var missing []string
-			for h := range m.Harts {
-				if m.Harts[h].Pending&(1<<op.Handler) != 0 {
-					missing = append(missing, fmt.Sprintf("hart%d", h))
-				}
-			}
-			what = fmt.Sprintf("patcher waits for every CPU to run IPI %s; %s never took it", s.Handlers[op.Handler].Name, strings.Join(missing, ", "))
-		case PatchWaitParked:
-			what = "patcher waits for every CPU to park in stop_machine"
-		case PatchWaitValue, PatchCmpxchg:
-			what = s.valueWaitText(m, op)
+		if w := patchSteps[op.Kind].waiting; w != nil {
+			what = w(s, m, op)
 		}
 		if op.Why != "" {
 			what += "   [" + op.Why + "]"

@@ -114,18 +114,17 @@ func NewSystem(c Config) (*System, error) {
 	for pc := len(c.Patch) - 1; pc >= 0; pc-- {
 		op := c.Patch[pc]
 		s.storesFrom[pc] = s.storesFrom[pc+1]
-		switch op.Kind {
-		case PatchStopMachine:
+		if op.Kind == PatchStopMachine {
 			s.preempt = c.MaxPreempt
-		case PatchStore, PatchCmpxchg, PatchAtomicClear:
+		}
+		if patchSteps[op.Kind].stores {
 			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
 		}
 	}
 	s.storedBefore = make([][]span, len(c.Patch)+1)
 	for pc, op := range c.Patch {
 		s.storedBefore[pc+1] = s.storedBefore[pc]
-		switch op.Kind {
-		case PatchStore, PatchCmpxchg, PatchAtomicClear:
+		if patchSteps[op.Kind].stores {
 			s.storedBefore[pc+1] = append(slices.Clip(s.storedBefore[pc]), span{op.Addr, uint64(op.Size)})
 		}
 	}
@@ -297,30 +296,6 @@ func (s *System) enabled(m *Machine, actor int, a Action) bool {
 	return false
 }
 
-func (s *System) patchEnabled(m *Machine) bool {
-	if m.Patcher.PC >= len(s.Patch) {
-		return false
-	}
-	op := &s.Patch[m.Patcher.PC]
-	switch op.Kind {
-	case PatchWaitIPI:
-		for i := range m.Harts {
-			if m.Harts[i].Pending&(1<<op.Handler) != 0 {
-				return false
-			}
-		}
-	case PatchWaitParked:
-		for i := range m.Harts {
-			if !m.Harts[i].Parked {
-				return false
-			}
-		}
-	case PatchWaitValue, PatchCmpxchg:
-		return s.valueStepEnabled(m, op)
-	}
-	return true
-}
-
 // PatcherDone reports whether the patcher has run its whole protocol.
 func (s *System) PatcherDone(m *Machine) bool { return m.Patcher.PC >= len(s.Patch) }
 
@@ -345,7 +320,7 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	case a == ActOnline:
 		return s.online(m, actor, trace)
 	}
-	h := m.Hart(actor)
+	h := m.MutableHart(actor)
 	ev := Event{PC: h.PC, HasPC: true}
 	if trace {
 		ev.Actor = fmt.Sprintf("hart%d", actor)
@@ -415,80 +390,6 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	return ev
 }
 
-func (s *System) performPatch(m *Machine, trace bool, ch *chooser) Event {
-	op := s.Patch[m.Patcher.PC]
-	m.Patcher.PC++
-	ev := Event{Actor: "patcher", Why: op.Why}
-	if op.Kind == PatchLoad { // the patcher's one step with several outcomes
-		s.loadMask(m, op, ch)
-		if trace {
-			ev.Text = fmt.Sprintf("load%d [%s] -> %#x", op.Size*8, s.Symbols.Name(op.Addr), m.Patcher.Mask)
-		}
-		return ev
-	}
-	if isValueStep(op.Kind) { // patchwait.go
-		s.performValueStep(m, op, ch, trace, &ev)
-		return ev
-	}
-	if !trace {
-		s.doPatch(m, op)
-		return ev
-	}
-	switch op.Kind {
-	case PatchStore:
-		ev.Text = fmt.Sprintf("store%d [%s] = %#x", op.Size*8, s.Symbols.Name(op.Addr), op.Val)
-		ev.Store = &Commit{Addr: op.Addr, Size: op.Size, Val: op.Val}
-	case PatchFence:
-		ev.Text = op.Fence.String()
-	case PatchSyncFetch:
-		ev.Text = "fence.i (local)"
-	case PatchSendIPI:
-		ev.Text = "send IPI " + s.Handlers[op.Handler].String()
-		if op.ToMask {
-			ev.Text += " to " + s.maskTargets(m)
-		}
-	case PatchWaitIPI:
-		ev.Text = "every hart took IPI " + s.Handlers[op.Handler].Name
-	case PatchStopMachine:
-		ev.Text = "stop_machine: ask every CPU to park"
-	case PatchWaitParked:
-		ev.Text = "stop_machine: every CPU parked"
-	case PatchRelease:
-		ev.Text = "stop_machine: release CPUs"
-	default:
-		ev.Text = s.maintenanceText(op)
-	}
-	s.doPatch(m, op)
-	return ev
-}
-
-// doPatch performs a patcher step's effect on m.
-func (s *System) doPatch(m *Machine, op PatchOp) {
-	n := len(m.Harts)
-	if s.doMaintenance(m, op) {
-		return
-	}
-	switch op.Kind {
-	case PatchStore:
-		s.commit(m, m.Mem.Store(n, op.Addr, op.Size, op.Val))
-	case PatchFence:
-		s.commit(m, m.Mem.Fence(n, op.Fence))
-	case PatchSendIPI:
-		s.sendIPI(m, op)
-	case PatchWaitIPI:
-		s.waitIPI(m, op)
-	case PatchStopMachine:
-		m.Stop = StopMachine{Requested: true}
-	case PatchWaitParked:
-		if mp, ok := m.Mem.(MessagePassing); ok {
-			mp.Acquire(n, stopParkedChannel)
-		}
-	case PatchRelease:
-		m.Stop.Released = true
-		s.releaseOrdering(m)
-	}
-}
-
 // cpuCtx is the CPU an ISA sees during one ActExec transition.
 type cpuCtx struct {
 	sys     *System
@@ -510,7 +411,7 @@ func (c *cpuCtx) Tracing() bool { return c.trace }
 func (c *cpuCtx) Hart() int              { return c.hart }
 func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
 func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
-func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Hart(c.hart).Regs[i] = v }
+func (c *cpuCtx) SetReg(i int, v uint64) { c.m.MutableHart(c.hart).Regs[i] = v }
 func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	n := c.m.Fetch.Choices(c.hart, addr)
 	if n == 0 {

@@ -34,14 +34,14 @@ func (c *cpuCtx) FrameReg(i int) uint64 { return c.m.Harts[c.hart].Intr.Regs[i] 
 
 // Frames are shared by clones: a change copies the frame.
 func (c *cpuCtx) SetFramePC(pc uint64) {
-	h := c.m.Hart(c.hart)
+	h := c.m.MutableHart(c.hart)
 	f := *h.Intr
 	f.PC = pc
 	h.Intr = &f
 }
 
 func (c *cpuCtx) SetFrameReg(i int, v uint64) {
-	h := c.m.Hart(c.hart)
+	h := c.m.MutableHart(c.hart)
 	f := *h.Intr
 	f.Regs[i] = v
 	h.Intr = &f
@@ -52,7 +52,7 @@ func (s *System) trapExec(m *Machine, h int, x *Exec, trace bool) {
 	if x.Trap == "" || x.Fault != "" {
 		return
 	}
-	hh := m.Hart(h)
+	hh := m.MutableHart(h)
 	src := -1
 	for i, is := range s.Interrupts {
 		if is.Exception && is.Name == x.Trap {

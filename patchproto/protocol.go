@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
 	"github.com/ftcheck/ftcheck/model/input"
@@ -306,4 +307,4 @@ func Lookup(name string) (*Protocol, error) {
 }
 
 // Checks lists the checks with one line each.
-var Checks = scenario.Checks
+var Checks = checks.Registry

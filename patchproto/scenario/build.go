@@ -48,18 +48,15 @@ type builder struct {
 	handlerIndex          map[string]int
 	parkExit              bool
 	// entrySync: `interrupt entry: sync_core` (interrupt.go).
-	entrySync            bool
-	hot                  *hotplugDecl // hotplug N MASK: ... (hotplug.go)
-	staleFetch           bool         // [check stale-fetch]
-	badFetch, lostReturn bool         // [check bad-fetch], [check lost-return]
-	deadlock             bool         // [check deadlock]
-	interrupts           []interruptDecl
-	maxInterrupts        int
-	maxInterruptsPos     Pos
-	cacheType            *ifetch.CacheType
-	cacheTypePos         Pos
-	usesBound            map[string]bool
-	tracerChecks         []tracerCheck // [check stale-dest], [check pair-mismatch]
+	entrySync        bool
+	hot              *hotplugDecl   // hotplug N MASK: ... (hotplug.go)
+	checks           []pendingCheck // the [check NAME] sections read (checks.go)
+	interrupts       []interruptDecl
+	maxInterrupts    int
+	maxInterruptsPos Pos
+	cacheType        *ifetch.CacheType
+	cacheTypePos     Pos
+	usesBound        map[string]bool
 
 	syms                 map[string]*symbol
 	equDepth             int            // .equ definitions being evaluated (equValue)

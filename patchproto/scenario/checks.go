@@ -1,101 +1,243 @@
 package scenario
 
 import (
-	"slices"
+	"errors"
 	"strings"
 
 	"github.com/ftcheck/ftcheck/checks"
+	"github.com/ftcheck/ftcheck/model"
 )
 
-// Checks are the checks a [check NAME] section may name.
-var Checks = []struct{ Name, Doc string }{
-	{"torn-pair", checks.TornPairDoc},
-	{"bad-fetch", checks.BadFetchDoc},
-	{"lost-return", checks.LostReturnDoc},
-	{"stale-dest", checks.StaleDestDoc},
-	{"pair-mismatch", checks.PairMismatchDoc},
-	{"stale-fetch", checks.StaleFetchDoc},
-	{"deadlock", checks.DeadlockDoc},
-	{"use-after-clear", checks.UseAfterClearDoc},
+// A [check NAME] section is read by the check's own parser
+// (checks.Registry: each check's Def), through the adapters below that
+// give it this file's lines, expressions and symbols; what it returns is
+// built into the machine once the patcher's program is known.
+
+// pendingCheck is a check whose section has been read.
+type pendingCheck struct {
+	def   *checks.Def
+	build checks.Build
 }
 
-// plannedChecks are named in the design but not implemented: a scenario
-// asking for one is refused rather than silently unchecked.
-var plannedChecks []string
-
-// checkSection reads [check NAME]; torn-pair takes intend lines:
-//
-//	intend SITE[, SITE...] -> TARGET[, TARGET...]
-//
-// every SITE is an indirect jump the code means to reach only the
-// TARGETs (in some version of the text).
-func (b *builder) checkSection(s *section, intent *checks.Intent) *Error {
+// checkSection reads [check NAME].
+func (b *builder) checkSection(s *section) *Error {
 	name, at := s.arg, s.head.pos(s.argAt)
-	switch {
-	case name == "":
+	if name == "" {
 		return errorf(at, "expected a check name: [check torn-pair]")
-	case name == "torn-pair":
-	case name == "bad-fetch" || name == "lost-return" || name == "stale-fetch":
-		return b.controlCheck(s)
-	case name == "deadlock":
-		return b.deadlockCheck(s)
-	case name == "stale-dest" || name == "pair-mismatch":
-		return b.tracerSection(s)
-	case name == "use-after-clear":
-		return b.useAfterClearSection(s)
-	case slices.Contains(plannedChecks, name):
-		return errorf(at, "check %s is not implemented yet (implemented: torn-pair)", name)
-	default:
-		return errorf(at, "unknown check %q (implemented: torn-pair; planned: %s)", name, strings.Join(plannedChecks, ", "))
 	}
+	def, ok := checks.Lookup(name)
+	if !ok {
+		return errorf(at, "unknown check %q%s (checks: %s)", name, didYouMean(name, checks.Names()), strings.Join(checks.Names(), ", "))
+	}
+	cs := checkSection{s: s}
 	for _, l := range s.lines {
 		_, off := l.trimmed()
 		c, err := lineCursor(l, off)
 		if err != nil {
 			return err
 		}
-		if err := c.expect("intend"); err != nil {
-			return err
-		}
-		from, err := b.addrList(c)
-		if err != nil {
-			return err
-		}
-		if err := c.expect("->"); err != nil {
-			return err
-		}
-		to, err := b.addrList(c)
-		if err != nil {
-			return err
-		}
-		if err := c.end(); err != nil {
-			return err
-		}
-		for _, f := range from {
-			for _, t := range to {
-				if !slices.Contains(intent.Targets[f], t) {
-					intent.Targets[f] = append(intent.Targets[f], t)
-				}
+		cs.lines = append(cs.lines, checkLine{b: b, at: l.pos(off), c: c})
+	}
+	build, err := def.Parse(cs)
+	if err != nil {
+		return placed(err, at)
+	}
+	b.checks = append(b.checks, pendingCheck{def, build})
+	return nil
+}
+
+// wireChecks builds the checks the sections asked for, in the order of
+// checks.Registry (the order they judge a step in).
+func (b *builder) wireChecks(cfg *model.Config) *Error {
+	sc := checkScenario{b, cfg}
+	for _, def := range checks.Registry {
+		for _, p := range b.checks {
+			if p.def != def {
+				continue
 			}
+			w, err := p.build(sc)
+			if err != nil {
+				return placed(err, b.f.header)
+			}
+			if w.Check != nil {
+				cfg.Checks = append(cfg.Checks, w.Check)
+			}
+			if w.Monitor != nil {
+				cfg.Monitors = append(cfg.Monitors, w.Monitor)
+			}
+			cfg.ShadowStack = cfg.ShadowStack || w.ShadowStack
 		}
 	}
 	return nil
 }
 
-func (b *builder) addrList(c *cursor) ([]uint64, *Error) {
+// placed is err as this file's error; one the check made without a
+// place (none should) is put at.
+func placed(err error, at Pos) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return errorf(at, "%v", err)
+}
+
+// didYouMean suggests the known name closest to a misspelt one, if any
+// is within two edits.
+func didYouMean(name string, known []string) string {
+	best, dist := "", 3
+	for _, k := range known {
+		if d := editDistance(name, k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return ": did you mean " + best + "?"
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// place is a position as a check sees it (checks.Place).
+type place Pos
+
+func (p place) Errorf(format string, args ...any) error { return errorf(Pos(p), format, args...) }
+
+// asError keeps a nil *Error nil as an error.
+func asError(e *Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// checkSection is a [check NAME] section as its check reads it
+// (checks.Section), its lines tokenized.
+type checkSection struct {
+	s     *section
+	lines []checks.Line
+}
+
+func (cs checkSection) Name() string         { return cs.s.arg }
+func (cs checkSection) At() checks.Place     { return place(cs.s.head.pos(cs.s.argAt)) }
+func (cs checkSection) Header() checks.Place { return place(cs.s.pos) }
+
+func (cs checkSection) Lines() []checks.Line { return cs.lines }
+
+// checkLine is one line of a check's section (checks.Line).
+type checkLine struct {
+	b  *builder
+	at Pos
+	c  *cursor
+}
+
+func (cl checkLine) At() checks.Place { return place(cl.at) }
+
+func (cl checkLine) Word(what string) (checks.Word, error) {
+	t, err := cl.c.ident(what)
+	if err != nil {
+		return checks.Word{}, err
+	}
+	return checks.Word{Text: t.val, At: place(cl.c.at(t))}, nil
+}
+
+func (cl checkLine) Expect(tok string) error { return asError(cl.c.expect(tok)) }
+func (cl checkLine) Accept(tok string) bool  { return cl.c.accept(tok) }
+func (cl checkLine) End() error              { return asError(cl.c.end()) }
+
+func (cl checkLine) Addr() (uint64, error) {
+	v, err := cl.b.value(cl.c)
+	return v, asError(err)
+}
+
+func (cl checkLine) Addrs() ([]uint64, error) {
 	var out []uint64
 	for {
-		x, err := parseExpr(c)
+		x, err := parseExpr(cl.c)
 		if err != nil {
 			return nil, err
 		}
-		as, err := b.addrs(x)
+		as, err := cl.b.addrs(x)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, as...)
-		if !c.accept(",") {
+		if !cl.c.accept(",") {
 			return out, nil
 		}
 	}
+}
+
+func (cl checkLine) Symbol(what string) (checks.Symbol, error) {
+	t, err := cl.c.ident(what)
+	if err != nil {
+		return checks.Symbol{}, err
+	}
+	out := checks.Symbol{Name: t.val, At: place(cl.c.at(t))}
+	if s, ok := cl.b.syms[t.val]; ok {
+		out.Defined, out.Data, out.Addrs, out.Size = true, s.data, s.addrs, s.size
+	}
+	return out, nil
+}
+
+func (cl checkLine) Register(what string) (int, error) {
+	r, err := cl.c.ident(what)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := cl.b.arch.regNumber(r.val)
+	if !ok {
+		return 0, errorf(cl.c.at(r), "unknown register %q", r.val)
+	}
+	return n, nil
+}
+
+// checkScenario is the scenario a check is built for (checks.Scenario).
+type checkScenario struct {
+	b   *builder
+	cfg *model.Config
+}
+
+func (sc checkScenario) Symbols() model.Symbols      { return sc.cfg.Symbols }
+func (sc checkScenario) Patch() []model.PatchOp      { return sc.cfg.Patch }
+func (sc checkScenario) Boundaries() map[uint64]bool { return sc.b.text.boundaries }
+func (sc checkScenario) RegName(i int) string        { return sc.b.arch.isa.RegName(i) }
+
+func (sc checkScenario) Insns() map[uint64][][]byte {
+	if sc.b.arch.unit == 1 { // fetched by the byte: compare instructions with the text's
+		return sc.b.text.insns
+	}
+	return nil
+}
+
+func (sc checkScenario) InitialValue(s checks.Symbol) (uint64, error) {
+	for _, it := range sc.b.data {
+		if len(s.Addrs) == 1 && it.addr == s.Addrs[0] && it.size == s.Size {
+			v, err := it.x.eval(sc.b.resolveAt(it.addr))
+			if err != nil {
+				return 0, err
+			}
+			return v, nil
+		}
+	}
+	return 0, s.At.Errorf("%s has no initial value in a [data] section", s.Name)
 }

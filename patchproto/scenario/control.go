@@ -1,53 +1,12 @@
 package scenario
 
 import (
-	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// The control-flow checks ([check bad-fetch], [check lost-return]) and
-// what arm64 adds to the scenario language: the CTR_EL0 cache type and
+// What arm64 adds to the scenario language: the CTR_EL0 cache type and
 // the patcher's cache maintenance steps.
-
-// controlCheck reads [check bad-fetch] or [check lost-return]: the ISA,
-// the fetch model and the shadow call stack know what to judge, so the
-// section takes no lines.
-func (b *builder) controlCheck(s *section) *Error {
-	for _, l := range s.lines {
-		if t, off := l.trimmed(); t != "" {
-			return errorf(l.pos(off), "[check %s] takes no lines: the ISA and fetch model say what is no instruction, the calls say where returns go", s.arg)
-		}
-	}
-	switch s.arg {
-	case "bad-fetch":
-		b.badFetch = true
-	case "lost-return":
-		b.lostReturn = true
-	case "stale-fetch":
-		b.staleFetch = true
-	}
-	return nil
-}
-
-// controlChecks are the checks the sections asked for.
-func (b *builder) controlChecks(syms model.Symbols) []model.Check {
-	var cs []model.Check
-	if b.badFetch {
-		bf := checks.BadFetch{Symbols: syms}
-		if b.arch.unit == 1 { // instructions fetched by the byte: compare them with the text's
-			bf.Insns = b.text.insns
-		}
-		cs = append(cs, bf)
-	}
-	if b.lostReturn {
-		cs = append(cs, checks.LostReturn{Symbols: syms})
-	}
-	if b.staleFetch {
-		cs = append(cs, checks.StaleFetch{Symbols: syms})
-	}
-	return cs
-}
 
 // cacheTypeDecl reads: ctr_el0 idc=0|1 dic=0|1 (either may be left out:
 // 0). It is the hardware's behaviour; what the kernel's maintenance code
@@ -126,22 +85,14 @@ func (b *builder) maintenanceStep(c *cursor) (model.PatchOp, *Error) {
 	if !c.accept(want) {
 		return op, c.errorf("expected %s %s ADDR [.. END], found %s", kw.val, want, c.describe())
 	}
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	lo, err := x.eval(b.resolve)
+	lo, err := b.value(c)
 	if err != nil {
 		return op, err
 	}
 	hi := lo + 1
 	if c.accept("..") {
 		p := c.pos()
-		y, err := parseExpr(c)
-		if err != nil {
-			return op, err
-		}
-		if hi, err = y.eval(b.resolve); err != nil {
+		if hi, err = b.value(c); err != nil {
 			return op, err
 		}
 		if hi <= lo {

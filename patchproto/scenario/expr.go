@@ -130,6 +130,16 @@ func parseNumber(s string) (uint64, bool) {
 	return v, err == nil
 }
 
+// value reads an expression and evaluates it with the file's labels and
+// constants: an address or a value.
+func (b *builder) value(c *cursor) (uint64, *Error) {
+	x, err := parseExpr(c)
+	if err != nil {
+		return 0, err
+	}
+	return x.eval(b.resolve)
+}
+
 // resolver gives a symbol's value.
 type resolver func(name string, p Pos) (uint64, *Error)
 

@@ -151,11 +151,8 @@ func (b *builder) parseAtom(c *cursor) (*prop, *Error) {
 	start := c.pos()
 	switch t := c.peek(); {
 	case c.accept("["):
-		x, err := parseExpr(c)
-		if err != nil {
-			return nil, err
-		}
-		if p.loc.addr, err = x.eval(b.resolve); err != nil {
+		var err *Error
+		if p.loc.addr, err = b.value(c); err != nil {
 			return nil, err
 		}
 		if err := c.expect("]"); err != nil {

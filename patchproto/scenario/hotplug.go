@@ -111,11 +111,8 @@ func (b *builder) maskLoad(c *cursor) (model.PatchOp, *Error) {
 		return op, e
 	}
 	p := c.pos()
-	x, e := parseExpr(c)
-	if e != nil {
-		return op, e
-	}
-	if op.Addr, e = x.eval(b.resolve); e != nil {
+	var e *Error
+	if op.Addr, e = b.value(c); e != nil {
 		return op, e
 	}
 	if op.Addr%8 != 0 {

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/model"
 )
@@ -49,8 +48,6 @@ func (b *builder) build() (model.Config, *Error) {
 		return model.Config{}, e
 	}
 	var ops []model.PatchOp
-	intent := checks.Intent{Boundaries: b.text.boundaries, Targets: map[uint64][]uint64{}}
-	tornPair := false
 	for _, s := range b.sections {
 		switch s.kind {
 		case "patcher":
@@ -63,10 +60,9 @@ func (b *builder) build() (model.Config, *Error) {
 				return model.Config{}, errorf(s.head.pos(0), "at most %d patcher steps", maxPatchSteps)
 			}
 		case "check":
-			if err := b.checkSection(s, &intent); err != nil {
+			if err := b.checkSection(s); err != nil {
 				return model.Config{}, err
 			}
-			tornPair = tornPair || s.arg == "torn-pair"
 		}
 	}
 	if err := b.checkJumps(); err != nil {
@@ -77,36 +73,18 @@ func (b *builder) build() (model.Config, *Error) {
 	if e != nil {
 		return model.Config{}, e
 	}
-	var cs []model.Check
-	if tornPair {
-		intent.Symbols = syms
-		cs = append(cs, checks.TornPair{Intent: intent})
-	}
-	cs = append(cs, b.controlChecks(syms)...)
-	if b.deadlock {
-		cs = append(cs, checks.Deadlock{})
-	}
-	var mons []model.Monitor
-	for _, finish := range b.tracerChecks {
-		c, mo, err := finish(ops, syms)
-		if err != nil {
-			return model.Config{}, err
-		}
-		if c != nil {
-			cs = append(cs, c)
-		}
-		if mo != nil {
-			mons = append(mons, mo)
-		}
+	cfg := model.Config{Patch: ops, Symbols: syms}
+	if err := b.wireChecks(&cfg); err != nil {
+		return model.Config{}, err
 	}
 	if len(b.conds) > 0 {
 		cond, err := b.parseCondition(b.conds)
 		if err != nil {
 			return model.Config{}, err
 		}
-		cs = append(cs, FinalCheck{cond: cond})
+		cfg.Checks = append(cfg.Checks, FinalCheck{cond: cond})
 	}
-	if len(cs) == 0 && len(mons) == 0 {
+	if len(cfg.Checks) == 0 && len(cfg.Monitors) == 0 {
 		return model.Config{}, errorf(b.f.header, "nothing to check: add a [check torn-pair] section or a final condition (exists, ~exists, forall)")
 	}
 
@@ -151,25 +129,10 @@ func (b *builder) build() (model.Config, *Error) {
 	if err := b.setCacheType(m.Fetch); err != nil {
 		return model.Config{}, err
 	}
-	cfg := model.Config{
-		Name:               b.f.Name,
-		ISA:                b.arch.isa,
-		Initial:            m,
-		Patch:              ops,
-		Handlers:           b.handlers,
-		MaxPreempt:         b.preempt,
-		SchedPoints:        b.text.sched,
-		HartsStore:         stores,
-		ParkExitSync:       b.parkExit,
-		InterruptEntrySync: b.entrySync,
-		ShadowStack:        b.lostReturn,
-		SyncName:           b.arch.syncName,
-		Checks:             cs,
-		Monitors:           mons,
-		Interrupts:         intrs,
-		MaxInterrupts:      maxIntr,
-		Symbols:            syms,
-	}
+	cfg.Name, cfg.ISA, cfg.Initial = b.f.Name, b.arch.isa, m
+	cfg.Handlers, cfg.MaxPreempt, cfg.SchedPoints, cfg.HartsStore = b.handlers, b.preempt, b.text.sched, stores
+	cfg.ParkExitSync, cfg.InterruptEntrySync, cfg.SyncName = b.parkExit, b.entrySync, b.arch.syncName
+	cfg.Interrupts, cfg.MaxInterrupts = intrs, maxIntr
 	if err := b.applyHotplug(&cfg); err != nil {
 		return model.Config{}, err
 	}
@@ -298,11 +261,7 @@ func (b *builder) initReg(c *cursor, harts []model.Hart, pcSet []bool, setAt map
 	if err := c.expect("="); err != nil {
 		return err
 	}
-	x, err := parseExpr(c)
-	if err != nil {
-		return err
-	}
-	v, err := x.eval(b.resolve)
+	v, err := b.value(c)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,49 +55,127 @@ func (b *builder) patcher(lines []line) ([]model.PatchOp, *Error) {
 	return ops, nil
 }
 
-const patchSteps = "store8/16/32/64 ADDR = VALUE | {insns} | bytes LO .. HI of {insns}, text_poke ADDR = {insns} | bytes LO .. HI of {insns}, fence [P,S], fence.tso, fence.i, dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish, load mask = ADDR, ipi others|all|mask|all mask HANDLER, wait ipi HANDLER, stop_machine, wait parked, release, wait[8/16/32/64] ADDR == VALUE, cmpxchg[8/16/32/64] ADDR: OLD -> NEW | and ~MASK"
+// patcherStep is one kind of line of the [patcher] section: the words it
+// starts with, how the rest reads, and the model steps it makes (each
+// performed as model/patchstep.go says).
+type patcherStep struct {
+	words  []string
+	syntax string // for the error that lists every step; "" for a planned one
+	kinds  []model.PatchKind
+	// parse reads the line, the cursor at its first word.
+	parse func(b *builder, c *cursor) (model.PatchOp, *Error)
+}
+
+// patcherSteps are the [patcher] section's steps.
+var patcherSteps = []patcherStep{
+	{words: sized("store"), syntax: "store8/16/32/64 ADDR = VALUE | {insns} | bytes LO .. HI of {insns}",
+		kinds: []model.PatchKind{model.PatchStore}, parse: func(b *builder, c *cursor) (model.PatchOp, *Error) {
+			return b.store(c, sizeAfter(c.next().val, "store"))
+		}},
+	{words: []string{"text_poke"}, syntax: "text_poke ADDR = {insns} | bytes LO .. HI of {insns}",
+		kinds: []model.PatchKind{model.PatchStore}, parse: afterWord((*builder).textPoke)},
+	{words: []string{"fence", "fence.tso"}, syntax: "fence [P,S], fence.tso",
+		kinds: []model.PatchKind{model.PatchFence}, parse: func(_ *builder, c *cursor) (model.PatchOp, *Error) {
+			k, err := fenceKind(c)
+			return model.PatchOp{Kind: model.PatchFence, Fence: k}, err
+		}},
+	{words: []string{"fence.i"}, syntax: "fence.i", kinds: []model.PatchKind{model.PatchSyncFetch}, parse: bare(model.PatchSyncFetch)},
+	{words: []string{"dc", "ic", "dsb"}, syntax: "dc cvau ADDR [.. END], ic ivau ADDR [.. END], dsb ish",
+		kinds: []model.PatchKind{model.PatchCleanDcache, model.PatchInvalIcache, model.PatchDSB}, parse: (*builder).maintenanceStep},
+	{words: []string{"load"}, syntax: "load mask = ADDR", kinds: []model.PatchKind{model.PatchLoad}, parse: afterWord((*builder).maskLoad)},
+	{words: []string{"ipi"}, syntax: "ipi others|all|mask|all mask HANDLER",
+		kinds: []model.PatchKind{model.PatchSendIPI}, parse: afterWord((*builder).ipiStep)},
+	{words: []string{"stop_machine"}, syntax: "stop_machine", kinds: []model.PatchKind{model.PatchStopMachine}, parse: bare(model.PatchStopMachine)},
+	{words: []string{"release"}, syntax: "release", kinds: []model.PatchKind{model.PatchRelease}, parse: bare(model.PatchRelease)},
+	{words: append([]string{"wait"}, sized("wait")...), syntax: "wait ipi HANDLER, wait parked, wait[8/16/32/64] ADDR == VALUE",
+		kinds: []model.PatchKind{model.PatchWaitIPI, model.PatchWaitParked, model.PatchWaitValue}, parse: (*builder).waitStep},
+	{words: append([]string{"cmpxchg"}, sized("cmpxchg")...), syntax: "cmpxchg[8/16/32/64] ADDR: OLD -> NEW | and ~MASK",
+		kinds: []model.PatchKind{model.PatchCmpxchg, model.PatchAtomicClear}, parse: func(b *builder, c *cursor) (model.PatchOp, *Error) {
+			return b.cmpxchg(c, sizeAfter(c.next().val, "cmpxchg"))
+		}},
+	{words: []string{"read", "atomic_inc", "atomic_dec"}, parse: func(_ *builder, c *cursor) (model.PatchOp, *Error) {
+		return model.PatchOp{}, c.errorf("%s is not supported yet as a patcher step", c.peek().val)
+	}},
+}
+
+// sized is a step's word with each access size: store8 .. store64.
+func sized(word string) []string {
+	return []string{word + "8", word + "16", word + "32", word + "64"}
+}
+
+// sizeAfter is the size in bytes a sized word says (8 without one).
+func sizeAfter(w, word string) int {
+	if w == word {
+		return 8
+	}
+	bits, _ := strconv.Atoi(w[len(word):])
+	return bits / 8
+}
+
+// afterWord parses what follows the step's one word.
+func afterWord(parse func(*builder, *cursor) (model.PatchOp, *Error)) func(*builder, *cursor) (model.PatchOp, *Error) {
+	return func(b *builder, c *cursor) (model.PatchOp, *Error) {
+		c.next()
+		return parse(b, c)
+	}
+}
+
+// bare is a step that is its word alone.
+func bare(k model.PatchKind) func(*builder, *cursor) (model.PatchOp, *Error) {
+	return func(_ *builder, c *cursor) (model.PatchOp, *Error) {
+		c.next()
+		return model.PatchOp{Kind: k}, nil
+	}
+}
+
+// patcherSyntax lists every step, for errors.
+func patcherSyntax() string {
+	var out []string
+	for _, st := range patcherSteps {
+		if st.syntax != "" {
+			out = append(out, st.syntax)
+		}
+	}
+	return strings.Join(out, ", ")
+}
 
 func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 	kw := c.peek()
 	if kw.kind != tkIdent {
-		return model.PatchOp{}, c.errorf("expected a patcher step (%s), found %s", patchSteps, c.describe())
+		return model.PatchOp{}, c.errorf("expected a patcher step (%s), found %s", patcherSyntax(), c.describe())
 	}
-	switch kw.val {
-	case "store8", "store16", "store32", "store64":
-		c.next()
-		size, _ := strconv.Atoi(kw.val[len("store"):])
-		return b.store(c, size/8)
-	case "text_poke":
-		c.next()
-		return b.textPoke(c)
-	case "fence", "fence.tso":
-		k, err := fenceKind(c)
-		return model.PatchOp{Kind: model.PatchFence, Fence: k}, err
-	case "fence.i":
-		c.next()
-		return model.PatchOp{Kind: model.PatchSyncFetch}, nil
-	case "dc", "ic", "dsb":
-		return b.maintenanceStep(c)
-	case "ipi":
-		c.next()
-		op := model.PatchOp{Kind: model.PatchSendIPI}
-		switch {
-		case c.accept("others"):
-		case c.accept("all"):
-			op.ToSelf = true
-			// on_each_cpu_mask: the caller and the harts of the mask
-			// the last `load mask` read.
-			op.ToMask = c.accept("mask")
-		case c.accept("mask"):
-			op.ToMask = true // smp_call_function_many to the mask read
-		default:
-			return op, c.errorf("expected ipi others HANDLER (smp_call_function), ipi all HANDLER (on_each_cpu) or ipi mask HANDLER (the harts of the mask read by load mask), found %s", c.describe())
+	for _, st := range patcherSteps {
+		if slices.Contains(st.words, kw.val) {
+			return st.parse(b, c)
 		}
-		h, err := b.handlerRef(c)
-		op.Handler = h
-		return op, err
-	case "wait":
-		c.next()
+	}
+	return model.PatchOp{}, c.errorf("unknown patcher step %q (known: %s)", kw.val, patcherSyntax())
+}
+
+// ipiStep reads ipi others|all|mask|all mask HANDLER.
+func (b *builder) ipiStep(c *cursor) (model.PatchOp, *Error) {
+	op := model.PatchOp{Kind: model.PatchSendIPI}
+	switch {
+	case c.accept("others"):
+	case c.accept("all"):
+		op.ToSelf = true
+		// on_each_cpu_mask: the caller and the harts of the mask
+		// the last `load mask` read.
+		op.ToMask = c.accept("mask")
+	case c.accept("mask"):
+		op.ToMask = true // smp_call_function_many to the mask read
+	default:
+		return op, c.errorf("expected ipi others HANDLER (smp_call_function), ipi all HANDLER (on_each_cpu) or ipi mask HANDLER (the harts of the mask read by load mask), found %s", c.describe())
+	}
+	h, err := b.handlerRef(c)
+	op.Handler = h
+	return op, err
+}
+
+// waitStep reads wait ipi HANDLER, wait parked or wait[N] ADDR == VALUE.
+func (b *builder) waitStep(c *cursor) (model.PatchOp, *Error) {
+	kw := c.next()
+	if kw.val == "wait" {
 		switch {
 		case c.accept("ipi"):
 			h, err := b.handlerRef(c)
@@ -104,32 +183,8 @@ func (b *builder) patchStep(c *cursor) (model.PatchOp, *Error) {
 		case c.accept("parked"):
 			return model.PatchOp{Kind: model.PatchWaitParked}, nil
 		}
-		return b.valueWait(c, 8)
-	case "wait8", "wait16", "wait32", "wait64":
-		c.next()
-		size, _ := strconv.Atoi(kw.val[len("wait"):])
-		return b.valueWait(c, size/8)
-	case "cmpxchg", "cmpxchg8", "cmpxchg16", "cmpxchg32", "cmpxchg64":
-		c.next()
-		size := 8
-		if kw.val != "cmpxchg" {
-			n, _ := strconv.Atoi(kw.val[len("cmpxchg"):])
-			size = n / 8
-		}
-		return b.cmpxchg(c, size)
-	case "stop_machine":
-		c.next()
-		return model.PatchOp{Kind: model.PatchStopMachine}, nil
-	case "release":
-		c.next()
-		return model.PatchOp{Kind: model.PatchRelease}, nil
-	case "load":
-		c.next()
-		return b.maskLoad(c)
-	case "read", "atomic_inc", "atomic_dec":
-		return model.PatchOp{}, c.errorf("%s is not supported yet as a patcher step", kw.val)
 	}
-	return model.PatchOp{}, c.errorf("unknown patcher step %q (known: %s)", kw.val, patchSteps)
+	return b.valueWait(c, sizeAfter(kw.val, "wait"))
 }
 
 func (b *builder) handlerRef(c *cursor) (int, *Error) {
@@ -149,11 +204,8 @@ func (b *builder) handlerRef(c *cursor) (int, *Error) {
 func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	op := model.PatchOp{Kind: model.PatchStore, Size: size}
 	p := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return op, err
 	}
 	if err := c.expect("="); err != nil {
@@ -170,11 +222,7 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 	}
 	if !c.accept("{") {
 		vp := c.pos()
-		v, err := parseExpr(c)
-		if err != nil {
-			return op, err
-		}
-		if op.Val, err = v.eval(b.resolve); err != nil {
+		if op.Val, err = b.value(c); err != nil {
 			return op, err
 		}
 		if size < 8 && op.Val>>(8*size) != 0 && !fits(int64(op.Val), uint(8*size)) {
@@ -193,11 +241,8 @@ func (b *builder) store(c *cursor, size int) (model.PatchOp, *Error) {
 // written by x86's text_poke() (a memcpy through a temporary mapping).
 func (b *builder) textPoke(c *cursor) (model.PatchOp, *Error) {
 	op := model.PatchOp{Kind: model.PatchStore}
-	x, err := parseExpr(c)
-	if err != nil {
-		return op, err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return op, err
 	}
 	if err := c.expect("="); err != nil {
@@ -394,11 +439,8 @@ func (b *builder) cmpxchg(c *cursor, size int) (model.PatchOp, *Error) {
 // atomicAddr reads the address of an atomic word: aligned, in [data].
 func (b *builder) atomicAddr(c *cursor, op *model.PatchOp) *Error {
 	p := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return err
-	}
-	if op.Addr, err = x.eval(b.resolve); err != nil {
+	var err *Error
+	if op.Addr, err = b.value(c); err != nil {
 		return err
 	}
 	if op.Addr%uint64(op.Size) != 0 {
@@ -413,11 +455,7 @@ func (b *builder) atomicAddr(c *cursor, op *model.PatchOp) *Error {
 // atomicValue reads a value that must fit the word.
 func (b *builder) atomicValue(c *cursor, size int) (uint64, *Error) {
 	vp := c.pos()
-	x, err := parseExpr(c)
-	if err != nil {
-		return 0, err
-	}
-	v, err := x.eval(b.resolve)
+	v, err := b.value(c)
 	if err != nil {
 		return 0, err
 	}
