@@ -521,8 +521,8 @@ other revisions.
 
 - machine: $(nproc) cores ($cpu), $mem_total memory, $(go version | cut -d' ' -f3); shared with other jobs (load
   average ${load_start:-unknown} at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end), so the wall times of the longer cases
-  vary several times over between runs (the "before" regression folder took 64 s to 222 s in four runs on
-  2026-12-07, the "after" one 9 s to 24 s); peak memory does not
+  vary several times over between runs (the "before" regression folder took 64 s to 222 s in five runs on
+  2026-12-07, the "after" one 9 s to 38 s, under load averages of 2 to 17); peak memory does not
 - before: \`$before_rev\` ($before_subj)
 - after: \`$after_rev\` ($after_subj)
 - every case runs under \`ulimit -v\` of $MEMCAP_MB MiB and \`timeout $TIMEOUT\` ($TEST_TIMEOUT s for
