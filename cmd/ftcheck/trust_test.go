@@ -95,6 +95,7 @@ func TestMergeDecidesOnlyFromShardsOfOneSearch(t *testing.T) {
 		"k0":        func(r *Report) { r.Shard.K = 0 },
 		"k-over-n":  func(r *Report) { r.Shard.K = 3 },
 		"n0":        func(r *Report) { r.Shard.N, r.Shard.K = 0, 0 },
+		"n-neg":     func(r *Report) { r.Shard.N = -1 },
 		"n-huge":    func(r *Report) { r.Shard.N = 1_000_000_000_000 },
 		"no-trace":  func(r *Report) { r.Outcome, r.Violation = model.Violated, &model.Violation{Check: "torn-pair"} },
 		"safe":      func(r *Report) { r.Outcome = model.Safe },

@@ -71,6 +71,12 @@ func TestDeepInputIsRefusedAtItsPosition(t *testing.T) {
 			limitFile(rep("(", 520000)+"1"+rep(")", 520000), "exists (x=1)"),
 			// .equ K , are three tokens: the 4094th ( is one too many.
 			fmt.Sprintf("t.scenario:2:%d: more than %d tokens on a line", len(".equ K, ")+maxTokens-2, maxTokens)},
+		// In an instruction's operand, before the bounds, it took 3 s and
+		// 946 MB (docs/reliability.md).
+		{"a megabyte of parentheses in an instruction's operand",
+			strings.Replace(limitFile("1", "exists (x=1)"), "f: nop", "f: li a0, "+rep("(", 520000)+"1"+rep(")", 520000), 1),
+			// f : li a0 , are five tokens: the 4092nd ( is one too many.
+			fmt.Sprintf("t.scenario:4:%d: more than %d tokens on a line", len("f: li a0, ")+maxTokens-4, maxTokens)},
 		{"a condition spread over many lines",
 			limitFile("1", "exists (x=1"+rep("\n/\\ x=1", maxTokens/4)+")"),
 			// 5 tokens on the first line, 4 on each after: the 1 of the
