@@ -1,6 +1,9 @@
 package arm64
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // Every encoder is checked against golang.org/x/arch's decoder.
 func TestEncodersDecode(t *testing.T) {
@@ -78,6 +81,50 @@ func TestCMODX(t *testing.T) {
 	} {
 		if CMODX(w) != want {
 			t.Errorf("CMODX(%s) = %v, want %v", Disasm(w), !want, want)
+		}
+	}
+}
+
+// The CALL_OPS additions (callops.go), checked against x/arch as above.
+func TestCallOpsEncodersDecode(t *testing.T) {
+	bic7, ok := AndImm(11, LR, ^uint64(7))
+	if !ok {
+		t.Fatal("bic x11, lr, 0x7: no bitmask immediate")
+	}
+	cases := []struct {
+		word uint32
+		want string
+	}{
+		{BtiC, "hint #0x22"},
+		{bic7, "and x11, lr, #0xfffffffffffffff8"},
+		{Ldur(11, 11, -16), "ldur x11, [x11,#-16]"},
+		{Ldur(0, SP, 255), "ldur x0, [sp,#255]"},
+		{Ldur(1, 2, -256), "ldur x1, [x2,#-256]"},
+	}
+	for _, m := range []uint64{0xff, 0x5555555555555555, 0xfffffffffffffff0, 0x00ff00ff00ff00ff, 1 << 63, 0x7ffffffffffffffe} {
+		w, ok := AndImm(0, 1, m)
+		if !ok {
+			t.Errorf("%#x: no bitmask immediate", m)
+			continue
+		}
+		cases = append(cases, struct {
+			word uint32
+			want string
+		}{w, fmt.Sprintf("and x0, x1, #%#x", m)})
+	}
+	for _, c := range cases {
+		inst, err := decode(c.word)
+		if err != nil {
+			t.Errorf("%08x (want %q): %v", c.word, c.want, err)
+			continue
+		}
+		if got := syntax(inst); got != c.want {
+			t.Errorf("%08x decodes as %q, want %q", c.word, got, c.want)
+		}
+	}
+	for _, m := range []uint64{0, ^uint64(0), 0x5} {
+		if _, ok := AndImm(0, 1, m); ok {
+			t.Errorf("%#x encoded, but it is no bitmask immediate", m)
 		}
 	}
 }

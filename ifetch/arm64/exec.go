@@ -251,8 +251,16 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 		} else {
 			e.set(a[0], pc&^0xfff+uint64(imm<<12))
 		}
-	case arm64asm.LDR, arm64asm.STR:
+	case arm64asm.LDR, arm64asm.STR, arm64asm.LDUR:
 		e.loadStore(inst, pc)
+	case arm64asm.AND:
+		e.andImm(inst)
+	case arm64asm.HINT:
+		if hint := enc >> 5 & 0x7f; hint&^6 != 0x20 { // BTI, BTI c/j/jc: 0x20..0x26, even
+			e.fault("hint #%#x is outside the modelled arm64 subset", hint)
+			return
+		}
+		e.note("bti: a landing pad (BTI is not enforced)")
 	case arm64asm.LDP, arm64asm.STP:
 		e.pair(inst)
 	case arm64asm.DMB:
@@ -313,7 +321,7 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 	if e.x.Fault != "" {
 		return
 	}
-	if inst.Op == arm64asm.LDR {
+	if inst.Op == arm64asm.LDR || inst.Op == arm64asm.LDUR {
 		v := e.cpu.Load(addr, 8)
 		e.note(fmt.Sprintf("load64 [%#x]", addr))
 		e.set(a[0], v)
@@ -326,6 +334,20 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 		e.note(fmt.Sprintf("store64 [%#x] = %#x", addr, v))
 	}
 	e.writeback(m, off)
+}
+
+// andImm runs the 64-bit and xd, xn, #bitmask (bic with an immediate
+// is this with the inverted mask).
+func (e *executor) andImm(inst arm64asm.Inst) {
+	imm, ok := inst.Args[2].(arm64asm.Imm64)
+	if !ok || inst.Enc>>31 == 0 {
+		e.fault("and: only the 64-bit form with a bitmask immediate is modelled")
+		return
+	}
+	v, ok := e.reg(inst.Args[1])
+	if ok {
+		e.set(inst.Args[0], v&imm.Imm)
+	}
 }
 
 // pair runs a 64-bit ldp/stp.

@@ -172,3 +172,27 @@ func TestDisasmRenamesRegistersNotNumbers(t *testing.T) {
 		}
 	}
 }
+
+// The CALL_OPS ftrace_caller's way to its ops literal (callops.go):
+// bti c; bic x11, x30, 0x7; ldr x11, [x11, #-16].
+func TestCallOpsLiteralLoad(t *testing.T) {
+	c := newCPU()
+	c.regs[LR] = 0x1114 // after the BL at f+8, behind a bti c at f
+	c.mem[0x1100] = 0x8040
+	if x := run(t, c, BtiC); x.NextPC != 0x1004 {
+		t.Fatalf("bti c: next pc %#x", x.NextPC)
+	}
+	bic, _ := AndImm(11, LR, ^uint64(7))
+	run(t, c, bic)
+	if c.regs[11] != 0x1110 {
+		t.Fatalf("bic: %#x", c.regs[11])
+	}
+	run(t, c, Ldur(11, 11, -16))
+	if c.regs[11] != 0x8040 {
+		t.Fatalf("ldur: %#x", c.regs[11])
+	}
+	c.text[c.pc] = 0xd503201f | 0x7f<<5 // hint #0x7f: no BTI
+	if x := (ISA{}).Step(c); x.Fault == "" {
+		t.Fatal("hint #0x7f executed")
+	}
+}

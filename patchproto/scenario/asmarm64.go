@@ -41,6 +41,8 @@ var arm64Mnemonics = map[string]string{
 	"ldp": "xt1, xt2, [xn{, off}]{!} | xt1, xt2, [xn], off", "stp": "xt1, xt2, [xn{, off}]{!} | xt1, xt2, [xn], off",
 	"dmb": "ish | ishst | ishld | sy", "dsb": "ish | ishst | ishld | sy", "brk": "imm", "svc": "imm",
 	".word": "value", ".inst": "value",
+	// CALL_OPS ftrace_caller (ifetch/arm64/callops.go).
+	"bti": "c", "and": "xd, xn, imm", "bic": "xd, xn, imm",
 }
 
 // encodeArm64 assembles one statement at pc. The encoders panic on
@@ -141,6 +143,39 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return []uint32{arm64.AddImm(rd, rn, int64(v))}, nil
 		}
 		return []uint32{arm64.SubImm(rd, rn, int64(v))}, nil
+	case "bti":
+		if err := in.arity(1); err != nil {
+			return nil, err
+		}
+		if op := in.ops[0]; len(op) != 1 || op[0].val != "c" {
+			return nil, in.errorf(op[0], "expected bti c, found bti %q", in.text(0))
+		}
+		return []uint32{arm64.BtiC}, nil
+	case "and", "bic":
+		if err := in.arity(3); err != nil {
+			return nil, err
+		}
+		rd, err := in.a64Reg(0, true)
+		if err != nil {
+			return nil, err
+		}
+		rn, err := in.a64Reg(1, false)
+		if err != nil {
+			return nil, err
+		}
+		v, err := in.a64Imm(2, r)
+		if err != nil {
+			return nil, err
+		}
+		mask := v
+		if mn == "bic" {
+			mask = ^v
+		}
+		w, ok := arm64.AndImm(rd, rn, mask)
+		if !ok {
+			return nil, in.errorf(in.ops[2][0], "%s %#x: and %#x is no bitmask immediate", mn, v, mask)
+		}
+		return []uint32{w}, nil
 	case "adr", "adrp":
 		if err := in.arity(2); err != nil {
 			return nil, err
@@ -187,8 +222,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		if err != nil {
 			return nil, err
 		}
+		if mn == "ldr" && mode == arm64.Offset && (off < 0 || off%8 != 0) && fits(off, 9) {
+			return []uint32{arm64.Ldur(rt, rn, off)}, nil // GNU as: the unscaled form
+		}
 		if mode == arm64.Offset && (off < 0 || off > 8*0xfff || off%8 != 0) {
-			return nil, in.errorf(in.ops[1][0], "offset %d: 0 to 32760 in steps of 8 (the scaled form)", off)
+			return nil, in.errorf(in.ops[1][0], "offset %d: 0 to 32760 in steps of 8 (the scaled form), or -256 to 255 for ldr (ldur)", off)
 		}
 		if mode != arm64.Offset && !fits(off, 9) {
 			return nil, in.errorf(in.ops[1][0], "offset %d does not fit in 9 signed bits", off)

@@ -65,6 +65,11 @@ func TestArm64AssemblerRoundTripsThroughXArch(t *testing.T) {
 		{"brk 0", "brk #0x0"},
 		{"svc 0", "svc #0x0"},
 		{".inst 0xd503201f", "nop"},
+		{"bti c", "hint #0x22"},
+		{"bic x11, x30, 0x7", "and x11, lr, #0xfffffffffffffff8"},
+		{"and x0, x1, 0xff", "and x0, x1, #0xff"},
+		{"ldr x11, [x11, -16]", "ldur x11, [x11,#-16]"},
+		{"ldr x0, [sp, 12]", "ldur x0, [sp,#12]"},
 	} {
 		ws := assembleArm64(t, c.src)
 		if got := arm64.Disasm(ws[0]); got != c.want {
@@ -96,7 +101,10 @@ dsb ish
 	}
 	for _, c := range []struct{ old, new, want string }{
 		{"g:      ret", "g:      ret x31", "t.scenario:5:13: unknown register \"x31\""},
-		{"g:      ret", "g:      ldr x0, [sp, 12]", "t.scenario:5:17: offset 12: 0 to 32760 in steps of 8"},
+		{"g:      ret", "g:      str x0, [sp, 12]", "t.scenario:5:17: offset 12: 0 to 32760 in steps of 8"},
+		{"g:      ret", "g:      ldr x0, [sp, 4100]", "t.scenario:5:17: offset 4100: 0 to 32760 in steps of 8"},
+		{"g:      ret", "g:      bic x0, x1, 5", "t.scenario:5:21: bic 0x5: and 0xfffffffffffffffa is no bitmask immediate"},
+		{"g:      ret", "g:      bti j", "t.scenario:5:13: expected bti c"},
 		{"g:      ret", "g:      stp x0, x1, [sp, 4]!", "t.scenario:5:21: pair offset 4"},
 		{"g:      ret", "g:      str x0, sp", "t.scenario:5:17: expected [xn], [xn, off] or [xn, off]!"},
 		{"g:      ret", "g:      add x0, x1, 0x1001", "t.scenario:5:21: add immediate 0x1001"},
