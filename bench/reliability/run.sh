@@ -155,11 +155,14 @@ make_inputs() { # SIDE: inputs in $work/in-SIDE, made with bin/SIDE
 	awk '!d && $0 ~ /^[ \t]*jal[ \t]+ra, *f[ \t]*$/ { print "        ebreak"; d = 1 } { print }' jalr.scenario >never-calls.scenario
 	sed 's/^\[check torn-pair\]/[check torn-pear]/' pair.scenario >misspelled-check.scenario
 
-	# Shards of riscv-jalr, and doctored copies of shard 1/2.
-	"$ft" explore --progress=false --json --protocol riscv-jalr --shard 1/2 >shard1.json
-	"$ft" explore --progress=false --json --protocol riscv-jalr --shard 2/2 >shard2.json
-	"$ft" explore --progress=false --json --protocol riscv-jalr --shard 2/2 --no-symmetry >shard2-nosym.json
-	"$ft" explore --progress=false --json --protocol riscv-jalr --shard 2/2 --no-reduce >shard2-noreduce.json
+	# Shards of a safe search — riscv-jalr with its pair checks only (the
+	# built-in also carries tracer checks, one of which fails) — and
+	# doctored copies of shard 1/2.
+	sed '/^\[check stale-dest\]/,$d' jalr.scenario >jalr-pair.scenario
+	"$ft" explore --progress=false --json jalr-pair.scenario --shard 1/2 >shard1.json
+	"$ft" explore --progress=false --json jalr-pair.scenario --shard 2/2 >shard2.json
+	"$ft" explore --progress=false --json jalr-pair.scenario --shard 2/2 --no-symmetry >shard2-nosym.json
+	"$ft" explore --progress=false --json jalr-pair.scenario --shard 2/2 --no-reduce >shard2-noreduce.json
 	sed '/"shard"/,/}/ s/"k": 1,/"k": 0,/' shard1.json >shard-k0.json
 	sed '/"shard"/,/}/ s/"k": 1,/"k": 3,/' shard1.json >shard-k3.json
 	sed '/"shard"/,/}/ { s/"k": 1,/"k": 0,/; s/"n": 2$/"n": 0/; }' shard1.json >shard-n0.json
