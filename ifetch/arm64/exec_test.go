@@ -46,7 +46,7 @@ func newCPU() *cpu { return &cpu{pc: 0x1000, text: map[uint64]uint32{}, mem: map
 func TestCallsAndReturns(t *testing.T) {
 	c := newCPU()
 	c.regs[LR] = 0x5000
-	run(t, c, MovReg(X9, LR))
+	run(t, c, MovReg(X, X9, LR))
 	if c.regs[X9] != 0x5000 {
 		t.Fatalf("mov x9, lr: %#x", c.regs[X9])
 	}
@@ -76,10 +76,10 @@ func TestCallsAndReturns(t *testing.T) {
 func TestArithmeticAndAddresses(t *testing.T) {
 	c := newCPU()
 	c.regs[SP] = 0x9000
-	run(t, c, SubImm(SP, SP, 48))
-	run(t, c, AddImm(X9, SP, 16))
-	run(t, c, Movz(0, 0x5, 1))
-	run(t, c, AddImm(1, 0, 0x1000))
+	run(t, c, SubImm(X, SP, SP, 48))
+	run(t, c, AddImm(X, X9, SP, 16))
+	run(t, c, Movz(X, 0, 0x5, 1))
+	run(t, c, AddImm(X, 1, 0, 0x1000))
 	if c.regs[SP] != 0x9000-48 || c.regs[X9] != 0x9000-32 || c.regs[0] != 0x50000 || c.regs[1] != 0x51000 {
 		t.Fatalf("sp=%#x x9=%#x x0=%#x x1=%#x", c.regs[SP], c.regs[X9], c.regs[0], c.regs[1])
 	}
@@ -89,7 +89,7 @@ func TestArithmeticAndAddresses(t *testing.T) {
 	if c.regs[2] != 0x1200 || c.regs[3] != 0x3000 {
 		t.Fatalf("adr %#x adrp %#x", c.regs[2], c.regs[3])
 	}
-	run(t, c, MovReg(4, SP)) // mov x4, sp is add x4, sp, #0
+	run(t, c, MovReg(X, 4, SP)) // mov x4, sp is add x4, sp, #0
 	if c.regs[4] != c.regs[SP] {
 		t.Fatalf("mov x4, sp: %#x", c.regs[4])
 	}
@@ -103,8 +103,8 @@ func TestLoadsStoresAndPairs(t *testing.T) {
 	if c.regs[SP] != 0x9000-16 || c.mem[0x9000-16] != 0x1111 || c.mem[0x9000-8] != 0x2222 {
 		t.Fatalf("stp pre: sp=%#x mem=%v", c.regs[SP], c.mem)
 	}
-	run(t, c, Str(LR, SP, 8, Offset))
-	run(t, c, Ldr(5, SP, 0, Offset))
+	run(t, c, Str(X, LR, SP, 8, Offset))
+	run(t, c, Ldr(X, 5, SP, 0, Offset))
 	if c.regs[5] != 0x1111 || c.regs[SP] != 0x9000-16 {
 		t.Fatalf("ldr offset: %#x", c.regs[5])
 	}
@@ -112,8 +112,8 @@ func TestLoadsStoresAndPairs(t *testing.T) {
 	if c.regs[6] != 0x1111 || c.regs[7] != 0 || c.regs[SP] != 0x9000 {
 		t.Fatalf("ldp post: %#x %#x sp=%#x", c.regs[6], c.regs[7], c.regs[SP])
 	}
-	run(t, c, Str(X9, SP, -16, Pre))
-	run(t, c, Ldr(8, SP, 16, Post))
+	run(t, c, Str(X, X9, SP, -16, Pre))
+	run(t, c, Ldr(X, 8, SP, 16, Post))
 	if c.regs[8] != 0x2222 || c.regs[SP] != 0x9000 {
 		t.Fatalf("str pre / ldr post: %#x sp=%#x", c.regs[8], c.regs[SP])
 	}

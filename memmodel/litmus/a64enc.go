@@ -3,13 +3,16 @@ package litmus
 import (
 	"errors"
 	"strings"
+
+	"github.com/ftcheck/ftcheck/ifetch/arm64"
 )
 
 // encodeA64 returns the A64 encoding of the instruction text placed at
-// address addr, resolving branch labels with label. golang.org/x/arch
-// decodes but does not encode, so the few forms the instruction-fetch
-// catalogue overwrites or stores are encoded here; a64enc_test.go decodes
-// every form back with arm64asm.
+// address addr, resolving branch labels with label. Only the few forms the
+// instruction-fetch catalogue overwrites or stores are read; this reads
+// herd's syntax (upper case, W and X registers, #imm) and checks every
+// range, and ifetch/arm64 (the encoders the scenario assembler uses too,
+// each checked against x/arch's decoder) builds the word.
 func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint32, error) {
 	mn, rest := splitMnemonic(strings.TrimSpace(text))
 	mn = strings.ToUpper(mn)
@@ -20,7 +23,9 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		}
 		return nil
 	}
-	target := func(s string, bits uint) (uint32, error) {
+	// target is the offset of a branch target, which must fit in bits
+	// once divided by 4.
+	target := func(s string, bits uint) (int64, error) {
 		var off int64
 		switch {
 		case strings.HasPrefix(s, "."):
@@ -41,54 +46,60 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		if off%4 != 0 || off>>(bits+1) != 0 && off>>(bits+1) != -1 {
 			return 0, errors.New("branch offset out of range")
 		}
-		return uint32(off/4) & (1<<bits - 1), nil
+		return off, nil
 	}
 	switch mn {
 	case "NOP":
-		return 0xd503201f, nops(0)
+		return arm64.Nop, nops(0)
 	case "ISB":
-		return 0xd5033fdf, nil
+		return arm64.Isb, nil
 	case "ERET":
-		return 0xd69f03e0, nops(0)
+		return arm64.Eret, nops(0)
 	case "UDF":
 		v, ok := imm(ops, 0)
-		if err := nops(1); err != nil || !ok || v>>16 != 0 {
+		if err := nops(1); err != nil || !ok || v < 0 || v>>16 != 0 {
 			return 0, errors.New("expected UDF #imm16")
 		}
-		return uint32(v), nil
+		return arm64.Udf(uint16(v)), nil
 	case "B", "BL":
 		if err := nops(1); err != nil {
 			return 0, err
 		}
 		off, err := target(ops[0], 26)
-		base := uint32(0x14000000)
-		if mn == "BL" {
-			base = 0x94000000
+		if err != nil {
+			return 0, err
 		}
-		return base | off, err
+		if mn == "BL" {
+			return arm64.BL(off), nil
+		}
+		return arm64.B(off), nil
 	case "B.EQ", "B.NE":
 		if err := nops(1); err != nil {
 			return 0, err
 		}
 		off, err := target(ops[0], 19)
-		cond := uint32(0)
-		if mn == "B.NE" {
-			cond = 1
+		if err != nil {
+			return 0, err
 		}
-		return 0x54000000 | off<<5 | cond, err
+		if mn == "B.NE" {
+			return arm64.BCond(arm64.CondNE, off), nil
+		}
+		return arm64.BCond(arm64.CondEQ, off), nil
 	case "CBZ", "CBNZ":
-		r, sf, ok := encReg(ops, 0)
+		r, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
 			return 0, errors.New("expected " + mn + " Rt,label")
 		}
 		off, err := target(ops[1], 19)
-		base := uint32(0x34000000)
-		if mn == "CBNZ" {
-			base = 0x35000000
+		if err != nil {
+			return 0, err
 		}
-		return sf | base | off<<5 | r, err
+		if mn == "CBNZ" {
+			return arm64.Cbnz(sz, r, off), nil
+		}
+		return arm64.Cbz(sz, r, off), nil
 	case "RET", "BR", "BLR":
-		r := uint32(30)
+		r := arm64.LR
 		if len(ops) == 1 {
 			var ok bool
 			if r, _, ok = encReg(ops, 0); !ok {
@@ -97,9 +108,9 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		} else if mn != "RET" || len(ops) != 0 {
 			return 0, errors.New("expected " + mn + " Xn")
 		}
-		return map[string]uint32{"RET": 0xd65f0000, "BR": 0xd61f0000, "BLR": 0xd63f0000}[mn] | r<<5, nil
+		return map[string]func(int) uint32{"RET": arm64.RET, "BR": arm64.BR, "BLR": arm64.BLR}[mn](r), nil
 	case "MOV":
-		rd, sf, ok := encReg(ops, 0)
+		rd, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
 			return 0, errors.New("expected MOV Rd,#imm or MOV Rd,Rm")
 		}
@@ -107,15 +118,15 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			if v < 0 || v>>16 != 0 {
 				return 0, errors.New("MOV immediate out of range")
 			}
-			return sf | 0x52800000 | uint32(v)<<5 | rd, nil // MOVZ
+			return arm64.Movz(sz, rd, uint16(v), 0), nil
 		}
 		rm, _, ok := encReg(ops, 1)
 		if !ok {
 			return 0, errors.New("bad MOV source")
 		}
-		return sf | 0x2a0003e0 | rm<<16 | rd, nil // ORR Rd,ZR,Rm
+		return arm64.MovReg(sz, rd, rm), nil
 	case "CMP":
-		rn, sf, ok := encReg(ops, 0)
+		rn, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
 			return 0, errors.New("expected CMP Rn,#imm or CMP Rn,Rm")
 		}
@@ -123,23 +134,23 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			if v < 0 || v>>12 != 0 {
 				return 0, errors.New("CMP immediate out of range")
 			}
-			return sf | 0x7100001f | uint32(v)<<10 | rn<<5, nil // SUBS ZR,Rn,#imm
+			return arm64.CmpImm(sz, rn, v), nil
 		}
 		rm, _, ok := encReg(ops, 1)
 		if !ok {
 			return 0, errors.New("bad CMP operand")
 		}
-		return sf | 0x6b00001f | rm<<16 | rn<<5, nil // SUBS ZR,Rn,Rm
+		return arm64.CmpReg(sz, rn, rm), nil
 	case "ADD":
-		rd, sf, ok1 := encReg(ops, 0)
+		rd, sz, ok1 := encReg(ops, 0)
 		rn, _, ok2 := encReg(ops, 1)
 		v, ok3 := imm(ops, 2)
 		if nops(3) != nil || !ok1 || !ok2 || !ok3 || v < 0 || v>>12 != 0 {
 			return 0, errors.New("expected ADD Rd,Rn,#imm12")
 		}
-		return sf | 0x11000000 | uint32(v)<<10 | rn<<5 | rd, nil
+		return arm64.AddImm(sz, rd, rn, v), nil
 	case "LDR", "STR":
-		rt, sf, ok := encReg(ops, 0)
+		rt, sz, ok := encReg(ops, 0)
 		if nops(2) != nil || !ok || !strings.HasPrefix(ops[1], "[") || !strings.HasSuffix(ops[1], "]") {
 			return 0, errors.New("expected " + mn + " Rt,[Xn{,#imm}]")
 		}
@@ -152,30 +163,28 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			ok = ok && ok2
 		}
 		size := int64(4)
-		if sf != 0 {
+		if sz == arm64.X {
 			size = 8
 		}
 		if !ok || len(parts) > 2 || off < 0 || off%size != 0 || off/size>>12 != 0 {
 			return 0, errors.New("unsupported addressing mode")
 		}
-		base := map[string]uint32{"LDR": 0xb9400000, "STR": 0xb9000000}[mn]
-		if sf != 0 {
-			base |= 0x40000000
+		if mn == "LDR" {
+			return arm64.Ldr(sz, rt, rn, off, arm64.Offset), nil
 		}
-		return base | uint32(off/size)<<10 | rn<<5 | rt, nil
+		return arm64.Str(sz, rt, rn, off, arm64.Offset), nil
 	case "DSB", "DMB":
-		opt, ok := barrierOption[strings.ToUpper(strings.TrimSpace(rest))]
+		opt, ok := arm64.BarrierOption(strings.TrimSpace(rest))
 		if !ok {
 			return 0, errors.New("unknown barrier option")
 		}
-		base := uint32(0xd503309f) // DSB
 		if mn == "DMB" {
-			base = 0xd50330bf
+			return arm64.Dmb(opt), nil
 		}
-		return base | opt<<8, nil
+		return arm64.Dsb(opt), nil
 	case "DC", "IC":
 		if len(ops) == 1 && mn == "IC" && strings.EqualFold(ops[0], "IALLU") {
-			return 0xd508751f, nil
+			return arm64.IcIallu, nil
 		}
 		r, _, ok := encReg(ops, 1)
 		if nops(2) != nil || !ok {
@@ -183,33 +192,27 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		}
 		switch strings.ToUpper(mn + " " + ops[0]) {
 		case "DC CVAU":
-			return 0xd50b7b20 | r, nil
+			return arm64.DcCvau(r), nil
 		case "IC IVAU":
-			return 0xd50b7520 | r, nil
+			return arm64.IcIvau(r), nil
 		}
 		return 0, errors.New("unsupported cache maintenance")
 	}
 	return 0, errors.New("no encoder for " + mn)
 }
 
-// barrierOption is the CRm field of DMB/DSB options.
-var barrierOption = map[string]uint32{
-	"SY": 15, "ST": 14, "LD": 13, "ISH": 11, "ISHST": 10, "ISHLD": 9,
-	"NSH": 7, "NSHST": 6, "NSHLD": 5, "OSH": 3, "OSHST": 2, "OSHLD": 1,
-}
-
-// encReg returns the number of register operand i and the sf bit (set
-// for an X register).
-func encReg(ops []string, i int) (uint32, uint32, bool) {
+// encReg returns the number of register operand i (WZR and XZR are
+// arm64.XZR) and its size.
+func encReg(ops []string, i int) (int, arm64.Size, bool) {
 	if i >= len(ops) {
 		return 0, 0, false
 	}
 	name := strings.ToUpper(strings.TrimSpace(ops[i]))
 	switch name {
 	case "WZR":
-		return 31, 0, true
+		return arm64.XZR, arm64.W, true
 	case "XZR":
-		return 31, 1 << 31, true
+		return arm64.XZR, arm64.X, true
 	}
 	if len(name) < 2 || name[0] != 'W' && name[0] != 'X' {
 		return 0, 0, false
@@ -219,9 +222,9 @@ func encReg(ops []string, i int) (uint32, uint32, bool) {
 		return 0, 0, false
 	}
 	if name[0] == 'X' {
-		return uint32(n), 1 << 31, true
+		return n, arm64.X, true
 	}
-	return uint32(n), 0, true
+	return n, arm64.W, true
 }
 
 func imm(ops []string, i int) (int64, bool) {

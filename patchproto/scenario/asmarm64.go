@@ -105,7 +105,7 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 				if rm == arm64.XZR && rd == arm64.SP {
 					return nil, in.errorf(op[0], "mov sp, xzr is not an instruction")
 				}
-				return []uint32{arm64.MovReg(rd, rm)}, nil
+				return []uint32{arm64.MovReg(arm64.X, rd, rm)}, nil
 			}
 		}
 		v, err := in.value(1, r)
@@ -114,7 +114,7 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		for hw := 0; hw < 4; hw++ {
 			if v&^(0xffff<<(16*hw)) == 0 && rd != arm64.SP {
-				return []uint32{arm64.Movz(rd, uint16(v>>(16*hw)), hw)}, nil
+				return []uint32{arm64.Movz(arm64.X, rd, uint16(v>>(16*hw)), hw)}, nil
 			}
 		}
 		return nil, in.errorf(in.ops[1][0], "mov %#x: only a 16-bit value shifted by 0, 16, 32 or 48 (movz) is supported", v)
@@ -138,9 +138,9 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, in.errorf(in.ops[2][0], "%s immediate %#x: 0 to 0xfff, or such a value shifted by 12", mn, v)
 		}
 		if mn == "add" {
-			return []uint32{arm64.AddImm(rd, rn, int64(v))}, nil
+			return []uint32{arm64.AddImm(arm64.X, rd, rn, int64(v))}, nil
 		}
-		return []uint32{arm64.SubImm(rd, rn, int64(v))}, nil
+		return []uint32{arm64.SubImm(arm64.X, rd, rn, int64(v))}, nil
 	case "adr", "adrp":
 		if err := in.arity(2); err != nil {
 			return nil, err
@@ -194,9 +194,9 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, in.errorf(in.ops[1][0], "offset %d does not fit in 9 signed bits", off)
 		}
 		if mn == "ldr" {
-			return []uint32{arm64.Ldr(rt, rn, off, mode)}, nil
+			return []uint32{arm64.Ldr(arm64.X, rt, rn, off, mode)}, nil
 		}
-		return []uint32{arm64.Str(rt, rn, off, mode)}, nil
+		return []uint32{arm64.Str(arm64.X, rt, rn, off, mode)}, nil
 	case "ldp", "stp":
 		if err := in.arity(3, 4); err != nil {
 			return nil, err

@@ -45,6 +45,8 @@ func TestArm64AssemblerRoundTripsThroughXArch(t *testing.T) {
 		{"mov x9, lr", "mov x9, lr"},
 		{"mov x9, x30", "mov x9, lr"},
 		{"mov fp, sp", "mov fp, sp"},
+		{"mov x1, xzr", "mov x1, xzr"},
+		{"str xzr, [x1, 8]", "str xzr, [x1,#8]"},
 		{"mov x0, 0x50000", "mov x0, #0x50000"},
 		{"add x9, sp, 16", "add x9, sp, #0x10"},
 		{"sub sp, sp, 0x1000", "sub sp, sp, #0x1, lsl #12"},
