@@ -9,11 +9,9 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
+// run runs words from 0x100 over a memory holding 0x9000 at 0x828.
 func run(t *testing.T, words ...uint32) (*isatest.CPU, []model.Exec) {
-	t.Helper()
-	c := isatest.New(0x100).Words(0x100, words...)
-	c.Mem[0x828] = 0x9000
-	return c, c.Run(t, ISA{})
+	return isatest.RunWords(t, ISA{}, map[uint64]uint64{0x828: 0x9000}, words...)
 }
 
 // The module call site and a stub: bl saves the return address in LR,

@@ -7,11 +7,9 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
+// run runs words from 0x100 over a memory holding 0xffffffff_80000001 at 0x800.
 func run(t *testing.T, words ...uint32) (*isatest.CPU, []model.Exec) {
-	t.Helper()
-	c := isatest.New(0x100).Words(0x100, words...)
-	c.Mem[0x800] = 0xffffffff_80000001
-	return c, c.Run(t, ISA{})
+	return isatest.RunWords(t, ISA{}, map[uint64]uint64{0x800: 0xffffffff_80000001}, words...)
 }
 
 func TestExecutesTheSubset(t *testing.T) {

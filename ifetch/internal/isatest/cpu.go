@@ -123,3 +123,12 @@ func (c *CPU) Run(t testing.TB, isa Stepper) []model.Exec {
 	t.Fatal("program did not end")
 	return nil
 }
+
+// RunWords runs a program of 4-byte words placed at 0x100, where the PC
+// starts, over the memory mem, until its task ends (Run).
+func RunWords(t testing.TB, isa Stepper, mem map[uint64]uint64, words ...uint32) (*CPU, []model.Exec) {
+	t.Helper()
+	c := New(0x100).Words(0x100, words...)
+	c.Mem = mem
+	return c, c.Run(t, isa)
+}
