@@ -8,25 +8,26 @@ import (
 	"github.com/ftcheck/ftcheck/ifetch/riscv"
 )
 
-// assemble builds a one-hart scenario around the given text (placed at
-// 0x1000, data at 0x8000) and returns the boot words from 0x1000.
+// buildText builds a one-hart scenario of the ISA header names around
+// text at 0x1000, data x at 0x8000 and the PC at 0x1000, then tail (more
+// [init] lines, sections), and returns the boot text from 0x1000, one
+// fetch unit (a word, or an x86 byte) an element.
+func buildText(t *testing.T, header, text, tail string) (*Built, []uint32) {
+	t.Helper()
+	b := mustBuild(t, header+" asm\n[text 0x1000]\n"+text+"\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n"+tail)
+	var units []uint32
+	fetch := b.Config.Initial.Fetch
+	for a := uint64(0x1000); fetch.Contains(a); a += uint64(arches[header].unit) {
+		u, _ := fetch.Fetch(0, a, 0)
+		units = append(units, u)
+	}
+	return b, units
+}
+
+// assemble assembles RISC-V text at 0x1000 and returns the boot words.
 func assemble(t *testing.T, text string) []uint32 {
 	t.Helper()
-	src := "RISCV asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
+	_, ws := buildText(t, "RISCV", text, "~exists (x=1)\n")
 	return ws
 }
 

@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/ftcheck/ftcheck/ifetch"
@@ -9,25 +8,11 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// assembleArm64 builds a one-hart ARM64 scenario around text at 0x1000
-// and returns the boot words from 0x1000.
+// assembleArm64 assembles arm64 text at 0x1000 and returns the boot
+// words.
 func assembleArm64(t *testing.T, text string) []uint32 {
 	t.Helper()
-	src := "ARM64 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
+	_, ws := buildText(t, "ARM64", text, "~exists (x=1)\n")
 	return ws
 }
 
@@ -93,10 +78,7 @@ dsb ish
 [check bad-fetch]
 [check lost-return]
 `
-	if err := buildErr(base); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, base, []edit{
 		{"g:      ret", "g:      ret x31", "t.scenario:5:13: unknown register \"x31\""},
 		{"g:      ret", "g:      ldr x0, [sp, 12]", "t.scenario:5:17: offset 12: 0 to 32760 in steps of 8"},
 		{"g:      ret", "g:      stp x0, x1, [sp, 4]!", "t.scenario:5:21: pair offset 4"},
@@ -113,28 +95,15 @@ dsb ish
 		{"harts 1", "harts 1\nctr_el0 dminline=4", "t.scenario:3:9: unknown CTR_EL0 field \"dminline\""},
 		{"harts 1", "harts 1\nctr_el0 idc=1\nctr_el0 dic=1", "t.scenario:4:1: ctr_el0 declared twice"},
 		{"[check lost-return]", "[check lost-return]\nintend f -> g", "t.scenario:16:1: [check lost-return] takes no lines"},
-	} {
-		if !strings.Contains(base, c.old) {
-			t.Fatalf("%q not in the base", c.old)
-		}
-		err := buildErr(strings.Replace(base, c.old, c.new, 1))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
 
 // RISC-V has no cache maintenance steps and no CTR_EL0.
 func TestRISCVRefusesArm64Declarations(t *testing.T) {
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, minimal, []edit{
 		{"store64 x = 1   [why]", "dc cvau task", "t.scenario:12:1: riscv64 has no cache maintenance steps"},
 		{"handler sync: fence r,r", "handler sync: fence r,r\nctr_el0 idc=1", "t.scenario:4:1: ctr_el0 is an arm64 register"},
-	} {
-		err := buildErr(strings.Replace(minimal, c.old, c.new, 1))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
 
 // The declarations reach the model: cache type, maintenance steps by
@@ -157,14 +126,7 @@ dsb ish
 ipi all kick
 [check lost-return]
 `
-	f, err := Parse("t.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustBuild(t, src)
 	cfg := b.Config
 	af, ok := cfg.Initial.Fetch.(*ifetch.ArmFetch)
 	if !ok || af.CacheType() != (ifetch.CacheType{IDC: true, DIC: true}) {

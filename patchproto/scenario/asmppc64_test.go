@@ -6,25 +6,10 @@ import (
 	"github.com/ftcheck/ftcheck/ifetch/ppc64"
 )
 
-// assemblePPC builds a one-hart PPC64 scenario around text at 0x1000 and
-// returns the boot words.
+// assemblePPC assembles ppc64 text at 0x1000 and returns the boot words.
 func assemblePPC(t *testing.T, text string) []uint32 {
 	t.Helper()
-	src := "PPC64 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\nr0 = 1\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
+	_, ws := buildText(t, "PPC64", text, "r0 = 1\n~exists (x=1)\n")
 	return ws
 }
 

@@ -9,23 +9,14 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// buildX86 builds a one-hart X86 scenario around text at 0x1000.
+// buildX86 builds x86 text at 0x1000 with a patcher and returns the boot
+// bytes.
 func buildX86(t *testing.T, text, patcher string) (*Built, []byte) {
 	t.Helper()
-	src := "X86 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n[patcher]\n" + patcher + "\n[check bad-fetch]\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var code []byte
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a++ {
-		w, _ := fetch.Fetch(0, a, 0)
-		code = append(code, byte(w))
+	b, units := buildText(t, "X86", text, "[patcher]\n"+patcher+"\n[check bad-fetch]\n")
+	code := make([]byte, len(units))
+	for i, u := range units {
+		code[i] = byte(u)
 	}
 	return b, code
 }
@@ -130,10 +121,7 @@ func TestX86PatcherByteStores(t *testing.T) {
 
 func TestX86ErrorsArePositioned(t *testing.T) {
 	base := "X86 t\n[text 0x1000]\nf: p6_nop5 <-> call g\ng: hlt\n[data 0x8000]\nx: .dword 0\n[init]\npc = f\n[patcher]\nstore32 f+1 = bytes 1 .. 5 of {call g}\n[check bad-fetch]\n"
-	if err := buildErr(base); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, base, []edit{
 		{"g: hlt", "g: movq 8(%rzz), %rax", "t.scenario:4:12: unknown register %rzz"},
 		{"g: hlt", "g: movq $0x100000000, %rax", "t.scenario:4:9: 0x100000000 does not fit in a sign-extended 32-bit immediate (use movabsq)"},
 		{"g: hlt", "g: movq %rax, %rbx", "t.scenario:4:4: movq takes $imm, %reg | mem, %reg | %reg, mem | $imm, mem"},
@@ -152,13 +140,7 @@ func TestX86ErrorsArePositioned(t *testing.T) {
 		{"[check bad-fetch]", "[check use-after-clear]\nptr x", "t.scenario:12:1: expected \"pointer\", found \"ptr\""},
 		{"X86 t\n", "X86 t\ninterrupt int3: trap nowhere\n", "t.scenario:2:22: undefined symbol nowhere"},
 		{"X86 t\n", "X86 t\ninterrupt int3: fault do_int3\n", "t.scenario:2:17: expected irq (taken with IRQs on), nmi (taken by CPUs parked in stop_machine too) or trap"},
-	} {
-		src := strings.Replace(base, c.old, c.new, 1)
-		err := buildErr(src)
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got %v\nwant %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 	// A version shorter than the first is x86's int3; word ISAs refuse it.
 	err := buildErr(strings.Replace(minimal, "task:   nop", "task:   la a0, x <-> nop", 1))
 	if err == nil || !strings.Contains(err.Error(), "every version (<->) must have the same length") {
