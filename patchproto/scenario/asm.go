@@ -134,6 +134,32 @@ func (in insn) signed(i int, r resolver, bits uint) (int64, *Error) {
 	return int64(v), nil
 }
 
+// oneWord is the encoding of a statement that is one instruction word,
+// or its error.
+func oneWord(w uint32, err *Error) ([]uint32, *Error) {
+	if err != nil {
+		return nil, err
+	}
+	return []uint32{w}, nil
+}
+
+// register reads operand i as a register named as number reads it;
+// names, if any, lists them for the errors.
+func (in insn) register(i int, number func(string) (int, bool), names string) (int, *Error) {
+	if names != "" {
+		names = " (" + names + ")"
+	}
+	op := in.ops[i]
+	if len(op) != 1 || op[0].kind != tkIdent {
+		return 0, in.errorf(op[0], "expected a register%s, found %q", names, in.text(i))
+	}
+	n, ok := number(op[0].val)
+	if !ok {
+		return 0, in.errorf(op[0], "unknown register %q%s", op[0].val, names)
+	}
+	return n, nil
+}
+
 func fits(v int64, bits uint) bool { return v >= -(1<<(bits-1)) && v < 1<<(bits-1) }
 
 // target evaluates a jump or branch target (an address, usually a label)

@@ -43,22 +43,17 @@ var arm64Mnemonics = map[string]string{
 	".word": "value", ".inst": "value",
 }
 
+// arm64Fixed are the instructions without operands.
+var arm64Fixed = map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}
+
 // encodeArm64 assembles one statement at pc. The encoders panic on
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
+	if w, ok := arm64Fixed[mn]; ok {
+		return oneWord(w, in.arity(0))
 	}
 	switch mn {
-	case "nop", "isb":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}[mn]}, nil
 	case "ret":
 		if err := in.arity(0, 1); err != nil {
 			return nil, err
@@ -67,16 +62,16 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return []uint32{arm64.Ret}, nil
 		}
 		rn, err := in.a64Reg(0, false)
-		return one(arm64.RET(rn), err)
+		return oneWord(arm64.RET(rn), err)
 	case "br", "blr":
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
 		rn, err := in.a64Reg(0, false)
 		if mn == "br" {
-			return one(arm64.BR(rn), err)
+			return oneWord(arm64.BR(rn), err)
 		}
-		return one(arm64.BLR(rn), err)
+		return oneWord(arm64.BLR(rn), err)
 	case "b", "bl":
 		if err := in.arity(1); err != nil {
 			return nil, err

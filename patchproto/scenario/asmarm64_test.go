@@ -4,61 +4,8 @@ import (
 	"testing"
 
 	"github.com/ftcheck/ftcheck/ifetch"
-	"github.com/ftcheck/ftcheck/ifetch/arm64"
 	"github.com/ftcheck/ftcheck/model"
 )
-
-// assembleArm64 assembles arm64 text at 0x1000 and returns the boot
-// words.
-func assembleArm64(t *testing.T, text string) []uint32 {
-	t.Helper()
-	_, ws := buildText(t, "ARM64", text, "~exists (x=1)\n")
-	return ws
-}
-
-// Every arm64 statement decodes, with x/arch, to what was written.
-func TestArm64AssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"isb", "isb"},
-		{"ret", "ret"},
-		{"ret x9", "ret x9"},
-		{"br x16", "br x16"},
-		{"blr x1", "blr x1"},
-		{"b . + 16" + landing("nop", 0x1010), "b .+0x10"},
-		{"bl . - 0x100" + landing("nop", 0xf00), "bl .-0x100"},
-		{"mov x9, lr", "mov x9, lr"},
-		{"mov x9, x30", "mov x9, lr"},
-		{"mov fp, sp", "mov fp, sp"},
-		{"mov x1, xzr", "mov x1, xzr"},
-		{"str xzr, [x1, 8]", "str xzr, [x1,#8]"},
-		{"mov x0, 0x50000", "mov x0, #0x50000"},
-		{"add x9, sp, 16", "add x9, sp, #0x10"},
-		{"sub sp, sp, 0x1000", "sub sp, sp, #0x1, lsl #12"},
-		{"add x16, x16, :lo12:0x2345", "add x16, x16, #0x345"},
-		{"adr x0, . + 8", "adr x0, .+0x8"},
-		{"adrp x16, . + 0x2000", "adrp x16, .+0x2000"},
-		{"ldr x0, [sp]", "ldr x0, [sp]"},
-		{"ldr x0, [sp, 16]", "ldr x0, [sp,#16]"},
-		{"str x9, [sp, -16]!", "str x9, [sp,#-16]!"},
-		{"ldr x9, [sp], 16", "ldr x9, [sp],#16"},
-		{"ldr x16, . + 8", "ldr x16, .+0x8"},
-		{"stp fp, x9, [sp, -16]!", "stp fp, x9, [sp,#-16]!"},
-		{"ldp fp, lr, [sp], 16", "ldp fp, lr, [sp],#16"},
-		{"stp x0, x1, [x9, 32]", "stp x0, x1, [x9,#32]"},
-		{"dmb ish", "dmb ish"},
-		{"dmb ishst", "dmb ishst"},
-		{"dsb ish", "dsb ish"},
-		{"brk 0", "brk #0x0"},
-		{"svc 0", "svc #0x0"},
-		{".inst 0xd503201f", "nop"},
-	} {
-		ws := assembleArm64(t, c.src)
-		if got := arm64.Disasm(ws[0]); got != c.want {
-			t.Errorf("%q assembles to %08x = %q, want %q", c.src, ws[0], got, c.want)
-		}
-	}
-}
 
 // arm64 errors, each at its column.
 func TestArm64ErrorsArePositioned(t *testing.T) {

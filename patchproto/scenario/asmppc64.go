@@ -37,22 +37,17 @@ var ppc64Mnemonics = map[string]string{
 	"mflr": "rt", "mtlr": "rs", ".word": "value",
 }
 
+// ppc64Fixed are the instructions without operands.
+var ppc64Fixed = map[string]uint32{"nop": ppc64.Nop, "blr": ppc64.Blr, "isync": ppc64.Isync, "trap": ppc64.Trap}
+
 // encodePPC64 assembles one statement at pc. The encoders panic on
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
+	if w, ok := ppc64Fixed[mn]; ok {
+		return oneWord(w, in.arity(0))
 	}
 	switch mn {
-	case "nop", "blr", "isync", "trap":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": ppc64.Nop, "blr": ppc64.Blr, "isync": ppc64.Isync, "trap": ppc64.Trap}[mn]}, nil
 	case "b", "bl":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -97,7 +92,7 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		si, err := in.signed(2, r, 16)
-		return one(ppc64.Addi(rt, ra, si), err)
+		return oneWord(ppc64.Addi(rt, ra, si), err)
 	case "li":
 		if err := in.arity(2); err != nil {
 			return nil, err
@@ -107,16 +102,16 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		si, err := in.signed(1, r, 16)
-		return one(ppc64.Li(rt, si), err)
+		return oneWord(ppc64.Li(rt, si), err)
 	case "mflr", "mtlr":
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
 		rt, err := in.ppcReg(0)
 		if mn == "mflr" {
-			return one(ppc64.Mflr(rt), err)
+			return oneWord(ppc64.Mflr(rt), err)
 		}
-		return one(ppc64.Mtlr(rt), err)
+		return oneWord(ppc64.Mtlr(rt), err)
 	case ".word":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -125,23 +120,13 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 		if err == nil && v>>32 != 0 {
 			err = in.errorf(in.ops[0][0], "%#x does not fit in a word", v)
 		}
-		return one(uint32(v), err)
+		return oneWord(uint32(v), err)
 	}
 	return nil, in.errorf(in.mn, "unknown instruction %q (known: %s)", mn, in.a.knownMnemonics())
 }
 
 // ppcReg reads operand i as a register r0..r31.
-func (in insn) ppcReg(i int) (int, *Error) {
-	op := in.ops[i]
-	if len(op) != 1 || op[0].kind != tkIdent {
-		return 0, in.errorf(op[0], "expected a register (r0..r31), found %q", in.text(i))
-	}
-	n, ok := ppc64.RegNumber(op[0].val)
-	if !ok {
-		return 0, in.errorf(op[0], "unknown register %q (r0..r31)", op[0].val)
-	}
-	return n, nil
-}
+func (in insn) ppcReg(i int) (int, *Error) { return in.register(i, ppc64.RegNumber, "r0..r31") }
 
 // ppcMem reads a ds(ra) operand: ds a multiple of 4 that fits in 16 bits.
 func (in insn) ppcMem(i int, r resolver) (ds int64, ra int, err *Error) {

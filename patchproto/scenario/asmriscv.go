@@ -75,17 +75,8 @@ func (in insn) regFirstOfTwo() (int, *Error) {
 	return in.reg(0)
 }
 
-func (in insn) reg(i int) (int, *Error) {
-	op := in.ops[i]
-	if len(op) != 1 || op[0].kind != tkIdent {
-		return 0, in.errorf(op[0], "expected a register, found %q", in.text(i))
-	}
-	r, ok := riscv.RegNumber(op[0].val)
-	if !ok {
-		return 0, in.errorf(op[0], "unknown register %q", op[0].val)
-	}
-	return r, nil
-}
+// reg reads operand i as a register: an ABI name or x0..x31.
+func (in insn) reg(i int) (int, *Error) { return in.register(i, riscv.RegNumber, "") }
 
 // upper evaluates a lui/auipc immediate: 0..0xfffff as GNU as writes it,
 // or a negative value that fits in 20 bits.
@@ -138,22 +129,17 @@ func (in insn) liParts(v int64) (hi, lo int64, words int, err *Error) {
 	return hi, lo, 2, nil
 }
 
-// encode assembles the statement at pc.
+// riscvFixed are the instructions without operands.
+var riscvFixed = map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fence.i": riscv.FenceI,
+	"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0), "sret": riscv.Sret}
+
+// encodeRISCV assembles the statement at pc.
 func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
+	if w, ok := riscvFixed[mn]; ok {
+		return oneWord(w, in.arity(0))
 	}
 	switch mn {
-	case "nop", "ebreak", "fence.i", "fence.tso", "ret", "sret":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fence.i": riscv.FenceI,
-			"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0), "sret": riscv.Sret}[mn]}, nil
 	case "fence":
 		if err := in.arity(0, 2); err != nil {
 			return nil, err
@@ -166,13 +152,13 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		s, err := in.fenceSet(1)
-		return one(riscv.Fence(p, s), err)
+		return oneWord(riscv.Fence(p, s), err)
 	case "jr":
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
 		rs, err := in.reg(0)
-		return one(riscv.Jalr(riscv.Zero, rs, 0), err)
+		return oneWord(riscv.Jalr(riscv.Zero, rs, 0), err)
 	case "jalr":
 		return in.jalr(r)
 	case "jal", "j":
@@ -195,7 +181,7 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			}
 		}
 		off, err := in.jumpTarget(ti, pc, r, 21)
-		return one(riscv.Jal(rd, off), err)
+		return oneWord(riscv.Jal(rd, off), err)
 	case "call":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -222,9 +208,9 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		imm, err := in.signed(2, r, 12)
 		if mn == "ori" {
-			return one(riscv.Ori(rd, rs, imm), err)
+			return oneWord(riscv.Ori(rd, rs, imm), err)
 		}
-		return one(riscv.Addi(rd, rs, imm), err)
+		return oneWord(riscv.Addi(rd, rs, imm), err)
 	case "add":
 		if err := in.arity(3); err != nil {
 			return nil, err
@@ -234,13 +220,13 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		rs2, err := in.reg(2)
-		return one(riscv.Add(rd, rs, rs2), err)
+		return oneWord(riscv.Add(rd, rs, rs2), err)
 	case "mv":
 		if err := in.arity(2); err != nil {
 			return nil, err
 		}
 		rd, rs, err := in.twoRegs()
-		return one(riscv.Addi(rd, rs, 0), err)
+		return oneWord(riscv.Addi(rd, rs, 0), err)
 	case "li":
 		return in.li(r)
 	case "lui", "auipc":
@@ -250,9 +236,9 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		imm, err := in.upper(1, r)
 		if mn == "lui" {
-			return one(riscv.Lui(rd, imm), err)
+			return oneWord(riscv.Lui(rd, imm), err)
 		}
-		return one(riscv.Auipc(rd, imm), err)
+		return oneWord(riscv.Auipc(rd, imm), err)
 	case "la":
 		rd, err := in.regFirstOfTwo()
 		if err != nil {

@@ -23,52 +23,7 @@ func buildX86(t *testing.T, text, patcher string) (*Built, []byte) {
 
 // Every x86 statement decodes, with x/arch, to what was written.
 func TestX86AssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"p6_nop5", "nopl (%rax,%rax)"},
-		{"k8_nop3", "data16 data16 nop"},
-		{"int3", "int3"},
-		{"ret", "retq"},
-		{"retq", "retq"},
-		{"hlt", "hlt"},
-		{"iretq", "iretq"},
-		{"cpuid", "cpuid"},
-		{"mfence", "mfence"},
-		{"call . + 0x100" + landing("nop", 0x1100), "callq 0x1100"},
-		{"jmp . - 16" + landing("nop", 0xff0), "jmpq 0xff0"},
-		{"jmp.d8 . + 2", "jmp 0x1002"},
-		{"je . + 6", "je 0x1006"},
-		{"jne.d8 . + 4" + landing("nop", 0x1004), "jne 0x1004"},
-		{"call *%rax", "call *%rax"},
-		{"jmp *%r11", "jmp *%r11"},
-		{"movq $-1, %rax", "mov $-0x1,%rax"},
-		{"movq $0x8000, %r12", "mov $0x8000,%r12"},
-		{"movabsq $0xfffffe0000000000, %rdi", "mov $-0x20000000000,%rdi"},
-		{"movq 8(%rdi), %rax", "mov 0x8(%rdi),%rax"},
-		{"movq (%rsp), %rcx", "mov (%rsp),%rcx"},
-		{"movq 0(%rbp), %rcx", "mov (%rbp),%rcx"},
-		{"movq x, %rsi", "mov 0x8000,%rsi"},
-		{"movq %rax, x", "mov %rax,0x8000"},
-		{"movq %rdx, -8(%r13)", "mov %rdx,-0x8(%r13)"},
-		{"movq $1, x", "movq $0x1,0x8000"},
-		{"movq x(%rbx), %rax", "mov 0x8000(%rbx),%rax"},
-		{"addq $5, %rcx", "add $0x5,%rcx"},
-		{"subq $1, %rcx", "sub $0x1,%rcx"},
-		{"cmpq $7, %rax", "cmp $0x7,%rax"},
-		{"cmpq %rax, %rcx", "cmp %rax,%rcx"},
-		{"testq %rax, %rax", "test %rax,%rax"},
-		{"pushq %rbx", "push %rbx"},
-		{"popq %r15", "pop %r15"},
-		{"lock incq x", "lock incq 0x8000"},
-		{"lock decq 8(%rdi)", "lock decq 0x8(%rdi)"},
-		{"lock xaddq %rax, x", "lock xadd %rax,0x8000"},
-		{"lock xaddq %r9, 8(%rdi)", "lock xadd %r9,0x8(%rdi)"},
-		{"movl (%rsi), %eax", "mov (%rsi),%eax"},
-		{"movl %r10d, 4(%rdi)", "mov %r10d,0x4(%rdi)"},
-		{"movb 4(%rsi), %al", "mov 0x4(%rsi),%al"},
-		{"movb %sil, (%r8)", "mov %sil,(%r8)"},
-		{"movb %al, x", "mov %al,0x8000"},
-	} {
+	for _, c := range disassemblies(t, "X86") {
 		// A jump's landing (asm_test.go) follows the statement and its hlt.
 		stmt, land, _ := strings.Cut(c.src, "\n")
 		_, code := buildX86(t, stmt+"\nhlt\n"+land, "")
