@@ -61,30 +61,16 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			return 0, errors.New("expected UDF #imm16")
 		}
 		return arm64.Udf(uint16(v)), nil
-	case "B", "BL":
+	case "B", "BL", "B.EQ", "B.NE":
 		if err := nops(1); err != nil {
 			return 0, err
 		}
-		off, err := target(ops[0], 26)
+		b := a64Branches[mn]
+		off, err := target(ops[0], b.bits)
 		if err != nil {
 			return 0, err
 		}
-		if mn == "BL" {
-			return arm64.BL(off), nil
-		}
-		return arm64.B(off), nil
-	case "B.EQ", "B.NE":
-		if err := nops(1); err != nil {
-			return 0, err
-		}
-		off, err := target(ops[0], 19)
-		if err != nil {
-			return 0, err
-		}
-		if mn == "B.NE" {
-			return arm64.BCond(arm64.CondNE, off), nil
-		}
-		return arm64.BCond(arm64.CondEQ, off), nil
+		return b.encode(off), nil
 	case "CBZ", "CBNZ":
 		r, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
@@ -94,10 +80,7 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		if err != nil {
 			return 0, err
 		}
-		if mn == "CBNZ" {
-			return arm64.Cbnz(sz, r, off), nil
-		}
-		return arm64.Cbz(sz, r, off), nil
+		return map[string]func(arm64.Size, int, int64) uint32{"CBZ": arm64.Cbz, "CBNZ": arm64.Cbnz}[mn](sz, r, off), nil
 	case "RET", "BR", "BLR":
 		r := arm64.LR
 		if len(ops) == 1 {
@@ -199,6 +182,18 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		return 0, errors.New("unsupported cache maintenance")
 	}
 	return 0, errors.New("no encoder for " + mn)
+}
+
+// a64Branches are the direct branches to a label: how many bits their
+// word offset has, and their encoder.
+var a64Branches = map[string]struct {
+	bits   uint
+	encode func(off int64) uint32
+}{
+	"B":    {26, arm64.B},
+	"BL":   {26, arm64.BL},
+	"B.EQ": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondEQ, off) }},
+	"B.NE": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondNE, off) }},
 }
 
 // encReg returns the number of register operand i (WZR and XZR are

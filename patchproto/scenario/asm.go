@@ -160,6 +160,34 @@ func (in insn) register(i int, number func(string) (int, bool), names string) (i
 	return n, nil
 }
 
+// based reads a disp(reg) operand, the base-plus-displacement address of
+// RISC-V's and ppc64's loads and stores: the register, named as number
+// reads it (names lists them for the error), and the displacement as a
+// statement of one operand (nil when it is empty, if it may be). form is
+// the operand's syntax, for the error.
+func (in insn) based(i int, number func(string) (int, bool), names, form string, needDisp bool) (*insn, int, *Error) {
+	op := in.ops[i]
+	n := len(op)
+	shortest := 3
+	if needDisp {
+		shortest = 4
+	}
+	if n < shortest || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
+		return nil, 0, in.errorf(op[0], "expected %s, found %q", form, in.text(i))
+	}
+	if names != "" {
+		names = " (" + names + ")"
+	}
+	reg, ok := number(op[n-2].val)
+	if !ok {
+		return nil, 0, in.errorf(op[n-2], "unknown register %q%s", op[n-2].val, names)
+	}
+	if n == 3 {
+		return nil, reg, nil
+	}
+	return &insn{a: in.a, l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}, reg, nil
+}
+
 func fits(v int64, bits uint) bool { return v >= -(1<<(bits-1)) && v < 1<<(bits-1) }
 
 // target evaluates a jump or branch target (an address, usually a label)

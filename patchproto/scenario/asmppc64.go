@@ -130,21 +130,15 @@ func (in insn) ppcReg(i int) (int, *Error) { return in.register(i, ppc64.RegNumb
 
 // ppcMem reads a ds(ra) operand: ds a multiple of 4 that fits in 16 bits.
 func (in insn) ppcMem(i int, r resolver) (ds int64, ra int, err *Error) {
-	op := in.ops[i]
-	n := len(op)
-	if n < 4 || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
-		return 0, 0, in.errorf(op[0], "expected ds(ra), found %q", in.text(i))
+	disp, reg, err := in.based(i, ppc64.RegNumber, "r0..r31", "ds(ra)", true)
+	if err != nil {
+		return 0, 0, err
 	}
-	reg, ok := ppc64.RegNumber(op[n-2].val)
-	if !ok {
-		return 0, 0, in.errorf(op[n-2], "unknown register %q (r0..r31)", op[n-2].val)
-	}
-	sub := insn{a: in.a, l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}
-	if ds, err = sub.signed(0, r, 16); err != nil {
+	if ds, err = disp.signed(0, r, 16); err != nil {
 		return 0, 0, err
 	}
 	if ds&3 != 0 {
-		return 0, 0, in.errorf(op[0], "%s: the displacement %d is not a multiple of 4 (DS form)", in.mn.val, ds)
+		return 0, 0, in.errorf(in.ops[i][0], "%s: the displacement %d is not a multiple of 4 (DS form)", in.mn.val, ds)
 	}
 	return ds, reg, nil
 }

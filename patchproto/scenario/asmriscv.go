@@ -97,21 +97,26 @@ func (in insn) upper(i int, r resolver) (int64, *Error) {
 
 // mem reads an off(rs) operand; off may be empty.
 func (in insn) mem(i int, r resolver) (off int64, rs int, err *Error) {
-	op := in.ops[i]
-	n := len(op)
-	if n < 3 || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
-		return 0, 0, in.errorf(op[0], "expected off(reg), found %q", in.text(i))
+	disp, rs, err := in.based(i, riscv.RegNumber, "", "off(reg)", false)
+	if err != nil || disp == nil {
+		return 0, rs, err
 	}
-	reg, ok := riscv.RegNumber(op[n-2].val)
-	if !ok {
-		return 0, 0, in.errorf(op[n-2], "unknown register %q", op[n-2].val)
+	off, err = disp.signed(0, r, 12)
+	return off, rs, err
+}
+
+// pcRelative evaluates operand i, an address v that an auipc at pc and
+// the instruction after it reach (call, la): hi is auipc's immediate and
+// lo the other's. what names v in the error.
+func (in insn) pcRelative(i int, pc uint64, r resolver, what string) (v uint64, hi, lo int64, err *Error) {
+	if v, err = in.value(i, r); err != nil {
+		return 0, 0, 0, err
 	}
-	if n == 3 {
-		return 0, reg, nil
+	hi, lo = riscv.HiLo(int64(v - pc))
+	if !fits(hi, 20) {
+		return 0, 0, 0, in.errorf(in.ops[i][0], "%s%#x is out of reach of auipc at %#x", what, v, pc)
 	}
-	sub := insn{l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}
-	off, err = sub.signed(0, r, 12)
-	return off, reg, err
+	return v, hi, lo, nil
 }
 
 // liParts splits a li constant into lui and addi immediates.
@@ -186,13 +191,9 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
-		v, err := in.value(0, r)
+		v, hi, lo, err := in.pcRelative(0, pc, r, "call target ")
 		if err != nil {
 			return nil, err
-		}
-		hi, lo := riscv.HiLo(int64(v - pc))
-		if !fits(hi, 20) {
-			return nil, in.errorf(in.ops[0][0], "call target %#x is out of reach of auipc at %#x", v, pc)
 		}
 		in.jumpsTo(0, v)
 		return []uint32{riscv.Auipc(riscv.RA, hi), riscv.Jalr(riscv.RA, riscv.RA, lo)}, nil
@@ -244,13 +245,9 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := in.value(1, r)
+		_, hi, lo, err := in.pcRelative(1, pc, r, "")
 		if err != nil {
 			return nil, err
-		}
-		hi, lo := riscv.HiLo(int64(v - pc))
-		if !fits(hi, 20) {
-			return nil, in.errorf(in.ops[1][0], "%#x is out of reach of auipc at %#x", v, pc)
 		}
 		return []uint32{riscv.Auipc(rd, hi), riscv.Addi(rd, rd, lo)}, nil
 	case "ld", "lw", "sd", "sw":
