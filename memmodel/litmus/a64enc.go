@@ -2,6 +2,7 @@ package litmus
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/ftcheck/ftcheck/ifetch/arm64"
@@ -197,29 +198,24 @@ var a64Branches = map[string]struct {
 }
 
 // encReg returns the number of register operand i (WZR and XZR are
-// arm64.XZR) and its size.
+// arm64.XZR) and its size, as aarch64Reg reads it.
 func encReg(ops []string, i int) (int, arm64.Size, bool) {
 	if i >= len(ops) {
 		return 0, 0, false
 	}
-	name := strings.ToUpper(strings.TrimSpace(ops[i]))
+	name, w := aarch64Reg(ops[i])
+	sz := arm64.X
+	if w {
+		sz = arm64.W
+	}
 	switch name {
-	case "WZR":
-		return arm64.XZR, arm64.W, true
-	case "XZR":
-		return arm64.XZR, arm64.X, true
-	}
-	if len(name) < 2 || name[0] != 'W' && name[0] != 'X' {
+	case "":
 		return 0, 0, false
+	case "#zero":
+		return arm64.XZR, sz, true
 	}
-	n, err := atoiStrict(name[1:])
-	if err != nil || n > 30 {
-		return 0, 0, false
-	}
-	if name[0] == 'X' {
-		return n, arm64.X, true
-	}
-	return n, arm64.W, true
+	n, err := strconv.Atoi(name[1:])
+	return n, sz, err == nil
 }
 
 func imm(ops []string, i int) (int64, bool) {
