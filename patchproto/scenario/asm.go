@@ -215,5 +215,8 @@ func (in insn) size(consts resolver) (int, *Error) {
 
 // encode assembles the statement at pc: one byte slice per instruction.
 func (in insn) encode(pc uint64, r resolver) ([][]byte, *Error) {
+	if w, ok := in.a.fixed[in.mn.val]; ok {
+		return wordBytes(oneWord(w, in.arity(0)))
+	}
 	return in.a.encode(in, pc, r)
 }

@@ -15,6 +15,7 @@ func init() {
 	registerArch(&arch{
 		header: "ARM64", machine: "arm64", unit: 4, align: 4, mem: "armv8", models: []string{"armv8", "sc"},
 		isa:    arm64.ISA{},
+		fixed:  arm64Fixed,
 		shapes: arm64Mnemonics,
 		regNumber: func(name string) (int, bool) {
 			n, ok := arm64.RegNumber(name)
@@ -50,9 +51,6 @@ var arm64Fixed = map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	if w, ok := arm64Fixed[mn]; ok {
-		return oneWord(w, in.arity(0))
-	}
 	switch mn {
 	case "ret":
 		if err := in.arity(0, 1); err != nil {

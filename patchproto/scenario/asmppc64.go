@@ -16,6 +16,7 @@ func init() {
 	registerArch(&arch{
 		header: "PPC64", machine: "ppc64le", unit: 4, align: 4, mem: "sc", models: []string{"sc"},
 		isa:       ppc64.ISA{},
+		fixed:     ppc64Fixed,
 		shapes:    ppc64Mnemonics,
 		regNumber: ppc64.RegNumber,
 		noZero:    true, // r0 is a register (only as a base it reads as 0)
@@ -44,9 +45,6 @@ var ppc64Fixed = map[string]uint32{"nop": ppc64.Nop, "blr": ppc64.Blr, "isync": 
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	if w, ok := ppc64Fixed[mn]; ok {
-		return oneWord(w, in.arity(0))
-	}
 	switch mn {
 	case "b", "bl":
 		if err := in.arity(1); err != nil {

@@ -15,6 +15,7 @@ func init() {
 	registerArch(&arch{
 		header: "RISCV", machine: "riscv64", unit: 4, align: 4, mem: "sc", models: []string{"rvwmo", "tso", "sc"},
 		isa:       riscv.ISA{},
+		fixed:     riscvFixed,
 		shapes:    riscvMnemonics,
 		regNumber: riscv.RegNumber,
 		size:      riscvSize,
@@ -141,9 +142,6 @@ var riscvFixed = map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fe
 // encodeRISCV assembles the statement at pc.
 func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	if w, ok := riscvFixed[mn]; ok {
-		return oneWord(w, in.arity(0))
-	}
 	switch mn {
 	case "fence":
 		if err := in.arity(0, 2); err != nil {
