@@ -160,6 +160,22 @@ func (in insn) register(i int, number func(string) (int, bool), names string) (i
 	return n, nil
 }
 
+// leadingRegs checks that the statement has one of the operand counts
+// and reads its first n operands with reg, an ISA's register reader.
+func (in insn) leadingRegs(n int, reg func(i int) (int, *Error), counts ...int) ([]int, *Error) {
+	if err := in.arity(counts...); err != nil {
+		return nil, err
+	}
+	rs := make([]int, n)
+	for i := range rs {
+		var err *Error
+		if rs[i], err = reg(i); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
 // based reads a disp(reg) operand, the base-plus-displacement address of
 // RISC-V's and ppc64's loads and stores: the register, named as number
 // reads it (names lists them for the error), and the displacement as a

@@ -51,6 +51,9 @@ var arm64Fixed = map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
+	// xn reads a register or xzr, xnSP a register or sp (a64Reg).
+	xn := func(i int) (int, *Error) { return in.a64Reg(i, false) }
+	xnSP := func(i int) (int, *Error) { return in.a64Reg(i, true) }
 	switch mn {
 	case "ret":
 		if err := in.arity(0, 1); err != nil {
@@ -62,14 +65,14 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		rn, err := in.a64Reg(0, false)
 		return oneWord(arm64.RET(rn), err)
 	case "br", "blr":
-		if err := in.arity(1); err != nil {
+		rn, err := in.leadingRegs(1, xn, 1)
+		if err != nil {
 			return nil, err
 		}
-		rn, err := in.a64Reg(0, false)
 		if mn == "br" {
-			return oneWord(arm64.BR(rn), err)
+			return []uint32{arm64.BR(rn[0])}, nil
 		}
-		return oneWord(arm64.BLR(rn), err)
+		return []uint32{arm64.BLR(rn[0])}, nil
 	case "b", "bl":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -86,13 +89,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.BL(off)}, nil
 	case "mov":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, true)
+		rs, err := in.leadingRegs(1, xnSP, 2)
 		if err != nil {
 			return nil, err
 		}
+		rd := rs[0]
 		if op := in.ops[1]; len(op) == 1 && op[0].kind == tkIdent {
 			if rm, ok := arm64.RegNumber(op[0].val); ok {
 				if rm == arm64.XZR && rd == arm64.SP {
@@ -112,17 +113,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return nil, in.errorf(in.ops[1][0], "mov %#x: only a 16-bit value shifted by 0, 16, 32 or 48 (movz) is supported", v)
 	case "add", "sub":
-		if err := in.arity(3); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, true)
+		rs, err := in.leadingRegs(2, xnSP, 3)
 		if err != nil {
 			return nil, err
 		}
-		rn, err := in.a64Reg(1, true)
-		if err != nil {
-			return nil, err
-		}
+		rd, rn := rs[0], rs[1]
 		v, err := in.a64Imm(2, r)
 		if err != nil {
 			return nil, err
@@ -135,13 +130,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.SubImm(arm64.X, rd, rn, int64(v))}, nil
 	case "adr", "adrp":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(1, xn, 2)
 		if err != nil {
 			return nil, err
 		}
+		rd := rs[0]
 		v, err := in.value(1, r)
 		if err != nil {
 			return nil, err
@@ -159,13 +152,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.Adrp(rd, pages)}, nil
 	case "ldr", "str":
-		if err := in.arity(2, 3); err != nil {
-			return nil, err
-		}
-		rt, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(1, xn, 2, 3)
 		if err != nil {
 			return nil, err
 		}
+		rt := rs[0]
 		if mn == "ldr" && len(in.ops) == 2 && in.ops[1][0].val != "[" {
 			off, err := in.target(1, pc, r, 21)
 			if err == nil && off&3 != 0 {
@@ -191,17 +182,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.Str(arm64.X, rt, rn, off, mode)}, nil
 	case "ldp", "stp":
-		if err := in.arity(3, 4); err != nil {
-			return nil, err
-		}
-		rt, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(2, xn, 3, 4)
 		if err != nil {
 			return nil, err
 		}
-		rt2, err := in.a64Reg(1, false)
-		if err != nil {
-			return nil, err
-		}
+		rt, rt2 := rs[0], rs[1]
 		rn, off, mode, err := in.a64Mem(2, r)
 		if err != nil {
 			return nil, err

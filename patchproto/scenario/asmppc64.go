@@ -62,10 +62,7 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{ppc64.Bl(off)}, nil
 	case "ld", "std":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
+		rt, err := in.leadingRegs(1, in.ppcReg, 2)
 		if err != nil {
 			return nil, err
 		}
@@ -74,42 +71,32 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		if mn == "ld" {
-			return []uint32{ppc64.Ld(rt, ra, ds)}, nil
+			return []uint32{ppc64.Ld(rt[0], ra, ds)}, nil
 		}
-		return []uint32{ppc64.Std(rt, ra, ds)}, nil
+		return []uint32{ppc64.Std(rt[0], ra, ds)}, nil
 	case "addi":
-		if err := in.arity(3); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
-		if err != nil {
-			return nil, err
-		}
-		ra, err := in.ppcReg(1)
+		rs, err := in.leadingRegs(2, in.ppcReg, 3)
 		if err != nil {
 			return nil, err
 		}
 		si, err := in.signed(2, r, 16)
-		return oneWord(ppc64.Addi(rt, ra, si), err)
+		return oneWord(ppc64.Addi(rs[0], rs[1], si), err)
 	case "li":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
+		rt, err := in.leadingRegs(1, in.ppcReg, 2)
 		if err != nil {
 			return nil, err
 		}
 		si, err := in.signed(1, r, 16)
-		return oneWord(ppc64.Li(rt, si), err)
+		return oneWord(ppc64.Li(rt[0], si), err)
 	case "mflr", "mtlr":
-		if err := in.arity(1); err != nil {
+		rt, err := in.leadingRegs(1, in.ppcReg, 1)
+		if err != nil {
 			return nil, err
 		}
-		rt, err := in.ppcReg(0)
 		if mn == "mflr" {
-			return oneWord(ppc64.Mflr(rt), err)
+			return []uint32{ppc64.Mflr(rt[0])}, nil
 		}
-		return oneWord(ppc64.Mtlr(rt), err)
+		return []uint32{ppc64.Mtlr(rt[0])}, nil
 	case ".word":
 		if err := in.arity(1); err != nil {
 			return nil, err
