@@ -47,6 +47,14 @@ func mp(name, cacheType, sync, wait string) string {
 	p0 = append(p0, "STR W2,[X3]")
 	p1 := append([]string{"LDR W2,[X3]", "CBNZ W2,Lgo", "Lgo:"}, splitInsts(wait)...)
 	p1 = append(p1, "L0: B L1", "MOV W9,#1", "L1:")
+	b.WriteString(columns(p0, p1))
+	b.WriteString("exists (1:X2=1 /\\ 1:X9=0)\n")
+	return b.String()
+}
+
+// columns lays out the code of threads P0 and P1 side by side.
+func columns(p0, p1 []string) string {
+	var b strings.Builder
 	for r := 0; r < len(p0) || r < len(p1); r++ {
 		var a, c string
 		if r < len(p0) {
@@ -57,8 +65,18 @@ func mp(name, cacheType, sync, wait string) string {
 		}
 		b.WriteString(" " + a + " | " + c + " ;\n")
 	}
-	b.WriteString("exists (1:X2=1 /\\ 1:X9=0)\n")
 	return b.String()
+}
+
+// coFF is fetch coherence: P0 writes `B .+12` over P1's l1 and runs
+// then (DC, IC and perhaps a last store), while P1 calls l1 twice; the
+// calls return in X1 and X2 which instruction they ran (2: a NOP, 1: the
+// new branch, 0: the initial B j0).
+func coFF(name, init, then, cond string) string {
+	p0 := append([]string{"STR W2,[X1]"}, splitInsts(then)...)
+	p1 := []string{"BL l1", "MOV W1,W9", "BL l1", "MOV W2,W9", "BL end",
+		"l1: B j0", "MOV W9,#2", "RET", "j1: MOV W9,#1", "RET", "j0: MOV W9,#0", "RET", "end:"}
+	return "AArch64 " + name + "\n{ " + init + " }\n P0 | P1 ;\n" + columns(p0, p1) + cond + "\n"
 }
 
 func splitInsts(s string) []string {
@@ -173,46 +191,13 @@ exists (1:X10=1 /\ 1:X11=0)
 	// the second fetch is IC-after before the IC, IC-ob orders the first
 	// fetch before the NOP store it read from; otherwise IC-ca orders the
 	// IC before the DC. Forbidden.
-	{"coFF+cachesync", `AArch64 coFF+cachesync
-{ 0:X0=NOP; 0:X1=P1:l1; 0:X2=instr:"B .+12"; }
- P0          | P1            ;
- STR W2,[X1] |     BL l1     ;
- DC CVAU,X1  |     MOV W1,W9 ;
- DSB ISH     |     BL l1     ;
- IC IVAU,X1  |     MOV W2,W9 ;
- DSB ISH     |     BL end    ;
- STR W0,[X1] |               ;
-             | l1: B j0      ;
-             |     MOV W9,#2 ;
-             |     RET       ;
-             | j1: MOV W9,#1 ;
-             |     RET       ;
-             | j0: MOV W9,#0 ;
-             |     RET       ;
-             | end:          ;
-exists (1:X1=2 /\ 1:X2=0)
-`, Forbidden},
+	{"coFF+cachesync", coFF("coFF+cachesync", `0:X0=NOP; 0:X1=P1:l1; 0:X2=instr:"B .+12";`,
+		cacheSync+"; STR W0,[X1]", `exists (1:X1=2 /\ 1:X2=0)`), Forbidden},
 	// Without the final NOP store the first fetch can only read the
 	// initial branch or `B .+12`, and the two calls may return 1 then 0
 	// only against coherence; 0 then 1 is allowed.
-	{"coFF+cachesync-2", `AArch64 coFF+cachesync-2
-{ 0:X1=P1:l1; 0:X2=instr:"B .+12"; }
- P0          | P1            ;
- STR W2,[X1] |     BL l1     ;
- DC CVAU,X1  |     MOV W1,W9 ;
- DSB ISH     |     BL l1     ;
- IC IVAU,X1  |     MOV W2,W9 ;
- DSB ISH     |     BL end    ;
-             | l1: B j0      ;
-             |     MOV W9,#2 ;
-             |     RET       ;
-             | j1: MOV W9,#1 ;
-             |     RET       ;
-             | j0: MOV W9,#0 ;
-             |     RET       ;
-             | end:          ;
-exists (1:X1=0 /\ 1:X2=1)
-`, Allowed},
+	{"coFF+cachesync-2", coFF("coFF+cachesync-2", `0:X1=P1:l1; 0:X2=instr:"B .+12";`,
+		cacheSync, `exists (1:X1=0 /\ 1:X2=1)`), Allowed},
 }
 
 func TestIFetchShapes(t *testing.T) {
