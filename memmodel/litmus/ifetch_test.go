@@ -68,6 +68,18 @@ func columns(p0, p1 []string) string {
 	return b.String()
 }
 
+// mpFF is message passing through two instructions: P0 overwrites P1's
+// data instruction Lb with a NOP, then (DMB ST) its flag instruction La;
+// P1 runs La (X10=1: the new flag), then sync and an ISB, then Lb (X11=0:
+// the old data).
+func mpFF(name, sync string) string {
+	p0 := []string{"STR W0,[X1]", "DMB ST", "STR W0,[X2]"}
+	p1 := append([]string{"La: B L1", "MOV W10,#1", "L1:"}, splitInsts(sync)...)
+	p1 = append(p1, "ISB", "Lb: B L2", "MOV W11,#1", "L2:")
+	return "AArch64 " + name + "\n{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }\n P0 | P1 ;\n" +
+		columns(p0, p1) + "exists (1:X10=1 /\\ 1:X11=0)\n"
+}
+
 // coFF is fetch coherence: P0 writes `B .+12` over P1's l1 and runs
 // then (DC, IC and perhaps a last store), while P1 calls l1 twice; the
 // calls return in X1 and X2 which instruction they ran (2: a NOP, 1: the
@@ -153,38 +165,9 @@ var ifetchPairShapes = []struct {
 	// P1's maintenance (f-ob). If the store of Lb is DC-after P1's DC, the
 	// fetch of the old Lb closes IC-ca; otherwise DC -> store of Lb ->
 	// store of La -> fetch of La -> DC is a cycle. Forbidden.
-	{"MP.FF+dmb.st+cachesync-isb", `AArch64 MP.FF+dmb.st+cachesync-isb
-{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }
- P0          | P1          ;
- STR W0,[X1] | La: B L1    ;
- DMB ST      |  MOV W10,#1 ;
- STR W0,[X2] | L1:         ;
-             |  DC CVAU,X1 ;
-             |  DSB ISH    ;
-             |  IC IVAU,X1 ;
-             |  DSB ISH    ;
-             |  ISB        ;
-             | Lb: B L2    ;
-             |  MOV W11,#1 ;
-             | L2:         ;
-exists (1:X10=1 /\ 1:X11=0)
-`, Forbidden},
+	{"MP.FF+dmb.st+cachesync-isb", mpFF("MP.FF+dmb.st+cachesync-isb", cacheSync), Forbidden},
 	// Without P1's DC the first orientation no longer closes a cycle.
-	{"MP.FF+dmb.st+ic-isb", `AArch64 MP.FF+dmb.st+ic-isb
-{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }
- P0          | P1          ;
- STR W0,[X1] | La: B L1    ;
- DMB ST      |  MOV W10,#1 ;
- STR W0,[X2] | L1:         ;
-             |  DSB ISH    ;
-             |  IC IVAU,X1 ;
-             |  DSB ISH    ;
-             |  ISB        ;
-             | Lb: B L2    ;
-             |  MOV W11,#1 ;
-             | L2:         ;
-exists (1:X10=1 /\ 1:X11=0)
-`, Allowed},
+	{"MP.FF+dmb.st+ic-isb", mpFF("MP.FF+dmb.st+ic-isb", "DSB ISH; IC IVAU,X1; DSB ISH"), Allowed},
 	// Two calls of l1 on P1 while P0 writes `B .+12` there, synchronises
 	// the caches, and writes a NOP. The first call runs the NOP (X1=2),
 	// the second the initial `B j0` (X2=0), older than both writes. If
