@@ -52,7 +52,8 @@ func mp(name, cacheType, sync, wait string) string {
 	return b.String()
 }
 
-// columns lays out the code of threads P0 and P1 side by side.
+// columns lays out the code of two columns (P0 and P1, or P0 and its
+// fault handler P0.F) side by side.
 func columns(p0, p1 []string) string {
 	var b strings.Builder
 	for r := 0; r < len(p0) || r < len(p1); r++ {
@@ -215,16 +216,7 @@ func TestIFetchFaultHandler(t *testing.T) {
 		handler := []string{"MOV W2,#42", "ADR X9,L1", "MSR ELR_EL1,X9", "ERET"}
 		var b strings.Builder
 		b.WriteString("AArch64 SM-invalid\n{ 0:X0=0; 0:X1=P0:L0; }\n P0 | P0.F ;\n")
-		for r := 0; r < len(rows) || r < len(handler); r++ {
-			var a, h string
-			if r < len(rows) {
-				a = rows[r]
-			}
-			if r < len(handler) {
-				h = handler[r]
-			}
-			b.WriteString(a + " | " + h + " ;\n")
-		}
+		b.WriteString(columns(rows, handler))
 		b.WriteString("exists (0:X2=42 /\\ fault(P0:L0,UndefinedInstruction))\n")
 		return b.String()
 	}
