@@ -122,6 +122,14 @@ func (in insn) value(i int, r resolver) (uint64, *Error) {
 	return x.eval(r)
 }
 
+// onlyValue evaluates the statement's one operand (brk 0, .word 0x13).
+func (in insn) onlyValue(r resolver) (uint64, *Error) {
+	if err := in.arity(1); err != nil {
+		return 0, err
+	}
+	return in.value(0, r)
+}
+
 // signed evaluates operand i and checks that it fits in bits (signed).
 func (in insn) signed(i int, r resolver, bits uint) (int64, *Error) {
 	v, err := in.value(i, r)

@@ -213,10 +213,7 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.Dsb(crm)}, nil
 	case "brk", "svc":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}
@@ -228,10 +225,7 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.Svc(uint16(v))}, nil
 	case ".word", ".inst":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}

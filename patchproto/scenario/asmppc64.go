@@ -98,10 +98,7 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{ppc64.Mtlr(rt[0])}, nil
 	case ".word":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err == nil && v>>32 != 0 {
 			err = in.errorf(in.ops[0][0], "%#x does not fit in a word", v)
 		}

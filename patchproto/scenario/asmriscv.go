@@ -260,10 +260,7 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		enc := map[string]func(int, int, int64) uint32{"ld": riscv.Ld, "lw": riscv.Lw, "sd": riscv.Sd, "sw": riscv.Sw}[mn]
 		return []uint32{enc(rt, rs, off)}, nil
 	case ".word":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}
