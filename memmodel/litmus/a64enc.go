@@ -2,6 +2,7 @@ package litmus
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -93,38 +94,23 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			return 0, errors.New("expected " + mn + " Xn")
 		}
 		return map[string]func(int) uint32{"RET": arm64.RET, "BR": arm64.BR, "BLR": arm64.BLR}[mn](r), nil
-	case "MOV":
-		rd, sz, ok := encReg(ops, 0)
+	case "MOV", "CMP":
+		f := a64RegOrImm[mn]
+		r, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
-			return 0, errors.New("expected MOV Rd,#imm or MOV Rd,Rm")
+			return 0, fmt.Errorf("expected %[1]s %[2]s,#imm or %[1]s %[2]s,Rm", mn, f.first)
 		}
 		if v, ok := imm(ops, 1); ok {
-			if v < 0 || v>>16 != 0 {
-				return 0, errors.New("MOV immediate out of range")
+			if v < 0 || v>>f.immBits != 0 {
+				return 0, errors.New(mn + " immediate out of range")
 			}
-			return arm64.Movz(sz, rd, uint16(v), 0), nil
+			return f.imm(sz, r, v), nil
 		}
 		rm, _, ok := encReg(ops, 1)
 		if !ok {
-			return 0, errors.New("bad MOV source")
+			return 0, errors.New("bad " + mn + " " + f.second)
 		}
-		return arm64.MovReg(sz, rd, rm), nil
-	case "CMP":
-		rn, sz, ok := encReg(ops, 0)
-		if err := nops(2); err != nil || !ok {
-			return 0, errors.New("expected CMP Rn,#imm or CMP Rn,Rm")
-		}
-		if v, ok := imm(ops, 1); ok {
-			if v < 0 || v>>12 != 0 {
-				return 0, errors.New("CMP immediate out of range")
-			}
-			return arm64.CmpImm(sz, rn, v), nil
-		}
-		rm, _, ok := encReg(ops, 1)
-		if !ok {
-			return 0, errors.New("bad CMP operand")
-		}
-		return arm64.CmpReg(sz, rn, rm), nil
+		return f.reg(sz, r, rm), nil
 	case "ADD":
 		rd, sz, ok1 := encReg(ops, 0)
 		rn, _, ok2 := encReg(ops, 1)
@@ -195,6 +181,19 @@ var a64Branches = map[string]struct {
 	"BL":   {26, arm64.BL},
 	"B.EQ": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondEQ, off) }},
 	"B.NE": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondNE, off) }},
+}
+
+// a64RegOrImm are the instructions of a register and then a register or
+// an immediate: the names of the operands (for errors), the immediate's
+// width and the encoders of the two forms.
+var a64RegOrImm = map[string]struct {
+	first, second string
+	immBits       uint
+	imm           func(sz arm64.Size, r int, v int64) uint32
+	reg           func(sz arm64.Size, r, rm int) uint32
+}{
+	"MOV": {"Rd", "source", 16, func(sz arm64.Size, rd int, v int64) uint32 { return arm64.Movz(sz, rd, uint16(v), 0) }, arm64.MovReg},
+	"CMP": {"Rn", "operand", 12, arm64.CmpImm, arm64.CmpReg},
 }
 
 // encReg returns the number of register operand i (WZR and XZR are
