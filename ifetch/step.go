@@ -77,7 +77,8 @@ func (s *Step) Note(text string) {
 	s.X.Effect += text
 }
 
-// Notef is Note with a format, formatted only for a traced step.
+// Notef is Note with a format. A caller on the search's path tests
+// Tracing first: the arguments are boxed before the call, traced or not.
 func (s *Step) Notef(format string, args ...any) {
 	if s.Tracing {
 		s.Note(fmt.Sprintf(format, args...))
@@ -94,5 +95,7 @@ func (s *Step) Faultf(format string, args ...any) {
 // Jump transfers control to target.
 func (s *Step) Jump(target uint64) {
 	s.X.NextPC, s.X.Jump = target, true
-	s.Notef("jump %#x", target)
+	if s.Tracing {
+		s.Notef("jump %#x", target)
+	}
 }

@@ -115,7 +115,9 @@ func (e *executor) set(a arm64asm.Arg, v uint64) {
 		return
 	}
 	e.CPU.SetReg(n, v)
-	e.Notef("%s = %#x", RegName(n), v)
+	if e.Tracing {
+		e.Notef("%s = %#x", RegName(n), v)
+	}
 }
 
 // regNum maps an x/arch register operand to the register file.
@@ -143,7 +145,9 @@ func regNum(a arm64asm.Arg) (int, bool) {
 
 func (e *executor) call(pc, target uint64) {
 	e.CPU.SetReg(LR, pc+4)
-	e.Notef("lr = %#x", pc+4)
+	if e.Tracing {
+		e.Notef("lr = %#x", pc+4)
+	}
 	e.X.Call, e.X.ReturnAddr = true, pc+4
 	e.Jump(target)
 }
@@ -253,7 +257,9 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 		}
 		addr := pc + uint64(rel)
 		v := e.CPU.Load(addr, 8)
-		e.Notef("load64 [%#x]", addr)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
+		}
 		e.set(a[0], v)
 		return
 	}
@@ -274,7 +280,9 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 	}
 	if inst.Op == arm64asm.LDR {
 		v := e.CPU.Load(addr, 8)
-		e.Notef("load64 [%#x]", addr)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
+		}
 		e.set(a[0], v)
 	} else {
 		v, ok := e.reg(a[0])
@@ -282,7 +290,9 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 			return
 		}
 		e.CPU.Store(addr, 8, v)
-		e.Notef("store64 [%#x] = %#x", addr, v)
+		if e.Tracing {
+			e.Notef("store64 [%#x] = %#x", addr, v)
+		}
 	}
 	e.writeback(m, off)
 }
@@ -303,7 +313,9 @@ func (e *executor) pair(inst arm64asm.Inst) {
 	if inst.Op == arm64asm.LDP {
 		v1 := e.CPU.Load(addr, 8)
 		v2 := e.CPU.Load(addr+8, 8)
-		e.Notef("load128 [%#x]", addr)
+		if e.Tracing {
+			e.Notef("load128 [%#x]", addr)
+		}
 		e.set(a[0], v1)
 		e.set(a[1], v2)
 	} else {
@@ -314,7 +326,9 @@ func (e *executor) pair(inst arm64asm.Inst) {
 		}
 		e.CPU.Store(addr, 8, v1)
 		e.CPU.Store(addr+8, 8, v2)
-		e.Notef("store128 [%#x] = %#x, %#x", addr, v1, v2)
+		if e.Tracing {
+			e.Notef("store128 [%#x] = %#x, %#x", addr, v1, v2)
+		}
 	}
 	e.writeback(m, off)
 }

@@ -60,7 +60,9 @@ func gpr(a ppc64asm.Arg) int { return int(a.(ppc64asm.Reg) - ppc64asm.R0) }
 
 func (e *executor) set(r int, v uint64) {
 	e.CPU.SetReg(r, v)
-	e.Notef("r%d = %#x", r, v)
+	if e.Tracing {
+		e.Notef("r%d = %#x", r, v)
+	}
 }
 
 // base reads the RA operand of a D/DS-form access: r0 there means 0.
@@ -85,7 +87,9 @@ func (e *executor) run(inst ppc64asm.Inst, pc uint64) {
 			}
 			spec.SetSpecial(LR, pc+4)
 			e.X.Call, e.X.ReturnAddr = true, pc+4
-			e.Notef("lr = %#x", pc+4)
+			if e.Tracing {
+				e.Notef("lr = %#x", pc+4)
+			}
 		}
 		e.Jump(target)
 	case ppc64asm.BCLR:
@@ -99,13 +103,17 @@ func (e *executor) run(inst ppc64asm.Inst, pc uint64) {
 	case ppc64asm.LD:
 		addr := e.base(a[2]) + uint64(int64(a[1].(ppc64asm.Offset)))
 		v := e.CPU.Load(addr, 8)
-		e.Notef("load64 [%#x]", addr)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
+		}
 		e.set(gpr(a[0]), v)
 	case ppc64asm.STD:
 		addr := e.base(a[2]) + uint64(int64(a[1].(ppc64asm.Offset)))
 		v := e.CPU.Reg(gpr(a[0]))
 		e.CPU.Store(addr, 8, v)
-		e.Notef("store64 [%#x] = %#x", addr, v)
+		if e.Tracing {
+			e.Notef("store64 [%#x] = %#x", addr, v)
+		}
 	case ppc64asm.ADDI:
 		e.set(gpr(a[0]), e.base(a[1])+uint64(int64(a[2].(ppc64asm.Imm))))
 	case ppc64asm.LI:
@@ -123,7 +131,9 @@ func (e *executor) run(inst ppc64asm.Inst, pc uint64) {
 		if to {
 			v := e.CPU.Reg(gpr(regArg))
 			spec.SetSpecial(LR, v)
-			e.Notef("lr = %#x", v)
+			if e.Tracing {
+				e.Notef("lr = %#x", v)
+			}
 		} else {
 			e.set(gpr(regArg), spec.Special(LR))
 		}

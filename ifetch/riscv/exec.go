@@ -85,7 +85,9 @@ func (e *executor) set(rd int, v uint64) {
 		return
 	}
 	e.CPU.SetReg(rd, v)
-	e.Notef("%s = %#x", abiNames[rd], v)
+	if e.Tracing {
+		e.Notef("%s = %#x", abiNames[rd], v)
+	}
 }
 
 func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
@@ -126,7 +128,9 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 		if size == 4 {
 			v = uint64(int64(int32(v)))
 		}
-		e.Notef("load%d [%#x]", size*8, addr)
+		if e.Tracing {
+			e.Notef("load%d [%#x]", size*8, addr)
+		}
 		e.set(reg(a[0]), v)
 	case riscv64asm.SD, riscv64asm.SW:
 		addr, size := e.memOperand(a[1], inst.Op == riscv64asm.SW)
@@ -135,7 +139,9 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 			v &= 0xffffffff
 		}
 		e.CPU.Store(addr, size, v)
-		e.Notef("store%d [%#x] = %#x", size*8, addr, v)
+		if e.Tracing {
+			e.Notef("store%d [%#x] = %#x", size*8, addr, v)
+		}
 	case riscv64asm.FENCE:
 		k := model.FenceKind{Pred: fenceSet(a[0]), Succ: fenceSet(a[1])}
 		if inst.Enc>>28 == 8 { // fm=1000: fence.tso

@@ -202,7 +202,9 @@ func (e *executor) write(a x86asm.Arg, v uint64) {
 		v = e.CPU.Reg(r)&^0xff | uint64(uint8(v))
 	}
 	e.CPU.SetReg(r, v)
-	e.Notef("%%%s = %#x", regNames[r], v)
+	if e.Tracing {
+		e.Notef("%%%s = %#x", regNames[r], v)
+	}
 }
 
 // addr computes a memory operand's address.
@@ -252,7 +254,9 @@ func (e *executor) load(a uint64, size int) uint64 {
 		if r != ptIP {
 			v = f.FrameReg(r)
 		}
-		e.Notef("load%d [pt_regs+%d] (the interrupted context's %s)", size*8, a-PtRegs, ptName(r))
+		if e.Tracing {
+			e.Notef("load%d [pt_regs+%d] (the interrupted context's %s)", size*8, a-PtRegs, ptName(r))
+		}
 		return v
 	}
 	if e.X.Fault != "" {
@@ -263,7 +267,9 @@ func (e *executor) load(a uint64, size int) uint64 {
 		return 0
 	}
 	v := e.CPU.Load(a, size)
-	e.Notef("load%d [%#x]", size*8, a)
+	if e.Tracing {
+		e.Notef("load%d [%#x]", size*8, a)
+	}
 	return v
 }
 
@@ -276,7 +282,9 @@ func (e *executor) store(a uint64, size int, v uint64) {
 		} else {
 			f.SetFrameReg(r, v)
 		}
-		e.Notef("store%d [pt_regs+%d] = %#x (the interrupted context's %s)", size*8, a-PtRegs, v, ptName(r))
+		if e.Tracing {
+			e.Notef("store%d [pt_regs+%d] = %#x (the interrupted context's %s)", size*8, a-PtRegs, v, ptName(r))
+		}
 		return
 	}
 	if e.X.Fault != "" {
@@ -287,7 +295,9 @@ func (e *executor) store(a uint64, size int, v uint64) {
 		return
 	}
 	e.CPU.Store(a, size, v)
-	e.Notef("store%d [%#x] = %#x", size*8, a, v)
+	if e.Tracing {
+		e.Notef("store%d [%#x] = %#x", size*8, a, v)
+	}
 }
 
 func (e *executor) push(v uint64) {
@@ -325,7 +335,9 @@ func (e *executor) setZF(v uint64, bytes int) {
 		f |= zf
 	}
 	e.CPU.SetReg(RFLAGS, f)
-	e.Notef("ZF = %d", f>>6&1)
+	if e.Tracing {
+		e.Notef("ZF = %d", f>>6&1)
+	}
 }
 
 // operand reads a register, immediate or memory source.
@@ -356,7 +368,7 @@ func (e *executor) run(inst x86asm.Inst) {
 	case x86asm.NOP:
 	case x86asm.HLT:
 		e.X.Halt = true
-		e.Notef("task finished")
+		e.Note("task finished")
 	case x86asm.CALL:
 		t, ok := e.target(a[0])
 		if !ok {
@@ -454,7 +466,7 @@ func (e *executor) run(inst x86asm.Inst) {
 		e.write(a[0], e.pop())
 	case x86asm.MFENCE:
 		e.CPU.Fence(model.FenceRWRW)
-		e.Notef("mfence (orders memory; not serialising for instruction fetch)")
+		e.Note("mfence (orders memory; not serialising for instruction fetch)")
 	case x86asm.CPUID:
 		// A serialising instruction: the CPU drops any prefetched
 		// instruction bytes. Its outputs are not modelled: it writes 0.
@@ -463,12 +475,12 @@ func (e *executor) run(inst x86asm.Inst) {
 		for _, r := range []int{RAX, RBX, RCX, RDX} {
 			e.CPU.SetReg(r, 0)
 		}
-		e.Notef("serialised: instruction fetch synchronised; eax..edx = 0")
+		e.Note("serialised: instruction fetch synchronised; eax..edx = 0")
 	case x86asm.IRETQ:
 		// Return from an interrupt handler; IRET is serialising.
 		e.CPU.SyncFetch()
 		e.X.IntrReturn = true
-		e.Notef("serialised: instruction fetch synchronised")
+		e.Note("serialised: instruction fetch synchronised")
 	case x86asm.INT:
 		if imm, ok := a[0].(x86asm.Imm); ok && imm == 3 && inst.Len == 1 {
 			e.int3()
@@ -570,7 +582,7 @@ func (e *executor) arith(inst x86asm.Inst) {
 // after the int3 as the frame's return address, as the CPU pushes it.
 func (e *executor) int3() {
 	e.X.Trap = "int3"
-	e.Notef("int3")
+	e.Note("int3")
 }
 
 // PtRegs is where an exception or interrupt handler finds the frame it
