@@ -212,25 +212,24 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return []uint32{arm64.Dmb(crm)}, nil
 		}
 		return []uint32{arm64.Dsb(crm)}, nil
-	case "brk", "svc":
+	case "brk", "svc", ".word", ".inst":
+		// brk and svc carry a 16-bit immediate; .word and .inst are a word.
+		bits, what := uint(16), mn+" immediate"
+		if mn[0] == '.' {
+			bits, what = 32, mn
+		}
 		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}
-		if v > 0xffff {
-			return nil, in.errorf(in.ops[0][0], "%s immediate %#x does not fit in 16 bits", mn, v)
+		if v>>bits != 0 {
+			return nil, in.errorf(in.ops[0][0], "%s %#x does not fit in %d bits", what, v, bits)
 		}
-		if mn == "brk" {
+		switch mn {
+		case "brk":
 			return []uint32{arm64.Brk(uint16(v))}, nil
-		}
-		return []uint32{arm64.Svc(uint16(v))}, nil
-	case ".word", ".inst":
-		v, err := in.onlyValue(r)
-		if err != nil {
-			return nil, err
-		}
-		if v > 0xffffffff {
-			return nil, in.errorf(in.ops[0][0], "%s %#x does not fit in 32 bits", mn, v)
+		case "svc":
+			return []uint32{arm64.Svc(uint16(v))}, nil
 		}
 		return []uint32{uint32(v)}, nil
 	}

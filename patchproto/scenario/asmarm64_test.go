@@ -35,6 +35,8 @@ dsb ish
 		{"g:      ret", "g:      dmb osh", "t.scenario:5:13: expected a barrier option"},
 		{"g:      ret", "g:      ret sp", "t.scenario:5:13: ret cannot take sp here"},
 		{"g:      ret", "g:      b . + 2", "t.scenario:5:11: branch target 0x1006 is not word-aligned"},
+		{"g:      ret", "g:      brk 0x10000", "t.scenario:5:13: brk immediate 0x10000 does not fit in 16 bits"},
+		{"g:      ret", "g:      .inst 0x100000000", "t.scenario:5:15: .inst 0x100000000 does not fit in 32 bits"},
 		{"dc cvau f", "dc civac f", "t.scenario:10:4: expected dc cvau ADDR"},
 		{"dsb ish\nic", "dsb osh\nic", "t.scenario:11:5: expected dsb ish"},
 		{"ic ivau f", "ic ivau f+8 .. f", "t.scenario:12:16: the range ends at 0x1000"},
