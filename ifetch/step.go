@@ -8,8 +8,8 @@ import (
 
 // Stepper is how every ISA executes one instruction for model.Machine
 // (model.ISA.Step): fetch the instruction at the PC and decode it with
-// x/arch, fault if there is none, execute it. Only Fetch and Run differ
-// between the ISAs; the prologue is here once.
+// x/arch, fault if there is none, execute it. Each ISA gives its Fetch,
+// Syntax and Run; the prologue is here once.
 type Stepper[I any] struct {
 	// Fetch fetches and decodes the instruction at pc. When ok it
 	// returns the report so far: the bytes as fetched (Word, Bytes) and
@@ -57,9 +57,9 @@ func FetchWord[I any](d *WordDecoder[I], undecodable func(cpu model.CPU, word ui
 }
 
 // Step is one instruction being executed: the hart's CPU and the report
-// the ISA fills in (held here, so that a step allocates once). The words of a trace (Exec.Effect) are built only
-// when the step is traced, since a search executes millions of steps no
-// one reads.
+// the ISA fills in (held here, so that a step allocates once). The words
+// of a trace (Exec.Effect) are built only when the step is traced, since
+// a search executes millions of steps no one reads.
 type Step struct {
 	CPU     model.CPU
 	X       model.Exec
