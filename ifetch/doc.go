@@ -18,6 +18,9 @@
 // line is gone from its cache). Sync (fence.i) moves every unit of the
 // hart to the newest version.
 //
-// The instruction set that executes the fetched words lives in the
-// sub-packages (riscv), which decode with golang.org/x/arch.
+// Each instruction set is one sub-package (riscv, arm64, x86, ppc64): its
+// executor, which decodes with golang.org/x/arch, and its encoders (x/arch
+// has none), the only ones of the project: the scenario assembler and the
+// litmus front end both build their words with them. The step every ISA
+// shares (fetch, decode, fault, execute) is Stepper, here.
 package ifetch

@@ -3,6 +3,7 @@ package arm64
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Register numbers.
@@ -57,7 +58,10 @@ func field(r int) uint32 {
 	if r < 0 || r > XZR {
 		panic(fmt.Sprintf("arm64: no register %d", r))
 	}
-	return uint32(r & 31)
+	if r == XZR {
+		return 31
+	}
+	return uint32(r)
 }
 
 func mustFit(v int64, bits uint, what string) {
@@ -74,11 +78,31 @@ func mustAlign(v int64, a int64, what string) {
 
 // Fixed instructions.
 const (
-	Nop  uint32 = 0xd503201f
-	Isb  uint32 = 0xd5033fdf
-	Ret  uint32 = 0xd65f03c0 // ret (x30)
-	Brk0 uint32 = 0xd4200000 // brk #0: the task is finished (ftcheck's harness)
+	Nop     uint32 = 0xd503201f
+	Isb     uint32 = 0xd5033fdf
+	Ret     uint32 = 0xd65f03c0 // ret (x30)
+	Eret    uint32 = 0xd69f03e0
+	Brk0    uint32 = 0xd4200000 // brk #0: the task is finished (ftcheck's harness)
+	IcIallu uint32 = 0xd508751f // ic iallu: invalidate this PE's instruction cache
 )
+
+// Size is the operand size of an instruction that has a 32-bit (Wn) and
+// a 64-bit (Xn) form: the sf bit, bit 31, of the data-processing and
+// compare-and-branch encodings (Arm ARM C4.1).
+type Size uint32
+
+const (
+	W Size = 0
+	X Size = 1 << 31
+)
+
+// bytes is the access size of a load or store of a register of size sz.
+func (sz Size) bytes() int64 {
+	if sz == X {
+		return 8
+	}
+	return 4
+}
 
 // Barrier domains and types of DMB/DSB (the CRm field).
 const (
@@ -86,6 +110,26 @@ const (
 	BarrierISH   = 0xb
 	BarrierISHST = 0xa
 	BarrierISHLD = 0x9
+)
+
+// barrierOptions are the CRm values of every DMB/DSB option (Arm ARM
+// C6.2.81, DMB).
+var barrierOptions = map[string]uint32{
+	"sy": BarrierSY, "st": 0xe, "ld": 0xd, "ish": BarrierISH, "ishst": BarrierISHST, "ishld": BarrierISHLD,
+	"nsh": 0x7, "nshst": 0x6, "nshld": 0x5, "osh": 0x3, "oshst": 0x2, "oshld": 0x1,
+}
+
+// BarrierOption reads a DMB/DSB option as assemblers write it (ish,
+// ISHST, ...) and returns its CRm value.
+func BarrierOption(name string) (crm uint32, ok bool) {
+	crm, ok = barrierOptions[strings.ToLower(name)]
+	return crm, ok
+}
+
+// Condition codes of B.cond (Arm ARM C1.2.4).
+const (
+	CondEQ = 0x0
+	CondNE = 0x1
 )
 
 // B is b to pc+off; BL is bl.
@@ -98,34 +142,50 @@ func branch(op uint32, off int64) uint32 {
 	return op | uint32(off/4)&0x3ffffff
 }
 
+// BCond is b.cond to pc+off.
+func BCond(cond uint32, off int64) uint32 { return 0x54000000 | imm19(off) | cond&0xf }
+
+// Cbz is cbz rt, pc+off; Cbnz is cbnz.
+func Cbz(sz Size, rt int, off int64) uint32  { return uint32(sz) | 0x34000000 | imm19(off) | field(rt) }
+func Cbnz(sz Size, rt int, off int64) uint32 { return uint32(sz) | 0x35000000 | imm19(off) | field(rt) }
+
+// imm19 is the word offset of the conditional branches and literal
+// loads, in bits 5..23.
+func imm19(off int64) uint32 {
+	mustAlign(off, 4, "offset")
+	mustFit(off/4, 19, "offset/4")
+	return (uint32(off/4) & 0x7ffff) << 5
+}
+
 // BR, BLR and RET jump to a register.
 func BR(rn int) uint32  { return 0xd61f0000 | field(rn)<<5 }
 func BLR(rn int) uint32 { return 0xd63f0000 | field(rn)<<5 }
 func RET(rn int) uint32 { return 0xd65f0000 | field(rn)<<5 }
 
-// MovReg is mov xd, xm (orr xd, xzr, xm); with sp on either side it is
+// MovReg is mov rd, rm (orr rd, zr, rm); with sp on either side it is
 // add xd, xn, #0.
-func MovReg(rd, rm int) uint32 {
+func MovReg(sz Size, rd, rm int) uint32 {
 	if rd == SP || rm == SP {
-		return AddImm(rd, rm, 0)
+		return AddImm(sz, rd, rm, 0)
 	}
-	return 0xaa0003e0 | field(rm)<<16 | field(rd)
+	return uint32(sz) | 0x2a0003e0 | field(rm)<<16 | field(rd)
 }
 
-// Movz is movz xd, #imm16, lsl #(16*hw).
-func Movz(rd int, imm uint16, hw int) uint32 {
-	if hw < 0 || hw > 3 {
+// Movz is movz rd, #imm16, lsl #(16*hw).
+func Movz(sz Size, rd int, imm uint16, hw int) uint32 {
+	if hw < 0 || hw > 3 || sz == W && hw > 1 {
 		panic("arm64: movz shift")
 	}
-	return 0xd2800000 | uint32(hw)<<21 | uint32(imm)<<5 | field(rd)
+	return uint32(sz) | 0x52800000 | uint32(hw)<<21 | uint32(imm)<<5 | field(rd)
 }
 
-// AddImm is add xd, xn, #imm (imm 0..4095, or a multiple of 4096 up to
-// 4095<<12); SubImm is sub.
-func AddImm(rd, rn int, imm int64) uint32 { return addSub(0x91000000, rd, rn, imm) }
-func SubImm(rd, rn int, imm int64) uint32 { return addSub(0xd1000000, rd, rn, imm) }
+// AddImm is add rd, rn, #imm (imm 0..4095, or a multiple of 4096 up to
+// 4095<<12); SubImm is sub; CmpImm is cmp rn, #imm (subs zr, rn, #imm).
+func AddImm(sz Size, rd, rn int, imm int64) uint32 { return addSub(sz, 0x11000000, rd, rn, imm) }
+func SubImm(sz Size, rd, rn int, imm int64) uint32 { return addSub(sz, 0x51000000, rd, rn, imm) }
+func CmpImm(sz Size, rn int, imm int64) uint32     { return addSub(sz, 0x71000000, XZR, rn, imm) }
 
-func addSub(op uint32, rd, rn int, imm int64) uint32 {
+func addSub(sz Size, op uint32, rd, rn int, imm int64) uint32 {
 	var sh uint32
 	if imm > 0xfff && imm&0xfff == 0 {
 		imm >>= 12
@@ -134,7 +194,12 @@ func addSub(op uint32, rd, rn int, imm int64) uint32 {
 	if imm < 0 || imm > 0xfff {
 		panic(fmt.Sprintf("arm64: add/sub immediate %d out of range", imm))
 	}
-	return op | sh<<22 | uint32(imm)<<10 | field(rn)<<5 | field(rd)
+	return uint32(sz) | op | sh<<22 | uint32(imm)<<10 | field(rn)<<5 | field(rd)
+}
+
+// CmpReg is cmp rn, rm (subs zr, rn, rm).
+func CmpReg(sz Size, rn, rm int) uint32 {
+	return uint32(sz) | 0x6b00001f | field(rm)<<16 | field(rn)<<5
 }
 
 // Adr is adr xd, pc+off; Adrp is adrp xd, page(pc)+pages*4096.
@@ -154,37 +219,40 @@ const (
 	Post          // [xn], #off
 )
 
-// Ldr and Str are 64-bit ldr/str xt with an immediate: Offset uses the
-// scaled unsigned form (0..32760, a multiple of 8), Pre and Post the
-// signed 9-bit form.
-func Ldr(rt, rn int, off int64, mode int) uint32 {
-	return ldst(0xf8400000, 0xf9400000, rt, rn, off, mode)
+// Ldr and Str are ldr/str of a register of size sz with an immediate:
+// Offset uses the scaled unsigned form (0..4095 times the access size),
+// Pre and Post the signed 9-bit form.
+func Ldr(sz Size, rt, rn int, off int64, mode int) uint32 {
+	return ldst(sz, 0xb8400000, 0xb9400000, rt, rn, off, mode)
 }
-func Str(rt, rn int, off int64, mode int) uint32 {
-	return ldst(0xf8000000, 0xf9000000, rt, rn, off, mode)
+func Str(sz Size, rt, rn int, off int64, mode int) uint32 {
+	return ldst(sz, 0xb8000000, 0xb9000000, rt, rn, off, mode)
 }
 
-func ldst(idx, uns uint32, rt, rn int, off int64, mode int) uint32 {
+// ldst encodes the 32-bit forms idx (pre/post-indexed) and uns (unsigned
+// offset); the 64-bit forms differ in size bit 30.
+func ldst(sz Size, idx, uns uint32, rt, rn int, off int64, mode int) uint32 {
+	var size uint32
+	if sz == X {
+		size = 1 << 30
+	}
 	if mode == Offset {
-		if off < 0 || off > 8*0xfff || off%8 != 0 {
-			panic(fmt.Sprintf("arm64: ldr/str offset %d is not 0..32760 in steps of 8", off))
+		n := sz.bytes()
+		if off < 0 || off > n*0xfff || off%n != 0 {
+			panic(fmt.Sprintf("arm64: ldr/str offset %d is not 0..%d in steps of %d", off, n*0xfff, n))
 		}
-		return uns | uint32(off/8)<<10 | field(rn)<<5 | field(rt)
+		return size | uns | uint32(off/n)<<10 | field(rn)<<5 | field(rt)
 	}
 	mustFit(off, 9, "ldr/str offset")
 	m := uint32(1) // post
 	if mode == Pre {
 		m = 3
 	}
-	return idx | (uint32(off)&0x1ff)<<12 | m<<10 | field(rn)<<5 | field(rt)
+	return size | idx | (uint32(off)&0x1ff)<<12 | m<<10 | field(rn)<<5 | field(rt)
 }
 
 // LdrLit is ldr xt, pc+off (a literal).
-func LdrLit(rt int, off int64) uint32 {
-	mustAlign(off, 4, "literal offset")
-	mustFit(off/4, 19, "literal offset/4")
-	return 0x58000000 | (uint32(off/4)&0x7ffff)<<5 | field(rt)
-}
+func LdrLit(rt int, off int64) uint32 { return 0x58000000 | imm19(off) | field(rt) }
 
 // Stp and Ldp are 64-bit register pairs; off is a multiple of 8 in
 // -512..504.
@@ -202,6 +270,15 @@ func pair(load uint32, rt, rt2, rn int, off int64, mode int) uint32 {
 func Dmb(crm uint32) uint32 { return 0xd50330bf | (crm&0xf)<<8 }
 func Dsb(crm uint32) uint32 { return 0xd503309f | (crm&0xf)<<8 }
 
+// DcCvau is dc cvau, xt (clean the data cache line of the address in xt
+// to the point of unification); IcIvau is ic ivau, xt (invalidate its
+// instruction cache line). Both are SYS instructions.
+func DcCvau(rt int) uint32 { return 0xd50b7b20 | field(rt) }
+func IcIvau(rt int) uint32 { return 0xd50b7520 | field(rt) }
+
 // Brk and Svc carry a 16-bit immediate.
 func Brk(imm uint16) uint32 { return 0xd4200000 | uint32(imm)<<5 }
 func Svc(imm uint16) uint32 { return 0xd4000001 | uint32(imm)<<5 }
+
+// Udf is udf #imm16, permanently undefined.
+func Udf(imm uint16) uint32 { return uint32(imm) }

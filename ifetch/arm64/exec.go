@@ -87,69 +87,44 @@ func Stores(word uint32) bool {
 }
 
 // Step fetches the word at the PC, decodes it and executes it.
-func (ISA) Step(cpu model.CPU) model.Exec {
-	pc := cpu.PC()
-	word, ok := cpu.FetchWord(pc)
-	if !ok {
-		return model.Exec{Fault: fmt.Sprintf("fetch fault: no instruction at %#x", pc)}
-	}
-	inst, err := decode(word)
-	if err != nil {
+func (ISA) Step(cpu model.CPU) model.Exec { return stepper.Step(cpu) }
+
+var stepper = ifetch.Stepper[arm64asm.Inst]{
+	Fetch: ifetch.FetchWord(decoder, func(_ model.CPU, word uint32, pc uint64) model.Exec {
 		why := fmt.Sprintf("undefined instruction %#08x at %#x", word, pc)
 		return model.Exec{Word: word, Disasm: "(undefined)", BadFetch: why, Fault: why}
-	}
-	x := model.Exec{Word: word, NextPC: pc + 4}
-	e := executor{cpu: cpu, x: &x, tracing: cpu.Tracing()}
-	if e.tracing {
-		x.Disasm = syntax(inst)
-	}
-	e.run(inst, pc)
-	return x
+	}),
+	Syntax: func(inst arm64asm.Inst, _ uint64) string { return syntax(inst) },
+	Run:    func(s *ifetch.Step, inst arm64asm.Inst, pc uint64) { (&executor{s}).run(inst, pc) },
 }
 
-type executor struct {
-	cpu     model.CPU
-	x       *model.Exec
-	tracing bool
-}
-
-func (e *executor) note(s string) {
-	if !e.tracing {
-		return
-	}
-	if e.x.Effect != "" {
-		e.x.Effect += "; "
-	}
-	e.x.Effect += s
-}
-
-func (e *executor) fault(format string, args ...any) { e.x.Fault = fmt.Sprintf(format, args...) }
+type executor struct{ *ifetch.Step }
 
 // reg reads a register operand: XZR reads 0, SP register 31.
 func (e *executor) reg(a arm64asm.Arg) (uint64, bool) {
 	n, ok := regNum(a)
 	if !ok {
-		e.fault("operand %v is not a 64-bit register", a)
+		e.Faultf("operand %v is not a 64-bit register", a)
 		return 0, false
 	}
 	if n == XZR {
 		return 0, true
 	}
-	return e.cpu.Reg(n), true
+	return e.CPU.Reg(n), true
 }
 
 func (e *executor) set(a arm64asm.Arg, v uint64) {
 	n, ok := regNum(a)
 	if !ok {
-		e.fault("operand %v is not a 64-bit register", a)
+		e.Faultf("operand %v is not a 64-bit register", a)
 		return
 	}
 	if n == XZR {
 		return
 	}
-	e.cpu.SetReg(n, v)
-	if e.tracing {
-		e.note(fmt.Sprintf("%s = %#x", RegName(n), v))
+	e.CPU.SetReg(n, v)
+	if e.Tracing {
+		e.Notef("%s = %#x", RegName(n), v)
 	}
 }
 
@@ -176,17 +151,13 @@ func regNum(a arm64asm.Arg) (int, bool) {
 	return 0, false
 }
 
-func (e *executor) jump(target uint64) {
-	e.x.NextPC = target
-	e.x.Jump = true
-	e.note(fmt.Sprintf("jump %#x", target))
-}
-
 func (e *executor) call(pc, target uint64) {
-	e.cpu.SetReg(LR, pc+4)
-	e.note(fmt.Sprintf("lr = %#x", pc+4))
-	e.x.Call, e.x.ReturnAddr = true, pc+4
-	e.jump(target)
+	e.CPU.SetReg(LR, pc+4)
+	if e.Tracing {
+		e.Notef("lr = %#x", pc+4)
+	}
+	e.X.Call, e.X.ReturnAddr = true, pc+4
+	e.Jump(target)
 }
 
 func sext(v uint32, bits uint) int64 { return int64(int32(v<<(32-bits)) >> (32 - bits)) }
@@ -196,7 +167,7 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 	switch inst.Op {
 	case arm64asm.NOP:
 	case arm64asm.B:
-		e.jump(pc + uint64(a[0].(arm64asm.PCRel)))
+		e.Jump(pc + uint64(a[0].(arm64asm.PCRel)))
 	case arm64asm.BL:
 		e.call(pc, pc+uint64(a[0].(arm64asm.PCRel)))
 	case arm64asm.BR, arm64asm.BLR, arm64asm.RET:
@@ -208,14 +179,14 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 		case arm64asm.BLR:
 			e.call(pc, t)
 		case arm64asm.RET:
-			e.x.Return = true
-			e.jump(t)
+			e.X.Return = true
+			e.Jump(t)
 		default:
-			e.jump(t)
+			e.Jump(t)
 		}
 	case arm64asm.MOV:
 		if enc>>31 == 0 {
-			e.fault("32-bit mov is outside the modelled subset")
+			e.Faultf("32-bit mov is outside the modelled subset")
 			return
 		}
 		switch s := a[1].(type) {
@@ -229,7 +200,7 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 		}
 	case arm64asm.ADD, arm64asm.SUB:
 		if _, isImm := a[2].(arm64asm.ImmShift); !isImm || enc>>31 == 0 {
-			e.fault("%s: only 64-bit add/sub with an immediate is modelled", inst.Op)
+			e.Faultf("%s: only 64-bit add/sub with an immediate is modelled", inst.Op)
 			return
 		}
 		imm := uint64(enc >> 10 & 0xfff)
@@ -257,10 +228,12 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 		e.andImm(inst)
 	case arm64asm.HINT:
 		if hint := enc >> 5 & 0x7f; hint&^6 != 0x20 { // BTI, BTI c/j/jc: 0x20..0x26, even
-			e.fault("hint #%#x is outside the modelled arm64 subset", hint)
+			e.Faultf("hint #%#x is outside the modelled arm64 subset", hint)
 			return
 		}
-		e.note("bti: a landing pad (BTI is not enforced)")
+		if e.Tracing {
+			e.Notef("bti: a landing pad (BTI is not enforced)")
+		}
 	case arm64asm.LDP, arm64asm.STP:
 		e.pair(inst)
 	case arm64asm.DMB:
@@ -271,24 +244,24 @@ func (e *executor) run(inst arm64asm.Inst, pc uint64) {
 		if k == (model.FenceKind{}) {
 			k = model.FenceRWRW
 		}
-		e.cpu.Fence(k)
-		e.note(k.String())
+		e.CPU.Fence(k)
+		e.Note(k.String())
 	case arm64asm.DSB:
 		all := model.FenceI | model.FenceO | model.FenceR | model.FenceW
-		e.cpu.Fence(model.FenceKind{Pred: all, Succ: all})
-		e.note("dsb: every earlier access complete")
+		e.CPU.Fence(model.FenceKind{Pred: all, Succ: all})
+		e.Note("dsb: every earlier access complete")
 	case arm64asm.ISB:
-		e.cpu.SyncFetch()
-		e.note("context synchronised: instructions fetched before are discarded")
+		e.CPU.SyncFetch()
+		e.Note("context synchronised: instructions fetched before are discarded")
 	case arm64asm.BRK:
 		if imm := a[0].(arm64asm.Imm).Imm; imm != 0 {
-			e.fault("brk #%#x: a breakpoint trap (BUG or kprobe), not modelled", imm)
+			e.Faultf("brk #%#x: a breakpoint trap (BUG or kprobe), not modelled", imm)
 			return
 		}
-		e.x.Halt = true
-		e.note("task finished")
+		e.X.Halt = true
+		e.Note("task finished")
 	default:
-		e.fault("%s is outside the modelled arm64 subset", inst.Op)
+		e.Faultf("%s is outside the modelled arm64 subset", inst.Op)
 	}
 }
 
@@ -297,18 +270,20 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 	a, enc := inst.Args, inst.Enc
 	if rel, ok := a[1].(arm64asm.PCRel); ok { // ldr xt, literal
 		if enc>>30 != 1 {
-			e.fault("only 64-bit literal loads are modelled")
+			e.Faultf("only 64-bit literal loads are modelled")
 			return
 		}
 		addr := pc + uint64(rel)
-		v := e.cpu.Load(addr, 8)
-		e.note(fmt.Sprintf("load64 [%#x]", addr))
+		v := e.CPU.Load(addr, 8)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
+		}
 		e.set(a[0], v)
 		return
 	}
 	m, ok := a[1].(arm64asm.MemImmediate)
 	if !ok || enc>>30 != 3 {
-		e.fault("%s: only 64-bit loads and stores with an immediate offset are modelled", inst.Op)
+		e.Faultf("%s: only 64-bit loads and stores with an immediate offset are modelled", inst.Op)
 		return
 	}
 	var off int64
@@ -318,20 +293,24 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 		off = sext(enc>>12&0x1ff, 9)
 	}
 	addr := e.address(m, off)
-	if e.x.Fault != "" {
+	if e.X.Fault != "" {
 		return
 	}
 	if inst.Op == arm64asm.LDR || inst.Op == arm64asm.LDUR {
-		v := e.cpu.Load(addr, 8)
-		e.note(fmt.Sprintf("load64 [%#x]", addr))
+		v := e.CPU.Load(addr, 8)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
+		}
 		e.set(a[0], v)
 	} else {
 		v, ok := e.reg(a[0])
 		if !ok {
 			return
 		}
-		e.cpu.Store(addr, 8, v)
-		e.note(fmt.Sprintf("store64 [%#x] = %#x", addr, v))
+		e.CPU.Store(addr, 8, v)
+		if e.Tracing {
+			e.Notef("store64 [%#x] = %#x", addr, v)
+		}
 	}
 	e.writeback(m, off)
 }
@@ -341,7 +320,7 @@ func (e *executor) loadStore(inst arm64asm.Inst, pc uint64) {
 func (e *executor) andImm(inst arm64asm.Inst) {
 	imm, ok := inst.Args[2].(arm64asm.Imm64)
 	if !ok || inst.Enc>>31 == 0 {
-		e.fault("and: only the 64-bit form with a bitmask immediate is modelled")
+		e.Faultf("and: only the 64-bit form with a bitmask immediate is modelled")
 		return
 	}
 	v, ok := e.reg(inst.Args[1])
@@ -355,18 +334,20 @@ func (e *executor) pair(inst arm64asm.Inst) {
 	a, enc := inst.Args, inst.Enc
 	m, ok := a[2].(arm64asm.MemImmediate)
 	if !ok || enc>>30 != 2 {
-		e.fault("%s: only 64-bit register pairs are modelled", inst.Op)
+		e.Faultf("%s: only 64-bit register pairs are modelled", inst.Op)
 		return
 	}
 	off := sext(enc>>15&0x7f, 7) * 8
 	addr := e.address(m, off)
-	if e.x.Fault != "" {
+	if e.X.Fault != "" {
 		return
 	}
 	if inst.Op == arm64asm.LDP {
-		v1 := e.cpu.Load(addr, 8)
-		v2 := e.cpu.Load(addr+8, 8)
-		e.note(fmt.Sprintf("load128 [%#x]", addr))
+		v1 := e.CPU.Load(addr, 8)
+		v2 := e.CPU.Load(addr+8, 8)
+		if e.Tracing {
+			e.Notef("load128 [%#x]", addr)
+		}
 		e.set(a[0], v1)
 		e.set(a[1], v2)
 	} else {
@@ -375,9 +356,11 @@ func (e *executor) pair(inst arm64asm.Inst) {
 		if !ok1 || !ok2 {
 			return
 		}
-		e.cpu.Store(addr, 8, v1)
-		e.cpu.Store(addr+8, 8, v2)
-		e.note(fmt.Sprintf("store128 [%#x] = %#x, %#x", addr, v1, v2))
+		e.CPU.Store(addr, 8, v1)
+		e.CPU.Store(addr+8, 8, v2)
+		if e.Tracing {
+			e.Notef("store128 [%#x] = %#x, %#x", addr, v1, v2)
+		}
 	}
 	e.writeback(m, off)
 }
@@ -394,7 +377,7 @@ func (e *executor) address(m arm64asm.MemImmediate, off int64) uint64 {
 	case arm64asm.AddrPostIndex:
 		return base
 	}
-	e.fault("addressing mode %v is not modelled", m)
+	e.Faultf("addressing mode %v is not modelled", m)
 	return 0
 }
 

@@ -3,64 +3,40 @@ package arm64
 import (
 	"testing"
 
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// cpu is a one-hart machine: a text map, a flat memory, registers.
-type cpu struct {
-	pc     uint64
-	regs   [32]uint64
-	text   map[uint64]uint32
-	mem    map[uint64]uint64
-	fences []model.FenceKind
-	synced bool
-}
-
-func (c *cpu) Hart() int                       { return 0 }
-func (c *cpu) PC() uint64                      { return c.pc }
-func (c *cpu) Reg(i int) uint64                { return c.regs[i] }
-func (c *cpu) SetReg(i int, v uint64)          { c.regs[i] = v }
-func (c *cpu) Load(a uint64, _ int) uint64     { return c.mem[a] }
-func (c *cpu) Store(a uint64, _ int, v uint64) { c.mem[a] = v }
-func (c *cpu) Fence(k model.FenceKind)         { c.fences = append(c.fences, k) }
-func (c *cpu) SyncFetch()                      { c.synced = true }
-func (c *cpu) Tracing() bool                   { return true }
-func (c *cpu) FetchWord(a uint64) (uint32, bool) {
-	w, ok := c.text[a]
-	return w, ok
-}
-
-func run(t *testing.T, c *cpu, w uint32) model.Exec {
+// run executes the one word w at the PC.
+func run(t *testing.T, c *isatest.CPU, w uint32) model.Exec {
 	t.Helper()
-	c.text[c.pc] = w
-	x := ISA{}.Step(c)
+	x := c.Words(c.Pc, w).Step(ISA{})
 	if x.Fault != "" {
 		t.Fatalf("%s: %s", Disasm(w), x.Fault)
 	}
-	c.pc = x.NextPC
 	return x
 }
 
-func newCPU() *cpu { return &cpu{pc: 0x1000, text: map[uint64]uint32{}, mem: map[uint64]uint64{}} }
+func newCPU() *isatest.CPU { return isatest.New(0x1000) }
 
 func TestCallsAndReturns(t *testing.T) {
 	c := newCPU()
-	c.regs[LR] = 0x5000
-	run(t, c, MovReg(X9, LR))
-	if c.regs[X9] != 0x5000 {
-		t.Fatalf("mov x9, lr: %#x", c.regs[X9])
+	c.Regs[LR] = 0x5000
+	run(t, c, MovReg(X, X9, LR))
+	if c.Regs[X9] != 0x5000 {
+		t.Fatalf("mov x9, lr: %#x", c.Regs[X9])
 	}
 	x := run(t, c, BL(0x100))
-	if !x.Call || x.ReturnAddr != 0x1008 || c.regs[LR] != 0x1008 || c.pc != 0x1104 {
-		t.Fatalf("bl: %+v lr=%#x pc=%#x", x, c.regs[LR], c.pc)
+	if !x.Call || x.ReturnAddr != 0x1008 || c.Regs[LR] != 0x1008 || c.Pc != 0x1104 {
+		t.Fatalf("bl: %+v lr=%#x pc=%#x", x, c.Regs[LR], c.Pc)
 	}
 	x = run(t, c, RET(X9))
-	if !x.Return || !x.Jump || c.pc != 0x5000 {
-		t.Fatalf("ret x9: %+v pc=%#x", x, c.pc)
+	if !x.Return || !x.Jump || c.Pc != 0x5000 {
+		t.Fatalf("ret x9: %+v pc=%#x", x, c.Pc)
 	}
-	c.regs[1] = 0x2000
+	c.Regs[1] = 0x2000
 	x = run(t, c, BLR(1))
-	if !x.Call || c.pc != 0x2000 || c.regs[LR] != 0x5004 {
+	if !x.Call || c.Pc != 0x2000 || c.Regs[LR] != 0x5004 {
 		t.Fatalf("blr: %+v", x)
 	}
 	x = run(t, c, BR(1))
@@ -68,60 +44,60 @@ func TestCallsAndReturns(t *testing.T) {
 		t.Fatalf("br is neither call nor return: %+v", x)
 	}
 	x = run(t, c, B(-8))
-	if c.pc != 0x2000-8 || x.Call {
-		t.Fatalf("b: pc=%#x", c.pc)
+	if c.Pc != 0x2000-8 || x.Call {
+		t.Fatalf("b: pc=%#x", c.Pc)
 	}
 }
 
 func TestArithmeticAndAddresses(t *testing.T) {
 	c := newCPU()
-	c.regs[SP] = 0x9000
-	run(t, c, SubImm(SP, SP, 48))
-	run(t, c, AddImm(X9, SP, 16))
-	run(t, c, Movz(0, 0x5, 1))
-	run(t, c, AddImm(1, 0, 0x1000))
-	if c.regs[SP] != 0x9000-48 || c.regs[X9] != 0x9000-32 || c.regs[0] != 0x50000 || c.regs[1] != 0x51000 {
-		t.Fatalf("sp=%#x x9=%#x x0=%#x x1=%#x", c.regs[SP], c.regs[X9], c.regs[0], c.regs[1])
+	c.Regs[SP] = 0x9000
+	run(t, c, SubImm(X, SP, SP, 48))
+	run(t, c, AddImm(X, X9, SP, 16))
+	run(t, c, Movz(X, 0, 0x5, 1))
+	run(t, c, AddImm(X, 1, 0, 0x1000))
+	if c.Regs[SP] != 0x9000-48 || c.Regs[X9] != 0x9000-32 || c.Regs[0] != 0x50000 || c.Regs[1] != 0x51000 {
+		t.Fatalf("sp=%#x x9=%#x x0=%#x x1=%#x", c.Regs[SP], c.Regs[X9], c.Regs[0], c.Regs[1])
 	}
-	c.pc = 0x1234
+	c.Pc = 0x1234
 	run(t, c, Adr(2, -0x34))
 	run(t, c, Adrp(3, 2))
-	if c.regs[2] != 0x1200 || c.regs[3] != 0x3000 {
-		t.Fatalf("adr %#x adrp %#x", c.regs[2], c.regs[3])
+	if c.Regs[2] != 0x1200 || c.Regs[3] != 0x3000 {
+		t.Fatalf("adr %#x adrp %#x", c.Regs[2], c.Regs[3])
 	}
-	run(t, c, MovReg(4, SP)) // mov x4, sp is add x4, sp, #0
-	if c.regs[4] != c.regs[SP] {
-		t.Fatalf("mov x4, sp: %#x", c.regs[4])
+	run(t, c, MovReg(X, 4, SP)) // mov x4, sp is add x4, sp, #0
+	if c.Regs[4] != c.Regs[SP] {
+		t.Fatalf("mov x4, sp: %#x", c.Regs[4])
 	}
 }
 
 func TestLoadsStoresAndPairs(t *testing.T) {
 	c := newCPU()
-	c.regs[SP] = 0x9000
-	c.regs[FP], c.regs[X9] = 0x1111, 0x2222
+	c.Regs[SP] = 0x9000
+	c.Regs[FP], c.Regs[X9] = 0x1111, 0x2222
 	run(t, c, Stp(FP, X9, SP, -16, Pre))
-	if c.regs[SP] != 0x9000-16 || c.mem[0x9000-16] != 0x1111 || c.mem[0x9000-8] != 0x2222 {
-		t.Fatalf("stp pre: sp=%#x mem=%v", c.regs[SP], c.mem)
+	if c.Regs[SP] != 0x9000-16 || c.Mem[0x9000-16] != 0x1111 || c.Mem[0x9000-8] != 0x2222 {
+		t.Fatalf("stp pre: sp=%#x mem=%v", c.Regs[SP], c.Mem)
 	}
-	run(t, c, Str(LR, SP, 8, Offset))
-	run(t, c, Ldr(5, SP, 0, Offset))
-	if c.regs[5] != 0x1111 || c.regs[SP] != 0x9000-16 {
-		t.Fatalf("ldr offset: %#x", c.regs[5])
+	run(t, c, Str(X, LR, SP, 8, Offset))
+	run(t, c, Ldr(X, 5, SP, 0, Offset))
+	if c.Regs[5] != 0x1111 || c.Regs[SP] != 0x9000-16 {
+		t.Fatalf("ldr offset: %#x", c.Regs[5])
 	}
 	run(t, c, Ldp(6, 7, SP, 16, Post))
-	if c.regs[6] != 0x1111 || c.regs[7] != 0 || c.regs[SP] != 0x9000 {
-		t.Fatalf("ldp post: %#x %#x sp=%#x", c.regs[6], c.regs[7], c.regs[SP])
+	if c.Regs[6] != 0x1111 || c.Regs[7] != 0 || c.Regs[SP] != 0x9000 {
+		t.Fatalf("ldp post: %#x %#x sp=%#x", c.Regs[6], c.Regs[7], c.Regs[SP])
 	}
-	run(t, c, Str(X9, SP, -16, Pre))
-	run(t, c, Ldr(8, SP, 16, Post))
-	if c.regs[8] != 0x2222 || c.regs[SP] != 0x9000 {
-		t.Fatalf("str pre / ldr post: %#x sp=%#x", c.regs[8], c.regs[SP])
+	run(t, c, Str(X, X9, SP, -16, Pre))
+	run(t, c, Ldr(X, 8, SP, 16, Post))
+	if c.Regs[8] != 0x2222 || c.Regs[SP] != 0x9000 {
+		t.Fatalf("str pre / ldr post: %#x sp=%#x", c.Regs[8], c.Regs[SP])
 	}
-	c.pc = 0x1000
-	c.mem[0x1010] = 0xfeed
+	c.Pc = 0x1000
+	c.Mem[0x1010] = 0xfeed
 	run(t, c, LdrLit(10, 0x10))
-	if c.regs[10] != 0xfeed {
-		t.Fatalf("ldr literal: %#x", c.regs[10])
+	if c.Regs[10] != 0xfeed {
+		t.Fatalf("ldr literal: %#x", c.Regs[10])
 	}
 }
 
@@ -130,11 +106,11 @@ func TestBarriersAndEnd(t *testing.T) {
 	run(t, c, Dmb(BarrierISHST))
 	run(t, c, Dmb(BarrierISH))
 	run(t, c, Dsb(BarrierISH))
-	if len(c.fences) != 3 || c.fences[0] != model.FenceWW || c.fences[1] != model.FenceRWRW {
-		t.Fatalf("fences %v", c.fences)
+	if len(c.Fences) != 3 || c.Fences[0] != model.FenceWW || c.Fences[1] != model.FenceRWRW {
+		t.Fatalf("fences %v", c.Fences)
 	}
 	run(t, c, Isb)
-	if !c.synced {
+	if !c.Synced {
 		t.Fatal("isb did not synchronise fetch")
 	}
 	if x := run(t, c, Brk0); !x.Halt {
@@ -145,7 +121,7 @@ func TestBarriersAndEnd(t *testing.T) {
 func TestFaults(t *testing.T) {
 	for w, bad := range map[uint32]bool{0: true, Brk(1): false, Svc(0): false} {
 		c := newCPU()
-		c.text[c.pc] = w
+		c.Text[c.Pc] = w
 		x := ISA{}.Step(c)
 		if x.Fault == "" || (x.BadFetch != "") != bad {
 			t.Errorf("%s: fault %q, bad fetch %q", Disasm(w), x.Fault, x.BadFetch)
@@ -177,21 +153,21 @@ func TestDisasmRenamesRegistersNotNumbers(t *testing.T) {
 // bti c; bic x11, x30, 0x7; ldr x11, [x11, #-16].
 func TestCallOpsLiteralLoad(t *testing.T) {
 	c := newCPU()
-	c.regs[LR] = 0x1114 // after the BL at f+8, behind a bti c at f
-	c.mem[0x1100] = 0x8040
+	c.Regs[LR] = 0x1114 // after the BL at f+8, behind a bti c at f
+	c.Mem[0x1100] = 0x8040
 	if x := run(t, c, BtiC); x.NextPC != 0x1004 {
 		t.Fatalf("bti c: next pc %#x", x.NextPC)
 	}
 	bic, _ := AndImm(11, LR, ^uint64(7))
 	run(t, c, bic)
-	if c.regs[11] != 0x1110 {
-		t.Fatalf("bic: %#x", c.regs[11])
+	if c.Regs[11] != 0x1110 {
+		t.Fatalf("bic: %#x", c.Regs[11])
 	}
 	run(t, c, Ldur(11, 11, -16))
-	if c.regs[11] != 0x8040 {
-		t.Fatalf("ldur: %#x", c.regs[11])
+	if c.Regs[11] != 0x8040 {
+		t.Fatalf("ldur: %#x", c.Regs[11])
 	}
-	c.text[c.pc] = 0xd503201f | 0x7f<<5 // hint #0x7f: no BTI
+	c.Text[c.Pc] = 0xd503201f | 0x7f<<5 // hint #0x7f: no BTI
 	if x := (ISA{}).Step(c); x.Fault == "" {
 		t.Fatal("hint #0x7f executed")
 	}

@@ -5,6 +5,8 @@ import (
 
 	"golang.org/x/arch/ppc64/ppc64asm"
 	"pgregory.net/rapid"
+
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 )
 
 // Every encoder is checked against x/arch's decoder: the decoded opcode
@@ -17,34 +19,17 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 		ds := rapid.Int64Range(-8192, 8191).Draw(t, "ds") * 4
 		off := rapid.Int64Range(-(1<<23), 1<<23-1).Draw(t, "off") * 4
 		r := func(n int) ppc64asm.Reg { return ppc64asm.R0 + ppc64asm.Reg(n) }
-		cases := []struct {
-			word uint32
-			op   ppc64asm.Op
-			args []ppc64asm.Arg
-		}{
-			{B(off), ppc64asm.B, []ppc64asm.Arg{ppc64asm.PCRel(off)}},
-			{Bl(off), ppc64asm.BL, []ppc64asm.Arg{ppc64asm.PCRel(off)}},
-			{Ld(rt, ra, ds), ppc64asm.LD, []ppc64asm.Arg{r(rt), ppc64asm.Offset(ds), r(ra)}},
-			{Std(rt, ra, ds), ppc64asm.STD, []ppc64asm.Arg{r(rt), ppc64asm.Offset(ds), r(ra)}},
-			{Addi(rt, ra, si), ppc64asm.ADDI, []ppc64asm.Arg{r(rt), r(ra), ppc64asm.Imm(si)}},
-			{Li(rt, si), ppc64asm.LI, []ppc64asm.Arg{r(rt), ppc64asm.Imm(si)}},
-			{Mflr(rt), ppc64asm.MFSPR, []ppc64asm.Arg{r(rt), ppc64asm.SpReg(8)}},
-			{Mtlr(rt), ppc64asm.MTSPR, []ppc64asm.Arg{ppc64asm.SpReg(8), r(rt)}},
-		}
-		for _, c := range cases {
-			inst, err := decode(c.word)
-			if err != nil {
-				t.Fatalf("%08x (%v): %v", c.word, c.op, err)
-			}
-			if inst.Op != c.op {
-				t.Fatalf("%08x decodes as %v, want %v", c.word, inst.Op, c.op)
-			}
-			for i, want := range c.args {
-				if inst.Args[i] != want {
-					t.Fatalf("%v %08x arg %d = %#v, want %#v", c.op, c.word, i, inst.Args[i], want)
-				}
-			}
-		}
+		want := isatest.Decodes[ppc64asm.Op, ppc64asm.Arg]
+		isatest.CheckDecodes(t, decoded, []isatest.Encoded[ppc64asm.Op, ppc64asm.Arg]{
+			want(B(off), ppc64asm.B, ppc64asm.PCRel(off)),
+			want(Bl(off), ppc64asm.BL, ppc64asm.PCRel(off)),
+			want(Ld(rt, ra, ds), ppc64asm.LD, r(rt), ppc64asm.Offset(ds), r(ra)),
+			want(Std(rt, ra, ds), ppc64asm.STD, r(rt), ppc64asm.Offset(ds), r(ra)),
+			want(Addi(rt, ra, si), ppc64asm.ADDI, r(rt), r(ra), ppc64asm.Imm(si)),
+			want(Li(rt, si), ppc64asm.LI, r(rt), ppc64asm.Imm(si)),
+			want(Mflr(rt), ppc64asm.MFSPR, r(rt), ppc64asm.SpReg(8)),
+			want(Mtlr(rt), ppc64asm.MTSPR, ppc64asm.SpReg(8), r(rt)),
+		})
 	})
 }
 
@@ -69,4 +54,10 @@ func TestRegNumber(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// decoded is decode as isatest.CheckDecodes reads it.
+func decoded(word uint32) (ppc64asm.Op, []ppc64asm.Arg, error) {
+	inst, err := decode(word)
+	return inst.Op, inst.Args[:], err
 }

@@ -44,102 +44,76 @@ func Disasm(word uint32, pc uint64) (string, error) {
 func Stores(word uint32) bool { return word>>26 == 62 }
 
 // Step fetches the word at the PC, decodes it and executes it.
-func (ISA) Step(cpu model.CPU) model.Exec {
-	pc := cpu.PC()
-	word, ok := cpu.FetchWord(pc)
-	if !ok {
-		return model.Exec{Fault: fmt.Sprintf("fetch fault: no instruction at %#x", pc)}
-	}
-	inst, err := decode(word)
-	if err != nil {
+func (ISA) Step(cpu model.CPU) model.Exec { return stepper.Step(cpu) }
+
+var stepper = ifetch.Stepper[ppc64asm.Inst]{
+	Fetch: ifetch.FetchWord(decoder, func(_ model.CPU, word uint32, pc uint64) model.Exec {
 		return model.Exec{Word: word, Disasm: "(illegal)", Fault: fmt.Sprintf("illegal instruction %#08x at %#x", word, pc)}
-	}
-	x := model.Exec{Word: word, NextPC: pc + 4}
-	if cpu.Tracing() {
-		x.Disasm = ppc64asm.GNUSyntax(inst, pc)
-	}
-	e := executor{cpu: cpu, x: &x, tracing: cpu.Tracing()}
-	e.run(inst, pc)
-	return x
+	}),
+	Syntax: ppc64asm.GNUSyntax,
+	Run:    func(s *ifetch.Step, inst ppc64asm.Inst, pc uint64) { (&executor{s}).run(inst, pc) },
 }
 
-type executor struct {
-	cpu     model.CPU
-	x       *model.Exec
-	tracing bool
-}
+type executor struct{ *ifetch.Step }
 
 func gpr(a ppc64asm.Arg) int { return int(a.(ppc64asm.Reg) - ppc64asm.R0) }
 
-func (e *executor) note(s string) {
-	if !e.tracing {
-		return
-	}
-	if e.x.Effect != "" {
-		e.x.Effect += "; "
-	}
-	e.x.Effect += s
-}
-
 func (e *executor) set(r int, v uint64) {
-	e.cpu.SetReg(r, v)
-	if e.tracing {
-		e.note(fmt.Sprintf("r%d = %#x", r, v))
-	}
-}
-
-func (e *executor) jump(target uint64) {
-	e.x.NextPC, e.x.Jump = target, true
-	if e.tracing {
-		e.note(fmt.Sprintf("jump %#x", target))
+	e.CPU.SetReg(r, v)
+	if e.Tracing {
+		e.Notef("r%d = %#x", r, v)
 	}
 }
 
 // base reads the RA operand of a D/DS-form access: r0 there means 0.
 func (e *executor) base(a ppc64asm.Arg) uint64 {
 	if r := gpr(a); r != 0 {
-		return e.cpu.Reg(r)
+		return e.CPU.Reg(r)
 	}
 	return 0
 }
 
 func (e *executor) run(inst ppc64asm.Inst, pc uint64) {
 	a := inst.Args
-	spec, hasSpec := e.cpu.(model.SpecialRegs)
+	spec, hasSpec := e.CPU.(model.SpecialRegs)
 	switch inst.Op {
 	case ppc64asm.NOP:
 	case ppc64asm.B, ppc64asm.BL:
 		target := pc + uint64(int64(a[0].(ppc64asm.PCRel)))
 		if inst.Op == ppc64asm.BL {
 			if !hasSpec {
-				e.x.Fault = "bl: this machine keeps no link register"
+				e.Faultf("bl: this machine keeps no link register")
 				return
 			}
 			spec.SetSpecial(LR, pc+4)
-			e.x.Call, e.x.ReturnAddr = true, pc+4
-			e.note(fmt.Sprintf("lr = %#x", pc+4))
+			e.X.Call, e.X.ReturnAddr = true, pc+4
+			if e.Tracing {
+				e.Notef("lr = %#x", pc+4)
+			}
 		}
-		e.jump(target)
+		e.Jump(target)
 	case ppc64asm.BCLR:
 		// Only the unconditional form: blr (BO = 20, BH = 0).
 		if bo, ok := a[0].(ppc64asm.Imm); !ok || bo != 20 || inst.Enc&1 != 0 || !hasSpec {
-			e.x.Fault = fmt.Sprintf("%s is outside the modelled ppc64 subset (only blr)", ppc64asm.GNUSyntax(inst, pc))
+			e.Faultf("%s is outside the modelled ppc64 subset (only blr)", ppc64asm.GNUSyntax(inst, pc))
 			return
 		}
-		e.x.Return = true
-		e.jump(spec.Special(LR) &^ 3)
+		e.X.Return = true
+		e.Jump(spec.Special(LR) &^ 3)
 	case ppc64asm.LD:
 		addr := e.base(a[2]) + uint64(int64(a[1].(ppc64asm.Offset)))
-		v := e.cpu.Load(addr, 8)
-		if e.tracing {
-			e.note(fmt.Sprintf("load64 [%#x]", addr))
+		v := e.CPU.Load(addr, 8)
+		if e.Tracing {
+			e.Notef("load64 [%#x]", addr)
 		}
 		e.set(gpr(a[0]), v)
 	case ppc64asm.STD:
 		addr := e.base(a[2]) + uint64(int64(a[1].(ppc64asm.Offset)))
-		v := e.cpu.Reg(gpr(a[0]))
-		e.cpu.Store(addr, 8, v)
-		e.note(fmt.Sprintf("store64 [%#x] = %#x", addr, v))
+		v := e.CPU.Reg(gpr(a[0]))
+		e.CPU.Store(addr, 8, v)
+		if e.Tracing {
+			e.Notef("store64 [%#x] = %#x", addr, v)
+		}
 	case ppc64asm.ADDI:
 		e.set(gpr(a[0]), e.base(a[1])+uint64(int64(a[2].(ppc64asm.Imm))))
 	case ppc64asm.LI:
@@ -151,27 +125,29 @@ func (e *executor) run(inst ppc64asm.Inst, pc uint64) {
 			sprArg, regArg = a[0], a[1]
 		}
 		if sprArg.(ppc64asm.SpReg) != 8 || !hasSpec {
-			e.x.Fault = fmt.Sprintf("%s is outside the modelled ppc64 subset (only mflr, mtlr)", ppc64asm.GNUSyntax(inst, pc))
+			e.Faultf("%s is outside the modelled ppc64 subset (only mflr, mtlr)", ppc64asm.GNUSyntax(inst, pc))
 			return
 		}
 		if to {
-			v := e.cpu.Reg(gpr(regArg))
+			v := e.CPU.Reg(gpr(regArg))
 			spec.SetSpecial(LR, v)
-			e.note(fmt.Sprintf("lr = %#x", v))
+			if e.Tracing {
+				e.Notef("lr = %#x", v)
+			}
 		} else {
 			e.set(gpr(regArg), spec.Special(LR))
 		}
 	case ppc64asm.ISYNC:
-		e.cpu.SyncFetch()
-		e.note("instruction fetch synchronised")
+		e.CPU.SyncFetch()
+		e.Note("instruction fetch synchronised")
 	case ppc64asm.TW:
 		if inst.Enc != Trap {
-			e.x.Fault = fmt.Sprintf("%s is outside the modelled ppc64 subset (only trap)", ppc64asm.GNUSyntax(inst, pc))
+			e.Faultf("%s is outside the modelled ppc64 subset (only trap)", ppc64asm.GNUSyntax(inst, pc))
 			return
 		}
-		e.x.Halt = true
-		e.note("task finished")
+		e.X.Halt = true
+		e.Note("task finished")
 	default:
-		e.x.Fault = fmt.Sprintf("%s is outside the modelled ppc64 subset", inst.Op)
+		e.Faultf("%s is outside the modelled ppc64 subset", inst.Op)
 	}
 }

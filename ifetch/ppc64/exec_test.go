@@ -5,52 +5,13 @@ import (
 
 	"golang.org/x/arch/ppc64/ppc64asm"
 
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// fakeCPU runs one program in flat memory, with a link register.
-type fakeCPU struct {
-	pc     uint64
-	regs   [32]uint64
-	spec   [model.NumSpecial]uint64
-	text   map[uint64]uint32
-	mem    map[uint64]uint64
-	synced bool
-}
-
-func (c *fakeCPU) Hart() int              { return 0 }
-func (c *fakeCPU) PC() uint64             { return c.pc }
-func (c *fakeCPU) Reg(i int) uint64       { return c.regs[i] }
-func (c *fakeCPU) SetReg(i int, v uint64) { c.regs[i] = v }
-func (c *fakeCPU) FetchWord(a uint64) (uint32, bool) {
-	w, ok := c.text[a]
-	return w, ok
-}
-func (c *fakeCPU) Load(a uint64, size int) uint64     { return c.mem[a] }
-func (c *fakeCPU) Store(a uint64, size int, v uint64) { c.mem[a] = v }
-func (c *fakeCPU) Fence(k model.FenceKind)            {}
-func (c *fakeCPU) SyncFetch()                         { c.synced = true }
-func (c *fakeCPU) Tracing() bool                      { return true }
-func (c *fakeCPU) Special(i int) uint64               { return c.spec[i] }
-func (c *fakeCPU) SetSpecial(i int, v uint64)         { c.spec[i] = v }
-
-func run(t *testing.T, words ...uint32) (*fakeCPU, []model.Exec) {
-	t.Helper()
-	c := &fakeCPU{pc: 0x100, text: map[uint64]uint32{}, mem: map[uint64]uint64{0x828: 0x9000}}
-	for i, w := range words {
-		c.text[0x100+4*uint64(i)] = w
-	}
-	var xs []model.Exec
-	for steps := 0; steps < 50; steps++ {
-		x := ISA{}.Step(c)
-		xs = append(xs, x)
-		if x.Halt || x.Fault != "" {
-			return c, xs
-		}
-		c.pc = x.NextPC
-	}
-	t.Fatal("program did not end")
-	return nil, nil
+// run runs words from 0x100 over a memory holding 0x9000 at 0x828.
+func run(t *testing.T, words ...uint32) (*isatest.CPU, []model.Exec) {
+	return isatest.RunWords(t, ISA{}, map[uint64]uint64{0x828: 0x9000}, words...)
 }
 
 // The module call site and a stub: bl saves the return address in LR,
@@ -77,8 +38,8 @@ func TestExecutesTheCallSiteSubset(t *testing.T) {
 	if !xs[2].Call || xs[2].ReturnAddr != 0x10c || !xs[9].Return || xs[9].NextPC != 0x10c {
 		t.Errorf("call %+v return %+v", xs[2], xs[9])
 	}
-	if c.regs[2] != 0x7000 || c.regs[3] != 0x10c || c.mem[0x828] != 0x7000 || !c.synced {
-		t.Errorf("r2 %#x r3 %#x [40(r1)] %#x synced %v", c.regs[2], c.regs[3], c.mem[0x828], c.synced)
+	if c.Regs[2] != 0x7000 || c.Regs[3] != 0x10c || c.Mem[0x828] != 0x7000 || !c.Synced {
+		t.Errorf("r2 %#x r3 %#x [40(r1)] %#x synced %v", c.Regs[2], c.Regs[3], c.Mem[0x828], c.Synced)
 	}
 	if xs[10].Disasm != "ld r2,40(r1)" {
 		t.Errorf("disassembly %q", xs[10].Disasm)

@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/arch/riscv64/riscv64asm"
 	"pgregory.net/rapid"
+
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 )
 
 // Every encoder is checked against x/arch's decoder: the decoded opcode,
@@ -20,42 +22,28 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 		boff := rapid.Int64Range(-2048, 2047).Draw(t, "boff") * 2
 		joff := rapid.Int64Range(-(1<<19), 1<<19-1).Draw(t, "joff") * 2
 		x := func(r int) riscv64asm.Reg { return riscv64asm.X0 + riscv64asm.Reg(r) }
+		simm := func(v int64, width uint8) riscv64asm.Simm {
+			return riscv64asm.Simm{Imm: int32(v), Decimal: true, Width: width}
+		}
 		mem := func(r int, off int64) riscv64asm.RegOffset {
-			return riscv64asm.RegOffset{OfsReg: x(r), Ofs: riscv64asm.Simm{Imm: int32(off), Decimal: true, Width: 12}}
+			return riscv64asm.RegOffset{OfsReg: x(r), Ofs: simm(off, 12)}
 		}
-		cases := []struct {
-			word uint32
-			op   riscv64asm.Op
-			args []riscv64asm.Arg
-		}{
-			{Addi(rd, rs1, imm12), riscv64asm.ADDI, []riscv64asm.Arg{x(rd), x(rs1), riscv64asm.Simm{Imm: int32(imm12), Decimal: true, Width: 12}}},
-			{Ori(rd, rs1, imm12), riscv64asm.ORI, []riscv64asm.Arg{x(rd), x(rs1), riscv64asm.Simm{Imm: int32(imm12), Decimal: true, Width: 12}}},
-			{Add(rd, rs1, rs2), riscv64asm.ADD, []riscv64asm.Arg{x(rd), x(rs1), x(rs2)}},
-			{Jalr(rd, rs1, imm12), riscv64asm.JALR, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
-			{Ld(rd, rs1, imm12), riscv64asm.LD, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
-			{Lw(rd, rs1, imm12), riscv64asm.LW, []riscv64asm.Arg{x(rd), mem(rs1, imm12)}},
-			{Sd(rs2, rs1, imm12), riscv64asm.SD, []riscv64asm.Arg{x(rs2), mem(rs1, imm12)}},
-			{Sw(rs2, rs1, imm12), riscv64asm.SW, []riscv64asm.Arg{x(rs2), mem(rs1, imm12)}},
-			{Beq(rs1, rs2, boff), riscv64asm.BEQ, []riscv64asm.Arg{x(rs1), x(rs2), riscv64asm.Simm{Imm: int32(boff), Decimal: true, Width: 13}}},
-			{Bne(rs1, rs2, boff), riscv64asm.BNE, []riscv64asm.Arg{x(rs1), x(rs2), riscv64asm.Simm{Imm: int32(boff), Decimal: true, Width: 13}}},
-			{Auipc(rd, imm20), riscv64asm.AUIPC, []riscv64asm.Arg{x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}}},
-			{Lui(rd, imm20), riscv64asm.LUI, []riscv64asm.Arg{x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}}},
-			{Jal(rd, joff), riscv64asm.JAL, []riscv64asm.Arg{x(rd), riscv64asm.Simm{Imm: int32(joff), Decimal: true, Width: 21}}},
-		}
-		for _, c := range cases {
-			inst, err := decode(c.word)
-			if err != nil {
-				t.Fatalf("%08x (%v): %v", c.word, c.op, err)
-			}
-			if inst.Op != c.op {
-				t.Fatalf("%08x decodes as %v, want %v", c.word, inst.Op, c.op)
-			}
-			for i, want := range c.args {
-				if inst.Args[i] != want {
-					t.Fatalf("%v %08x arg %d = %#v, want %#v", c.op, c.word, i, inst.Args[i], want)
-				}
-			}
-		}
+		want := isatest.Decodes[riscv64asm.Op, riscv64asm.Arg]
+		isatest.CheckDecodes(t, decoded, []isatest.Encoded[riscv64asm.Op, riscv64asm.Arg]{
+			want(Addi(rd, rs1, imm12), riscv64asm.ADDI, x(rd), x(rs1), simm(imm12, 12)),
+			want(Ori(rd, rs1, imm12), riscv64asm.ORI, x(rd), x(rs1), simm(imm12, 12)),
+			want(Add(rd, rs1, rs2), riscv64asm.ADD, x(rd), x(rs1), x(rs2)),
+			want(Jalr(rd, rs1, imm12), riscv64asm.JALR, x(rd), mem(rs1, imm12)),
+			want(Ld(rd, rs1, imm12), riscv64asm.LD, x(rd), mem(rs1, imm12)),
+			want(Lw(rd, rs1, imm12), riscv64asm.LW, x(rd), mem(rs1, imm12)),
+			want(Sd(rs2, rs1, imm12), riscv64asm.SD, x(rs2), mem(rs1, imm12)),
+			want(Sw(rs2, rs1, imm12), riscv64asm.SW, x(rs2), mem(rs1, imm12)),
+			want(Beq(rs1, rs2, boff), riscv64asm.BEQ, x(rs1), x(rs2), simm(boff, 13)),
+			want(Bne(rs1, rs2, boff), riscv64asm.BNE, x(rs1), x(rs2), simm(boff, 13)),
+			want(Auipc(rd, imm20), riscv64asm.AUIPC, x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}),
+			want(Lui(rd, imm20), riscv64asm.LUI, x(rd), riscv64asm.Uimm{Imm: uint32(imm20) & 0xfffff}),
+			want(Jal(rd, joff), riscv64asm.JAL, x(rd), simm(joff, 21)),
+		})
 	})
 }
 
@@ -133,4 +121,10 @@ func TestSretIsNotDecodedByXArch(t *testing.T) {
 	if _, ok := privileged(Ebreak, 0x1000, true); ok {
 		t.Fatal("ebreak taken for a privileged instruction")
 	}
+}
+
+// decoded is decode as isatest.CheckDecodes reads it.
+func decoded(word uint32) (riscv64asm.Op, []riscv64asm.Arg, error) {
+	inst, err := decode(word)
+	return inst.Op, inst.Args[:], err
 }

@@ -63,33 +63,20 @@ func decodeUncached(word uint32) (riscv64asm.Inst, error) {
 }
 
 // Step fetches the word at the PC, decodes it and executes it.
-func (ISA) Step(cpu model.CPU) model.Exec {
-	pc := cpu.PC()
-	word, ok := cpu.FetchWord(pc)
-	if !ok {
-		return model.Exec{Fault: fmt.Sprintf("fetch fault: no instruction at %#x", pc)}
-	}
-	inst, err := decode(word)
-	if err != nil {
+func (ISA) Step(cpu model.CPU) model.Exec { return stepper.Step(cpu) }
+
+var stepper = ifetch.Stepper[riscv64asm.Inst]{
+	Fetch: ifetch.FetchWord(decoder, func(cpu model.CPU, word uint32, pc uint64) model.Exec {
 		if x, ok := privileged(word, pc, cpu.Tracing()); ok {
 			return x
 		}
 		return model.Exec{Word: word, Disasm: "(illegal)", Fault: fmt.Sprintf("illegal instruction %#08x at %#x", word, pc)}
-	}
-	x := model.Exec{Word: word, NextPC: pc + 4}
-	e := executor{cpu: cpu, x: &x, tracing: cpu.Tracing()}
-	if e.tracing {
-		x.Disasm = abiSyntax(inst)
-	}
-	e.run(inst, pc)
-	return x
+	}),
+	Syntax: func(inst riscv64asm.Inst, _ uint64) string { return abiSyntax(inst) },
+	Run:    func(s *ifetch.Step, inst riscv64asm.Inst, pc uint64) { (&executor{s}).run(inst, pc) },
 }
 
-type executor struct {
-	cpu     model.CPU
-	x       *model.Exec
-	tracing bool // build the words of the effect (only for traces)
-}
+type executor struct{ *ifetch.Step }
 
 func reg(a riscv64asm.Arg) int { return int(a.(riscv64asm.Reg) - riscv64asm.X0) }
 
@@ -97,33 +84,15 @@ func (e *executor) set(rd int, v uint64) {
 	if rd == 0 {
 		return
 	}
-	e.cpu.SetReg(rd, v)
-	if e.tracing {
-		e.note(fmt.Sprintf("%s = %#x", abiNames[rd], v))
-	}
-}
-
-func (e *executor) note(s string) {
-	if !e.tracing {
-		return
-	}
-	if e.x.Effect != "" {
-		e.x.Effect += "; "
-	}
-	e.x.Effect += s
-}
-
-func (e *executor) jump(target uint64) {
-	e.x.NextPC = target
-	e.x.Jump = true
-	if e.tracing {
-		e.note(fmt.Sprintf("jump %#x", target))
+	e.CPU.SetReg(rd, v)
+	if e.Tracing {
+		e.Notef("%s = %#x", abiNames[rd], v)
 	}
 }
 
 func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 	a := inst.Args
-	r := func(i int) uint64 { return e.cpu.Reg(reg(a[i])) }
+	r := func(i int) uint64 { return e.CPU.Reg(reg(a[i])) }
 	switch inst.Op {
 	case riscv64asm.ADDI:
 		e.set(reg(a[0]), r(1)+uint64(int64(a[2].(riscv64asm.Simm).Imm)))
@@ -138,29 +107,29 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 	case riscv64asm.JAL:
 		target := pc + uint64(int64(a[1].(riscv64asm.Simm).Imm))
 		e.set(reg(a[0]), pc+4)
-		e.jump(target)
+		e.Jump(target)
 		e.link(reg(a[0]), -1, 0, pc)
 	case riscv64asm.JALR:
 		ro := a[1].(riscv64asm.RegOffset)
-		target := (e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))) &^ 1
+		target := (e.CPU.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))) &^ 1
 		e.set(reg(a[0]), pc+4)
-		e.jump(target)
+		e.Jump(target)
 		e.link(reg(a[0]), int(ro.OfsReg-riscv64asm.X0), ro.Ofs.Imm, pc)
 	case riscv64asm.BEQ, riscv64asm.BNE:
 		eq := r(0) == r(1)
 		if eq == (inst.Op == riscv64asm.BEQ) {
-			e.jump(pc + uint64(int64(a[2].(riscv64asm.Simm).Imm)))
+			e.Jump(pc + uint64(int64(a[2].(riscv64asm.Simm).Imm)))
 		} else {
-			e.note("not taken")
+			e.Note("not taken")
 		}
 	case riscv64asm.LD, riscv64asm.LW:
 		addr, size := e.memOperand(a[1], inst.Op == riscv64asm.LW)
-		v := e.cpu.Load(addr, size)
+		v := e.CPU.Load(addr, size)
 		if size == 4 {
 			v = uint64(int64(int32(v)))
 		}
-		if e.tracing {
-			e.note(fmt.Sprintf("load%d [%#x]", size*8, addr))
+		if e.Tracing {
+			e.Notef("load%d [%#x]", size*8, addr)
 		}
 		e.set(reg(a[0]), v)
 	case riscv64asm.SD, riscv64asm.SW:
@@ -169,27 +138,27 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 		if size == 4 {
 			v &= 0xffffffff
 		}
-		e.cpu.Store(addr, size, v)
-		if e.tracing {
-			e.note(fmt.Sprintf("store%d [%#x] = %#x", size*8, addr, v))
+		e.CPU.Store(addr, size, v)
+		if e.Tracing {
+			e.Notef("store%d [%#x] = %#x", size*8, addr, v)
 		}
 	case riscv64asm.FENCE:
 		k := model.FenceKind{Pred: fenceSet(a[0]), Succ: fenceSet(a[1])}
 		if inst.Enc>>28 == 8 { // fm=1000: fence.tso
 			k.TSO = true
 		}
-		e.cpu.Fence(k)
-		if e.tracing {
-			e.note(k.String())
+		e.CPU.Fence(k)
+		if e.Tracing {
+			e.Note(k.String())
 		}
 	case riscv64asm.FENCE_I:
-		e.cpu.SyncFetch()
-		e.note("instruction fetch synchronised")
+		e.CPU.SyncFetch()
+		e.Note("instruction fetch synchronised")
 	case riscv64asm.EBREAK:
-		e.x.Halt = true
-		e.note("task finished")
+		e.X.Halt = true
+		e.Note("task finished")
 	default:
-		e.x.Fault = fmt.Sprintf("%s is outside the modelled RV64 subset", inst.Op)
+		e.Faultf("%s is outside the modelled RV64 subset", inst.Op)
 	}
 }
 
@@ -197,7 +166,7 @@ func (e *executor) run(inst riscv64asm.Inst, pc uint64) {
 // access size (4 for lw/sw, 8 for ld/sd).
 func (e *executor) memOperand(arg riscv64asm.Arg, word bool) (addr uint64, size int) {
 	ro := arg.(riscv64asm.RegOffset)
-	addr = e.cpu.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
+	addr = e.CPU.Reg(int(ro.OfsReg-riscv64asm.X0)) + uint64(int64(ro.Ofs.Imm))
 	if word {
 		return addr, 4
 	}
@@ -232,8 +201,8 @@ func (e *executor) link(rd, rs int, off int32, pc uint64) {
 	isLink := func(r int) bool { return r == RA || r == T0 }
 	switch {
 	case isLink(rd):
-		e.x.Call, e.x.ReturnAddr = true, pc+4
+		e.X.Call, e.X.ReturnAddr = true, pc+4
 	case rd == Zero && rs >= 0 && isLink(rs) && off == 0:
-		e.x.Return = true
+		e.X.Return = true
 	}
 }

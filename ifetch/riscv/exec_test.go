@@ -3,55 +3,13 @@ package riscv
 import (
 	"testing"
 
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// fakeCPU runs one program in flat memory, recording fences and syncs.
-type fakeCPU struct {
-	pc     uint64
-	regs   [32]uint64
-	text   map[uint64]uint32
-	mem    map[uint64]uint64
-	fences []model.FenceKind
-	synced bool
-}
-
-func (c *fakeCPU) Hart() int              { return 0 }
-func (c *fakeCPU) PC() uint64             { return c.pc }
-func (c *fakeCPU) Reg(i int) uint64       { return c.regs[i] }
-func (c *fakeCPU) SetReg(i int, v uint64) { c.regs[i] = v }
-func (c *fakeCPU) FetchWord(a uint64) (uint32, bool) {
-	w, ok := c.text[a]
-	return w, ok
-}
-func (c *fakeCPU) Load(a uint64, size int) uint64 {
-	v := c.mem[a]
-	if size == 4 {
-		v &= 0xffffffff
-	}
-	return v
-}
-func (c *fakeCPU) Store(a uint64, size int, v uint64) { c.mem[a] = v }
-func (c *fakeCPU) Fence(k model.FenceKind)            { c.fences = append(c.fences, k) }
-func (c *fakeCPU) SyncFetch()                         { c.synced = true }
-func (c *fakeCPU) Tracing() bool                      { return true }
-
-func run(t *testing.T, words ...uint32) (*fakeCPU, []model.Exec) {
-	c := &fakeCPU{pc: 0x100, text: map[uint64]uint32{}, mem: map[uint64]uint64{0x800: 0xffffffff_80000001}}
-	for i, w := range words {
-		c.text[0x100+4*uint64(i)] = w
-	}
-	var xs []model.Exec
-	for steps := 0; steps < 50; steps++ {
-		x := ISA{}.Step(c)
-		xs = append(xs, x)
-		if x.Halt || x.Fault != "" {
-			return c, xs
-		}
-		c.pc = x.NextPC
-	}
-	t.Fatal("program did not end")
-	return nil, nil
+// run runs words from 0x100 over a memory holding 0xffffffff_80000001 at 0x800.
+func run(t *testing.T, words ...uint32) (*isatest.CPU, []model.Exec) {
+	return isatest.RunWords(t, ISA{}, map[uint64]uint64{0x800: 0xffffffff_80000001}, words...)
 }
 
 func TestExecutesTheSubset(t *testing.T) {
@@ -76,15 +34,15 @@ func TestExecutesTheSubset(t *testing.T) {
 		Ebreak)
 	want := map[int]uint64{T0: 0x1023, A0: ^uint64(15), A1: 0x1013, A2: 0xffffffff_80000001, A3: 0xffffffff_80000001, T1: 0x138, RA: 0x140}
 	for r, v := range want {
-		if c.regs[r] != v {
-			t.Errorf("%s = %#x, want %#x", abiNames[r], c.regs[r], v)
+		if c.Regs[r] != v {
+			t.Errorf("%s = %#x, want %#x", abiNames[r], c.Regs[r], v)
 		}
 	}
-	if c.mem[0x808] != 0x1013 || c.mem[0x810] != 0x1013 {
-		t.Errorf("stores: %#x %#x", c.mem[0x808], c.mem[0x810])
+	if c.Mem[0x808] != 0x1013 || c.Mem[0x810] != 0x1013 {
+		t.Errorf("stores: %#x %#x", c.Mem[0x808], c.Mem[0x810])
 	}
-	if len(c.fences) != 1 || c.fences[0] != model.FenceWW || !c.synced {
-		t.Errorf("fences %v, fence.i %v", c.fences, c.synced)
+	if len(c.Fences) != 1 || c.Fences[0] != model.FenceWW || !c.Synced {
+		t.Errorf("fences %v, fence.i %v", c.Fences, c.Synced)
 	}
 	if last := xs[len(xs)-1]; !last.Halt || last.Disasm != "ebreak" {
 		t.Errorf("last step %+v", last)

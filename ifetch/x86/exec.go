@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
+	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/model"
 )
 
@@ -119,8 +120,18 @@ func Stores(uint32) bool { return true }
 // may come from a different version of the text, as a CPU that has not
 // serialised may see (Intel SDM Vol. 3A §8.1.3) — then decodes and
 // executes it.
-func (ISA) Step(cpu model.CPU) model.Exec {
-	pc := cpu.PC()
+func (ISA) Step(cpu model.CPU) model.Exec { return stepper.Step(cpu) }
+
+var stepper = ifetch.Stepper[x86asm.Inst]{
+	Fetch:  fetch,
+	Syntax: Disasm,
+	Run: func(s *ifetch.Step, inst x86asm.Inst, pc uint64) {
+		(&executor{Step: s, pc: pc, next: s.X.NextPC}).run(inst)
+	},
+}
+
+// fetch fetches bytes from pc until they decode as one instruction.
+func fetch(cpu model.CPU, pc uint64) (x86asm.Inst, model.Exec, bool) {
 	var buf [MaxLen]byte
 	var d *decoded
 	for k := 0; k < MaxLen; k++ {
@@ -128,7 +139,7 @@ func (ISA) Step(cpu model.CPU) model.Exec {
 		if !ok {
 			x := model.Exec{Bytes: append([]byte(nil), buf[:k]...), Disasm: "(no text)"}
 			x.Fault = fmt.Sprintf("fetch fault: no text at %#x (decoding from %#x)", pc+uint64(k), pc)
-			return x
+			return x86asm.Inst{}, x, false
 		}
 		buf[k] = byte(b)
 		if d = decodePrefix(buf[:k+1]); d.complete {
@@ -138,40 +149,15 @@ func (ISA) Step(cpu model.CPU) model.Exec {
 	var word [4]byte
 	copy(word[:], buf[:])
 	if !d.complete {
-		return model.Exec{Word: binary.LittleEndian.Uint32(word[:]), Bytes: d.bytes, Disasm: "(illegal)",
-			Fault: fmt.Sprintf("illegal instruction at %#x: % x", pc, d.bytes)}
+		return x86asm.Inst{}, model.Exec{Word: binary.LittleEndian.Uint32(word[:]), Bytes: d.bytes, Disasm: "(illegal)",
+			Fault: fmt.Sprintf("illegal instruction at %#x: % x", pc, d.bytes)}, false
 	}
-	inst := d.inst
-	x := model.Exec{Word: binary.LittleEndian.Uint32(word[:]), Bytes: d.bytes, NextPC: pc + uint64(inst.Len)}
-	if cpu.Tracing() {
-		x.Disasm = Disasm(inst, pc)
-	}
-	e := executor{cpu: cpu, x: &x, tracing: cpu.Tracing(), pc: pc, next: pc + uint64(inst.Len)}
-	e.run(inst)
-	return x
+	return d.inst, model.Exec{Word: binary.LittleEndian.Uint32(word[:]), Bytes: d.bytes, NextPC: pc + uint64(d.inst.Len)}, true
 }
 
 type executor struct {
-	cpu      model.CPU
-	x        *model.Exec
-	tracing  bool
+	*ifetch.Step
 	pc, next uint64
-}
-
-func (e *executor) note(format string, args ...any) {
-	if !e.tracing {
-		return
-	}
-	if e.x.Effect != "" {
-		e.x.Effect += "; "
-	}
-	e.x.Effect += fmt.Sprintf(format, args...)
-}
-
-func (e *executor) fault(format string, args ...any) {
-	if e.x.Fault == "" {
-		e.x.Fault = fmt.Sprintf(format, args...)
-	}
 }
 
 // gpr maps a 64-, 32- or 8-bit register operand to its number and
@@ -195,7 +181,7 @@ func gpr(a x86asm.Arg) (r int, bytes int, ok bool) {
 
 func (e *executor) read(a x86asm.Arg) uint64 {
 	r, n, _ := gpr(a)
-	v := e.cpu.Reg(r)
+	v := e.CPU.Reg(r)
 	switch n {
 	case 4:
 		v = uint64(uint32(v))
@@ -213,10 +199,12 @@ func (e *executor) write(a x86asm.Arg, v uint64) {
 	case 4:
 		v = uint64(uint32(v))
 	case 1:
-		v = e.cpu.Reg(r)&^0xff | uint64(uint8(v))
+		v = e.CPU.Reg(r)&^0xff | uint64(uint8(v))
 	}
-	e.cpu.SetReg(r, v)
-	e.note("%%%s = %#x", regNames[r], v)
+	e.CPU.SetReg(r, v)
+	if e.Tracing {
+		e.Notef("%%%s = %#x", regNames[r], v)
+	}
 }
 
 // addr computes a memory operand's address.
@@ -235,14 +223,14 @@ func (e *executor) addr(m x86asm.Mem) (uint64, bool) {
 		if !ok || n != 8 {
 			return 0, false
 		}
-		a += e.cpu.Reg(r)
+		a += e.CPU.Reg(r)
 	}
 	if m.Index != 0 {
 		r, n, ok := gpr(m.Index)
 		if !ok || n != 8 {
 			return 0, false
 		}
-		a += e.cpu.Reg(r) * uint64(m.Scale)
+		a += e.CPU.Reg(r) * uint64(m.Scale)
 	}
 	return a, true
 }
@@ -259,67 +247,70 @@ func (e *executor) size(inst x86asm.Inst) int {
 const NullPage = 4096
 
 func (e *executor) load(a uint64, size int) uint64 {
-	e.x.DataAddr, e.x.DataAccess = a, true
+	e.X.DataAddr, e.X.DataAccess = a, true
 	if r, ok := e.ptRegs(a, size); ok {
-		f := e.cpu.(model.Frame)
+		f := e.CPU.(model.Frame)
 		v := f.FramePC()
 		if r != ptIP {
 			v = f.FrameReg(r)
 		}
-		e.note("load%d [pt_regs+%d] (the interrupted context's %s)", size*8, a-PtRegs, ptName(r))
+		if e.Tracing {
+			e.Notef("load%d [pt_regs+%d] (the interrupted context's %s)", size*8, a-PtRegs, ptName(r))
+		}
 		return v
 	}
-	if e.x.Fault != "" {
+	if e.X.Fault != "" {
 		return 0
 	}
 	if a < NullPage {
-		e.fault("NULL pointer dereference: load%d [%#x]", size*8, a)
+		e.Faultf("NULL pointer dereference: load%d [%#x]", size*8, a)
 		return 0
 	}
-	v := e.cpu.Load(a, size)
-	e.note("load%d [%#x]", size*8, a)
+	v := e.CPU.Load(a, size)
+	if e.Tracing {
+		e.Notef("load%d [%#x]", size*8, a)
+	}
 	return v
 }
 
 func (e *executor) store(a uint64, size int, v uint64) {
-	e.x.DataAddr, e.x.DataAccess = a, true
+	e.X.DataAddr, e.X.DataAccess = a, true
 	if r, ok := e.ptRegs(a, size); ok {
-		f := e.cpu.(model.Frame)
+		f := e.CPU.(model.Frame)
 		if r == ptIP {
 			f.SetFramePC(v)
 		} else {
 			f.SetFrameReg(r, v)
 		}
-		e.note("store%d [pt_regs+%d] = %#x (the interrupted context's %s)", size*8, a-PtRegs, v, ptName(r))
+		if e.Tracing {
+			e.Notef("store%d [pt_regs+%d] = %#x (the interrupted context's %s)", size*8, a-PtRegs, v, ptName(r))
+		}
 		return
 	}
-	if e.x.Fault != "" {
+	if e.X.Fault != "" {
 		return
 	}
 	if a < NullPage {
-		e.fault("NULL pointer dereference: store%d [%#x]", size*8, a)
+		e.Faultf("NULL pointer dereference: store%d [%#x]", size*8, a)
 		return
 	}
-	e.cpu.Store(a, size, v)
-	e.note("store%d [%#x] = %#x", size*8, a, v)
+	e.CPU.Store(a, size, v)
+	if e.Tracing {
+		e.Notef("store%d [%#x] = %#x", size*8, a, v)
+	}
 }
 
 func (e *executor) push(v uint64) {
-	sp := e.cpu.Reg(RSP) - 8
-	e.cpu.SetReg(RSP, sp)
+	sp := e.CPU.Reg(RSP) - 8
+	e.CPU.SetReg(RSP, sp)
 	e.store(sp, 8, v)
 }
 
 func (e *executor) pop() uint64 {
-	sp := e.cpu.Reg(RSP)
+	sp := e.CPU.Reg(RSP)
 	v := e.load(sp, 8)
-	e.cpu.SetReg(RSP, sp+8)
+	e.CPU.SetReg(RSP, sp+8)
 	return v
-}
-
-func (e *executor) jump(target uint64) {
-	e.x.NextPC, e.x.Jump = target, true
-	e.note("jump %#x", target)
 }
 
 // target is a CALL/JMP operand: rel32/rel8 or a register.
@@ -329,7 +320,7 @@ func (e *executor) target(a x86asm.Arg) (uint64, bool) {
 		return e.next + uint64(int64(a)), true
 	case x86asm.Reg:
 		if r, n, ok := gpr(a); ok && n == 8 {
-			return e.cpu.Reg(r), true
+			return e.CPU.Reg(r), true
 		}
 	}
 	return 0, false
@@ -339,12 +330,14 @@ func (e *executor) setZF(v uint64, bytes int) {
 	if bytes < 8 {
 		v &= 1<<(8*bytes) - 1
 	}
-	f := e.cpu.Reg(RFLAGS) &^ zf
+	f := e.CPU.Reg(RFLAGS) &^ zf
 	if v == 0 {
 		f |= zf
 	}
-	e.cpu.SetReg(RFLAGS, f)
-	e.note("ZF = %d", f>>6&1)
+	e.CPU.SetReg(RFLAGS, f)
+	if e.Tracing {
+		e.Notef("ZF = %d", f>>6&1)
+	}
 }
 
 // operand reads a register, immediate or memory source.
@@ -365,7 +358,7 @@ func (e *executor) operand(inst x86asm.Inst, a x86asm.Arg) (uint64, bool) {
 }
 
 func (e *executor) outside(inst x86asm.Inst) {
-	e.fault("%s is outside the modelled x86 subset", Disasm(inst, e.pc))
+	e.Faultf("%s is outside the modelled x86 subset", Disasm(inst, e.pc))
 }
 
 func (e *executor) run(inst x86asm.Inst) {
@@ -374,8 +367,8 @@ func (e *executor) run(inst x86asm.Inst) {
 	switch inst.Op {
 	case x86asm.NOP:
 	case x86asm.HLT:
-		e.x.Halt = true
-		e.note("task finished")
+		e.X.Halt = true
+		e.Note("task finished")
 	case x86asm.CALL:
 		t, ok := e.target(a[0])
 		if !ok {
@@ -383,33 +376,33 @@ func (e *executor) run(inst x86asm.Inst) {
 			return
 		}
 		e.push(e.next)
-		e.x.Call, e.x.ReturnAddr, e.x.StackSlot = true, e.next, e.cpu.Reg(RSP)
-		e.jump(t)
+		e.X.Call, e.X.ReturnAddr, e.X.StackSlot = true, e.next, e.CPU.Reg(RSP)
+		e.Jump(t)
 	case x86asm.JMP:
 		t, ok := e.target(a[0])
 		if !ok {
 			e.outside(inst)
 			return
 		}
-		e.jump(t)
+		e.Jump(t)
 	case x86asm.RET:
 		if a[0] != nil {
 			e.outside(inst)
 			return
 		}
-		e.x.StackSlot = e.cpu.Reg(RSP)
+		e.X.StackSlot = e.CPU.Reg(RSP)
 		t := e.pop()
-		e.x.Return = true
-		e.jump(t)
+		e.X.Return = true
+		e.Jump(t)
 	case x86asm.JE, x86asm.JNE:
 		t, ok := e.target(a[0])
 		if !ok {
 			e.outside(inst)
 			return
 		}
-		z := e.cpu.Reg(RFLAGS)&zf != 0
+		z := e.CPU.Reg(RFLAGS)&zf != 0
 		if z == (inst.Op == x86asm.JE) {
-			e.jump(t)
+			e.Jump(t)
 		}
 	case x86asm.MOV:
 		e.mov(inst)
@@ -425,7 +418,7 @@ func (e *executor) run(inst x86asm.Inst) {
 		// A locked read-modify-write: x86 drains the store buffer before
 		// and after it, and no other agent moves in between (one step).
 		n := e.size(inst)
-		e.cpu.Fence(model.FenceRWRW)
+		e.CPU.Fence(model.FenceRWRW)
 		v := e.load(addr, n)
 		if inst.Op == x86asm.INC {
 			v++
@@ -436,7 +429,7 @@ func (e *executor) run(inst x86asm.Inst) {
 			v = uint64(uint32(v))
 		}
 		e.store(addr, n, v)
-		e.cpu.Fence(model.FenceRWRW)
+		e.CPU.Fence(model.FenceRWRW)
 		e.setZF(v, n)
 	case x86asm.XADD:
 		// lock xadd %reg, mem (atomic_inc_return/atomic_add_return): the
@@ -450,14 +443,14 @@ func (e *executor) run(inst x86asm.Inst) {
 			return
 		}
 		src := e.read(a[1])
-		e.cpu.Fence(model.FenceRWRW)
+		e.CPU.Fence(model.FenceRWRW)
 		old := e.load(addr, n)
 		sum := old + src
 		if n < 8 {
 			sum &= 1<<(8*n) - 1
 		}
 		e.store(addr, n, sum)
-		e.cpu.Fence(model.FenceRWRW)
+		e.CPU.Fence(model.FenceRWRW)
 		e.write(a[1], old)
 		e.setZF(sum, n)
 	case x86asm.PUSH:
@@ -473,22 +466,22 @@ func (e *executor) run(inst x86asm.Inst) {
 		}
 		e.write(a[0], e.pop())
 	case x86asm.MFENCE:
-		e.cpu.Fence(model.FenceRWRW)
-		e.note("mfence (orders memory; not serialising for instruction fetch)")
+		e.CPU.Fence(model.FenceRWRW)
+		e.Note("mfence (orders memory; not serialising for instruction fetch)")
 	case x86asm.CPUID:
 		// A serialising instruction: the CPU drops any prefetched
 		// instruction bytes. Its outputs are not modelled: it writes 0.
-		e.cpu.Fence(model.FenceRWRW)
-		e.cpu.SyncFetch()
+		e.CPU.Fence(model.FenceRWRW)
+		e.CPU.SyncFetch()
 		for _, r := range []int{RAX, RBX, RCX, RDX} {
-			e.cpu.SetReg(r, 0)
+			e.CPU.SetReg(r, 0)
 		}
-		e.note("serialised: instruction fetch synchronised; eax..edx = 0")
+		e.Note("serialised: instruction fetch synchronised; eax..edx = 0")
 	case x86asm.IRETQ:
 		// Return from an interrupt handler; IRET is serialising.
-		e.cpu.SyncFetch()
-		e.x.IntrReturn = true
-		e.note("serialised: instruction fetch synchronised")
+		e.CPU.SyncFetch()
+		e.X.IntrReturn = true
+		e.Note("serialised: instruction fetch synchronised")
 	case x86asm.INT:
 		if imm, ok := a[0].(x86asm.Imm); ok && imm == 3 && inst.Len == 1 {
 			e.int3()
@@ -589,8 +582,8 @@ func (e *executor) arith(inst x86asm.Inst) {
 // the exception source named "int3" (model/trap.go) with the address
 // after the int3 as the frame's return address, as the CPU pushes it.
 func (e *executor) int3() {
-	e.x.Trap = "int3"
-	e.note("int3")
+	e.X.Trap = "int3"
+	e.Note("int3")
 }
 
 // PtRegs is where an exception or interrupt handler finds the frame it
@@ -621,13 +614,13 @@ func (e *executor) ptRegs(a uint64, size int) (int, bool) {
 	if a < PtRegs || a >= PtRegs+8*uint64(len(ptFields)) {
 		return 0, false
 	}
-	f, ok := e.cpu.(model.Frame)
+	f, ok := e.CPU.(model.Frame)
 	off := a - PtRegs
 	switch {
 	case !ok || !f.InFrame():
-		e.fault("pt_regs accessed outside an interrupt or exception handler")
+		e.Faultf("pt_regs accessed outside an interrupt or exception handler")
 	case off%8 != 0 || size != 8 || ptFields[off/8] < 0:
-		e.fault("pt_regs+%d (%d bytes) is not a modelled 8-byte field", off, size)
+		e.Faultf("pt_regs+%d (%d bytes) is not a modelled 8-byte field", off, size)
 	default:
 		return ptFields[off/8], true
 	}

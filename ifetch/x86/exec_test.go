@@ -4,73 +4,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftcheck/ftcheck/ifetch/internal/isatest"
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// fakeCPU runs one program in flat memory, with an optional interrupt
-// frame (model.Frame).
-type fakeCPU struct {
-	pc      uint64
-	regs    [32]uint64
-	text    map[uint64]byte
-	mem     map[uint64]uint64
-	fences  int
-	synced  bool
-	fetches int
-	frame   *model.IntrFrame
-}
-
-func (c *fakeCPU) Hart() int              { return 0 }
-func (c *fakeCPU) PC() uint64             { return c.pc }
-func (c *fakeCPU) Reg(i int) uint64       { return c.regs[i] }
-func (c *fakeCPU) SetReg(i int, v uint64) { c.regs[i] = v }
-func (c *fakeCPU) FetchWord(a uint64) (uint32, bool) {
-	b, ok := c.text[a]
-	c.fetches++
-	return uint32(b), ok
-}
-func (c *fakeCPU) Load(a uint64, size int) uint64 {
-	v := c.mem[a]
-	if size == 4 {
-		v &= 0xffffffff
-	}
-	return v
-}
-func (c *fakeCPU) Store(a uint64, size int, v uint64) { c.mem[a] = v }
-func (c *fakeCPU) Fence(model.FenceKind)              { c.fences++ }
-func (c *fakeCPU) SyncFetch()                         { c.synced = true }
-func (c *fakeCPU) Tracing() bool                      { return true }
-
-func (c *fakeCPU) InFrame() bool               { return c.frame != nil }
-func (c *fakeCPU) FramePC() uint64             { return c.frame.PC }
-func (c *fakeCPU) SetFramePC(pc uint64)        { c.frame.PC = pc }
-func (c *fakeCPU) FrameReg(i int) uint64       { return c.frame.Regs[i] }
-func (c *fakeCPU) SetFrameReg(i int, v uint64) { c.frame.Regs[i] = v }
-
-func newCPU(code ...[]byte) *fakeCPU {
-	c := &fakeCPU{pc: 0x100, text: map[uint64]byte{}, mem: map[uint64]uint64{0x8000: 7}}
-	a := uint64(0x100)
-	for _, in := range code {
-		for _, b := range in {
-			c.text[a] = b
-			a++
-		}
-	}
+// newCPU places code at 0x100, where it starts, over a memory holding 7
+// at 0x8000.
+func newCPU(code ...[]byte) *isatest.CPU {
+	c := isatest.New(0x100).Bytes(0x100, code...)
+	c.Mem[0x8000] = 7
 	return c
-}
-
-func runAll(t *testing.T, c *fakeCPU) []model.Exec {
-	var xs []model.Exec
-	for steps := 0; steps < 50; steps++ {
-		x := ISA{}.Step(c)
-		xs = append(xs, x)
-		if x.Halt || x.Fault != "" || x.Trap != "" || x.IntrReturn {
-			return xs
-		}
-		c.pc = x.NextPC
-	}
-	t.Fatal("program did not end")
-	return nil
 }
 
 func TestExecutesTheSubset(t *testing.T) {
@@ -86,17 +29,17 @@ func TestExecutesTheSubset(t *testing.T) {
 	// 0x12c: ret
 	c := newCPU(MovImm(RBX, 0x8000), Load(RAX, Mem{Base: RBX}), CmpImm(RAX, 7), Jcc8(CondNE, 5),
 		Call(1), Hlt, Store(Mem{Base: RBX, Disp: 8}, RAX), K8Nop3, K8Nop2, P6Nop5, Mfence, Cpuid, Ret)
-	c.regs[RSP] = 0x9000
-	xs := runAll(t, c)
+	c.Regs[RSP] = 0x9000
+	xs := c.Run(t, ISA{})
 	last := xs[len(xs)-1]
-	if !last.Halt || c.mem[0x8008] != 7 {
-		t.Fatalf("program: halt %v, [0x8008] = %#x; trace %+v", last.Halt, c.mem[0x8008], xs)
+	if !last.Halt || c.Mem[0x8008] != 7 {
+		t.Fatalf("program: halt %v, [0x8008] = %#x; trace %+v", last.Halt, c.Mem[0x8008], xs)
 	}
-	if c.regs[RSP] != 0x9000 || c.mem[0x8ff8] != 0x118 {
-		t.Fatalf("call/ret: rsp %#x, pushed %#x", c.regs[RSP], c.mem[0x8ff8])
+	if c.Regs[RSP] != 0x9000 || c.Mem[0x8ff8] != 0x118 {
+		t.Fatalf("call/ret: rsp %#x, pushed %#x", c.Regs[RSP], c.Mem[0x8ff8])
 	}
-	if !c.synced || c.fences < 2 {
-		t.Fatalf("cpuid must synchronise fetch, mfence and cpuid fence: synced %v fences %d", c.synced, c.fences)
+	if !c.Synced || len(c.Fences) < 2 {
+		t.Fatalf("cpuid must synchronise fetch, mfence and cpuid fence: synced %v fences %d", c.Synced, len(c.Fences))
 	}
 	want := []string{"mov $0x8000,%rbx", "mov (%rbx),%rax", "cmp $0x7,%rax", "jne", "callq", "mov %rax,0x8(%rbx)",
 		"data16 data16 nop", "data16 nop", "nopl", "mfence", "cpuid", "retq", "hlt"}
@@ -123,11 +66,11 @@ func TestMidInstructionAndIllegal(t *testing.T) {
 	}
 	c = newCPU([]byte{0x0f, 0xff, 0xff}) // no instruction: 15 bytes fetched at most
 	for a := uint64(0x103); a < 0x120; a++ {
-		c.text[a] = 0xff
+		c.Text[a] = 0xff
 	}
 	x = ISA{}.Step(c)
-	if x.Fault == "" || c.fetches > MaxLen {
-		t.Fatalf("illegal bytes: fault %q after %d fetches", x.Fault, c.fetches)
+	if x.Fault == "" || c.Fetches > MaxLen {
+		t.Fatalf("illegal bytes: fault %q after %d fetches", x.Fault, c.Fetches)
 	}
 	c = newCPU(Call(0)[:3]) // text ends inside the instruction
 	if x := (ISA{}).Step(c); !strings.Contains(x.Fault, "no text") {
@@ -145,25 +88,25 @@ func TestInt3TrapsAndHandlerRewritesTheFrame(t *testing.T) {
 	// regs->ip = target.
 	c = newCPU(Movabs(7, PtRegs), Load(RAX, Mem{Base: 7, Disp: 152}), SubImm(RAX, 8), Store(Mem{Base: 7, Disp: 152}, RAX),
 		MovImm(RCX, 0x105), Store(Mem{Base: RAX}, RCX), MovImm(RCX, 0x400), Store(Mem{Base: 7, Disp: 128}, RCX), Iretq)
-	c.frame = &model.IntrFrame{PC: 0x101}
-	c.frame.Regs[RSP] = 0x9000
-	xs := runAll(t, c)
-	if !xs[len(xs)-1].IntrReturn || !c.synced {
+	c.Frame = &model.IntrFrame{PC: 0x101}
+	c.Frame.Regs[RSP] = 0x9000
+	xs := c.Run(t, ISA{})
+	if !xs[len(xs)-1].IntrReturn || !c.Synced {
 		t.Fatalf("iretq must return from the interrupt and serialise")
 	}
-	if c.frame.PC != 0x400 || c.frame.Regs[RSP] != 0x8ff8 || c.mem[0x8ff8] != 0x105 {
-		t.Fatalf("frame: pc %#x sp %#x pushed %#x", c.frame.PC, c.frame.Regs[RSP], c.mem[0x8ff8])
+	if c.Frame.PC != 0x400 || c.Frame.Regs[RSP] != 0x8ff8 || c.Mem[0x8ff8] != 0x105 {
+		t.Fatalf("frame: pc %#x sp %#x pushed %#x", c.Frame.PC, c.Frame.Regs[RSP], c.Mem[0x8ff8])
 	}
 	// Outside a handler pt_regs is no memory.
 	c = newCPU(Movabs(7, PtRegs), Load(RAX, Mem{Base: 7, Disp: 128}))
-	if xs := runAll(t, c); !strings.Contains(xs[1].Fault, "outside") {
+	if xs := c.Run(t, ISA{}); !strings.Contains(xs[1].Fault, "outside") {
 		t.Fatalf("pt_regs outside a handler: %q", xs[1].Fault)
 	}
 }
 
 func TestNullDereferenceFaults(t *testing.T) {
 	c := newCPU(MovImm(RBX, 0), Load(RAX, Mem{Base: RBX, Disp: 8}))
-	xs := runAll(t, c)
+	xs := c.Run(t, ISA{})
 	x := xs[1]
 	if !strings.Contains(x.Fault, "NULL") || !x.DataAccess || x.DataAddr != 8 {
 		t.Fatalf("NULL load: %+v", x)
@@ -172,30 +115,9 @@ func TestNullDereferenceFaults(t *testing.T) {
 
 func TestLockedIncrementIsOneStep(t *testing.T) {
 	c := newCPU(MovImm(RBX, 0x8000), LockInc(Mem{Base: RBX}), LockDec(Mem{Base: RBX}), LockDec(Mem{Base: RBX}), Hlt)
-	runAll(t, c)
-	if c.mem[0x8000] != 6 || c.fences != 6 {
-		t.Fatalf("lock inc/dec: [0x8000] = %d, fences %d", c.mem[0x8000], c.fences)
-	}
-}
-
-// byteCPU is fakeCPU with byte-addressed memory, for 1- and 4-byte
-// accesses at any address.
-type byteCPU struct {
-	*fakeCPU
-	bytes map[uint64]byte
-}
-
-func (c *byteCPU) Load(a uint64, size int) uint64 {
-	var v uint64
-	for i := size - 1; i >= 0; i-- {
-		v = v<<8 | uint64(c.bytes[a+uint64(i)])
-	}
-	return v
-}
-
-func (c *byteCPU) Store(a uint64, size int, v uint64) {
-	for i := 0; i < size; i++ {
-		c.bytes[a+uint64(i)] = byte(v >> (8 * i))
+	c.Run(t, ISA{})
+	if c.Mem[0x8000] != 6 || len(c.Fences) != 6 {
+		t.Fatalf("lock inc/dec: [0x8000] = %d, fences %d", c.Mem[0x8000], len(c.Fences))
 	}
 }
 
@@ -205,7 +127,7 @@ func (c *byteCPU) Store(a uint64, size int, v uint64) {
 // both sides).
 func TestNarrowMovesAndXadd(t *testing.T) {
 	const src, dst, ctr = 0x8000, 0x8100, 0x8200
-	f := newCPU(
+	c := newCPU(
 		MovImm(RSI, src),
 		MovImm(RDI, dst),
 		Movabs(RAX, 0x1122334455667788),
@@ -217,34 +139,29 @@ func TestNarrowMovesAndXadd(t *testing.T) {
 		LockXadd(Mem{Base: -1, Disp: ctr}, RDX), // rdx = old counter; counter += 1
 		Hlt,
 	)
-	c := &byteCPU{fakeCPU: f, bytes: map[uint64]byte{src: 0xaa, src + 1: 0xbb, src + 2: 0xcc, src + 3: 0xdd, src + 4: 0xee, ctr: 0x41}}
-	f.regs[RCX] = 0xffffffff00000000
-	for steps := 0; ; steps++ {
-		x := ISA{}.Step(c)
-		if x.Fault != "" {
-			t.Fatalf("step %d: %s", steps, x.Fault)
-		}
-		if x.Halt {
-			break
-		}
-		c.pc = x.NextPC
+	c.ByteMemory = true
+	c.Mem = map[uint64]uint64{src: 0xaa, src + 1: 0xbb, src + 2: 0xcc, src + 3: 0xdd, src + 4: 0xee, ctr: 0x41}
+	c.Regs[RCX] = 0xffffffff00000000
+	xs := c.Run(t, ISA{})
+	if x := xs[len(xs)-1]; !x.Halt {
+		t.Fatalf("step %d: %s", len(xs)-1, x.Fault)
 	}
-	if got := f.regs[RAX]; got != 0x11223344556677bb {
+	if got := c.Regs[RAX]; got != 0x11223344556677bb {
 		t.Errorf("rax = %#x: movb must replace only the low byte", got)
 	}
-	if got := c.bytes[dst+3]; got != 0xbb {
+	if got := c.Mem[dst+3]; got != 0xbb {
 		t.Errorf("dst[3] = %#x, want 0xbb", got)
 	}
-	if got := f.regs[RCX]; got != 0xddccbbaa {
+	if got := c.Regs[RCX]; got != 0xddccbbaa {
 		t.Errorf("rcx = %#x: movl loads 4 bytes and zero-extends", got)
 	}
-	if got := c.Load(dst+4, 4); got != 0xddccbbaa || c.bytes[dst+8] != 0 {
+	if got := c.Load(dst+4, 4); got != 0xddccbbaa || c.Mem[dst+8] != 0 {
 		t.Errorf("dst[4..8) = %#x; movl stores 4 bytes only", got)
 	}
-	if f.regs[RDX] != 0x41 || c.Load(ctr, 8) != 0x42 {
-		t.Errorf("xadd: rdx = %#x (want the old 0x41), counter = %#x (want 0x42)", f.regs[RDX], c.Load(ctr, 8))
+	if c.Regs[RDX] != 0x41 || c.Load(ctr, 8) != 0x42 {
+		t.Errorf("xadd: rdx = %#x (want the old 0x41), counter = %#x (want 0x42)", c.Regs[RDX], c.Load(ctr, 8))
 	}
-	if f.fences != 2 {
-		t.Errorf("lock xadd ran %d fences, want 2 (locked: drained before and after)", f.fences)
+	if len(c.Fences) != 2 {
+		t.Errorf("lock xadd ran %d fences, want 2 (locked: drained before and after)", len(c.Fences))
 	}
 }

@@ -2,14 +2,19 @@ package litmus
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/ftcheck/ftcheck/ifetch/arm64"
 )
 
 // encodeA64 returns the A64 encoding of the instruction text placed at
-// address addr, resolving branch labels with label. golang.org/x/arch
-// decodes but does not encode, so the few forms the instruction-fetch
-// catalogue overwrites or stores are encoded here; a64enc_test.go decodes
-// every form back with arm64asm.
+// address addr, resolving branch labels with label. Only the few forms the
+// instruction-fetch catalogue overwrites or stores are read; this reads
+// herd's syntax (upper case, W and X registers, #imm) and checks every
+// range, and ifetch/arm64 (the encoders the scenario assembler uses too,
+// each checked against x/arch's decoder) builds the word.
 func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint32, error) {
 	mn, rest := splitMnemonic(strings.TrimSpace(text))
 	mn = strings.ToUpper(mn)
@@ -20,7 +25,9 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		}
 		return nil
 	}
-	target := func(s string, bits uint) (uint32, error) {
+	// target is the offset of a branch target, which must fit in bits
+	// once divided by 4.
+	target := func(s string, bits uint) (int64, error) {
 		var off int64
 		switch {
 		case strings.HasPrefix(s, "."):
@@ -41,54 +48,43 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		if off%4 != 0 || off>>(bits+1) != 0 && off>>(bits+1) != -1 {
 			return 0, errors.New("branch offset out of range")
 		}
-		return uint32(off/4) & (1<<bits - 1), nil
+		return off, nil
 	}
 	switch mn {
 	case "NOP":
-		return 0xd503201f, nops(0)
+		return arm64.Nop, nops(0)
 	case "ISB":
-		return 0xd5033fdf, nil
+		return arm64.Isb, nil
 	case "ERET":
-		return 0xd69f03e0, nops(0)
+		return arm64.Eret, nops(0)
 	case "UDF":
 		v, ok := imm(ops, 0)
-		if err := nops(1); err != nil || !ok || v>>16 != 0 {
+		if err := nops(1); err != nil || !ok || v < 0 || v>>16 != 0 {
 			return 0, errors.New("expected UDF #imm16")
 		}
-		return uint32(v), nil
-	case "B", "BL":
+		return arm64.Udf(uint16(v)), nil
+	case "B", "BL", "B.EQ", "B.NE":
 		if err := nops(1); err != nil {
 			return 0, err
 		}
-		off, err := target(ops[0], 26)
-		base := uint32(0x14000000)
-		if mn == "BL" {
-			base = 0x94000000
-		}
-		return base | off, err
-	case "B.EQ", "B.NE":
-		if err := nops(1); err != nil {
+		b := a64Branches[mn]
+		off, err := target(ops[0], b.bits)
+		if err != nil {
 			return 0, err
 		}
-		off, err := target(ops[0], 19)
-		cond := uint32(0)
-		if mn == "B.NE" {
-			cond = 1
-		}
-		return 0x54000000 | off<<5 | cond, err
+		return b.encode(off), nil
 	case "CBZ", "CBNZ":
-		r, sf, ok := encReg(ops, 0)
+		r, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
 			return 0, errors.New("expected " + mn + " Rt,label")
 		}
 		off, err := target(ops[1], 19)
-		base := uint32(0x34000000)
-		if mn == "CBNZ" {
-			base = 0x35000000
+		if err != nil {
+			return 0, err
 		}
-		return sf | base | off<<5 | r, err
+		return map[string]func(arm64.Size, int, int64) uint32{"CBZ": arm64.Cbz, "CBNZ": arm64.Cbnz}[mn](sz, r, off), nil
 	case "RET", "BR", "BLR":
-		r := uint32(30)
+		r := arm64.LR
 		if len(ops) == 1 {
 			var ok bool
 			if r, _, ok = encReg(ops, 0); !ok {
@@ -97,49 +93,34 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		} else if mn != "RET" || len(ops) != 0 {
 			return 0, errors.New("expected " + mn + " Xn")
 		}
-		return map[string]uint32{"RET": 0xd65f0000, "BR": 0xd61f0000, "BLR": 0xd63f0000}[mn] | r<<5, nil
-	case "MOV":
-		rd, sf, ok := encReg(ops, 0)
+		return map[string]func(int) uint32{"RET": arm64.RET, "BR": arm64.BR, "BLR": arm64.BLR}[mn](r), nil
+	case "MOV", "CMP":
+		f := a64RegOrImm[mn]
+		r, sz, ok := encReg(ops, 0)
 		if err := nops(2); err != nil || !ok {
-			return 0, errors.New("expected MOV Rd,#imm or MOV Rd,Rm")
+			return 0, fmt.Errorf("expected %[1]s %[2]s,#imm or %[1]s %[2]s,Rm", mn, f.first)
 		}
 		if v, ok := imm(ops, 1); ok {
-			if v < 0 || v>>16 != 0 {
-				return 0, errors.New("MOV immediate out of range")
+			if v < 0 || v>>f.immBits != 0 {
+				return 0, errors.New(mn + " immediate out of range")
 			}
-			return sf | 0x52800000 | uint32(v)<<5 | rd, nil // MOVZ
+			return f.imm(sz, r, v), nil
 		}
 		rm, _, ok := encReg(ops, 1)
 		if !ok {
-			return 0, errors.New("bad MOV source")
+			return 0, errors.New("bad " + mn + " " + f.second)
 		}
-		return sf | 0x2a0003e0 | rm<<16 | rd, nil // ORR Rd,ZR,Rm
-	case "CMP":
-		rn, sf, ok := encReg(ops, 0)
-		if err := nops(2); err != nil || !ok {
-			return 0, errors.New("expected CMP Rn,#imm or CMP Rn,Rm")
-		}
-		if v, ok := imm(ops, 1); ok {
-			if v < 0 || v>>12 != 0 {
-				return 0, errors.New("CMP immediate out of range")
-			}
-			return sf | 0x7100001f | uint32(v)<<10 | rn<<5, nil // SUBS ZR,Rn,#imm
-		}
-		rm, _, ok := encReg(ops, 1)
-		if !ok {
-			return 0, errors.New("bad CMP operand")
-		}
-		return sf | 0x6b00001f | rm<<16 | rn<<5, nil // SUBS ZR,Rn,Rm
+		return f.reg(sz, r, rm), nil
 	case "ADD":
-		rd, sf, ok1 := encReg(ops, 0)
+		rd, sz, ok1 := encReg(ops, 0)
 		rn, _, ok2 := encReg(ops, 1)
 		v, ok3 := imm(ops, 2)
 		if nops(3) != nil || !ok1 || !ok2 || !ok3 || v < 0 || v>>12 != 0 {
 			return 0, errors.New("expected ADD Rd,Rn,#imm12")
 		}
-		return sf | 0x11000000 | uint32(v)<<10 | rn<<5 | rd, nil
+		return arm64.AddImm(sz, rd, rn, v), nil
 	case "LDR", "STR":
-		rt, sf, ok := encReg(ops, 0)
+		rt, sz, ok := encReg(ops, 0)
 		if nops(2) != nil || !ok || !strings.HasPrefix(ops[1], "[") || !strings.HasSuffix(ops[1], "]") {
 			return 0, errors.New("expected " + mn + " Rt,[Xn{,#imm}]")
 		}
@@ -152,30 +133,28 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 			ok = ok && ok2
 		}
 		size := int64(4)
-		if sf != 0 {
+		if sz == arm64.X {
 			size = 8
 		}
 		if !ok || len(parts) > 2 || off < 0 || off%size != 0 || off/size>>12 != 0 {
 			return 0, errors.New("unsupported addressing mode")
 		}
-		base := map[string]uint32{"LDR": 0xb9400000, "STR": 0xb9000000}[mn]
-		if sf != 0 {
-			base |= 0x40000000
+		if mn == "LDR" {
+			return arm64.Ldr(sz, rt, rn, off, arm64.Offset), nil
 		}
-		return base | uint32(off/size)<<10 | rn<<5 | rt, nil
+		return arm64.Str(sz, rt, rn, off, arm64.Offset), nil
 	case "DSB", "DMB":
-		opt, ok := barrierOption[strings.ToUpper(strings.TrimSpace(rest))]
+		opt, ok := arm64.BarrierOption(strings.TrimSpace(rest))
 		if !ok {
 			return 0, errors.New("unknown barrier option")
 		}
-		base := uint32(0xd503309f) // DSB
 		if mn == "DMB" {
-			base = 0xd50330bf
+			return arm64.Dmb(opt), nil
 		}
-		return base | opt<<8, nil
+		return arm64.Dsb(opt), nil
 	case "DC", "IC":
 		if len(ops) == 1 && mn == "IC" && strings.EqualFold(ops[0], "IALLU") {
-			return 0xd508751f, nil
+			return arm64.IcIallu, nil
 		}
 		r, _, ok := encReg(ops, 1)
 		if nops(2) != nil || !ok {
@@ -183,45 +162,59 @@ func encodeA64(text string, addr int64, label func(string) (int64, bool)) (uint3
 		}
 		switch strings.ToUpper(mn + " " + ops[0]) {
 		case "DC CVAU":
-			return 0xd50b7b20 | r, nil
+			return arm64.DcCvau(r), nil
 		case "IC IVAU":
-			return 0xd50b7520 | r, nil
+			return arm64.IcIvau(r), nil
 		}
 		return 0, errors.New("unsupported cache maintenance")
 	}
 	return 0, errors.New("no encoder for " + mn)
 }
 
-// barrierOption is the CRm field of DMB/DSB options.
-var barrierOption = map[string]uint32{
-	"SY": 15, "ST": 14, "LD": 13, "ISH": 11, "ISHST": 10, "ISHLD": 9,
-	"NSH": 7, "NSHST": 6, "NSHLD": 5, "OSH": 3, "OSHST": 2, "OSHLD": 1,
+// a64Branches are the direct branches to a label: how many bits their
+// word offset has, and their encoder.
+var a64Branches = map[string]struct {
+	bits   uint
+	encode func(off int64) uint32
+}{
+	"B":    {26, arm64.B},
+	"BL":   {26, arm64.BL},
+	"B.EQ": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondEQ, off) }},
+	"B.NE": {19, func(off int64) uint32 { return arm64.BCond(arm64.CondNE, off) }},
 }
 
-// encReg returns the number of register operand i and the sf bit (set
-// for an X register).
-func encReg(ops []string, i int) (uint32, uint32, bool) {
+// a64RegOrImm are the instructions of a register and then a register or
+// an immediate: the names of the operands (for errors), the immediate's
+// width and the encoders of the two forms.
+var a64RegOrImm = map[string]struct {
+	first, second string
+	immBits       uint
+	imm           func(sz arm64.Size, r int, v int64) uint32
+	reg           func(sz arm64.Size, r, rm int) uint32
+}{
+	"MOV": {"Rd", "source", 16, func(sz arm64.Size, rd int, v int64) uint32 { return arm64.Movz(sz, rd, uint16(v), 0) }, arm64.MovReg},
+	"CMP": {"Rn", "operand", 12, arm64.CmpImm, arm64.CmpReg},
+}
+
+// encReg returns the number of register operand i (WZR and XZR are
+// arm64.XZR) and its size, as aarch64Reg reads it.
+func encReg(ops []string, i int) (int, arm64.Size, bool) {
 	if i >= len(ops) {
 		return 0, 0, false
 	}
-	name := strings.ToUpper(strings.TrimSpace(ops[i]))
+	name, w := aarch64Reg(ops[i])
+	sz := arm64.X
+	if w {
+		sz = arm64.W
+	}
 	switch name {
-	case "WZR":
-		return 31, 0, true
-	case "XZR":
-		return 31, 1 << 31, true
-	}
-	if len(name) < 2 || name[0] != 'W' && name[0] != 'X' {
+	case "":
 		return 0, 0, false
+	case "#zero":
+		return arm64.XZR, sz, true
 	}
-	n, err := atoiStrict(name[1:])
-	if err != nil || n > 30 {
-		return 0, 0, false
-	}
-	if name[0] == 'X' {
-		return uint32(n), 1 << 31, true
-	}
-	return uint32(n), 0, true
+	n, err := strconv.Atoi(name[1:])
+	return n, sz, err == nil
 }
 
 func imm(ops []string, i int) (int64, bool) {

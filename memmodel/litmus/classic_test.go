@@ -216,22 +216,29 @@ var classics = []classic{
 
 func TestClassicShapes(t *testing.T) {
 	for _, c := range classics {
-		test, err := Parse("classic.litmus", []byte(c.src))
-		if err != nil {
-			t.Fatalf("%v\n%s", err, c.src)
+		checkReachable(t, "classic", c.src, c.want)
+	}
+}
+
+// checkReachable runs the test src (parsed as name.litmus) under each
+// model of want and checks whether its condition is reachable there.
+func checkReachable(t *testing.T, name, src string, want map[string]bool) {
+	t.Helper()
+	test, err := Parse(name+".litmus", []byte(src))
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, src)
+	}
+	if test.Unsupported != "" {
+		t.Fatalf("%s: unsupported: %s", test.Name, test.Unsupported)
+	}
+	for model, want := range want {
+		r := Run(test, Options{Model: model})
+		if r.Unsupported != "" || r.TimedOut {
+			t.Fatalf("%s/%s: %+v", test.Name, model, r)
 		}
-		if test.Unsupported != "" {
-			t.Fatalf("%s: unsupported: %s", test.Name, test.Unsupported)
-		}
-		for model, want := range c.want {
-			r := Run(test, Options{Model: model})
-			if r.Unsupported != "" || r.TimedOut {
-				t.Fatalf("%s/%s: %+v", test.Name, model, r)
-			}
-			if r.Reachable != want {
-				t.Errorf("%s %s under %s: reachable=%v, want %v (%d executions, %d consistent)",
-					test.Arch, test.Name, model, r.Reachable, want, r.Executions, r.Consistent)
-			}
+		if r.Reachable != want {
+			t.Errorf("%s %s under %s: reachable=%v, want %v (%d executions, %d consistent)\n%s",
+				test.Arch, test.Name, model, r.Reachable, want, r.Executions, r.Consistent, src)
 		}
 	}
 }

@@ -394,37 +394,30 @@ func (p *parser) prop(lx *condLexer) (Prop, error) {
 }
 
 func (p *parser) disjunction(lx *condLexer) (Prop, error) {
-	first, err := p.conjunction(lx)
-	if err != nil || lx.peek() != "\\/" {
-		return first, err
-	}
-	or := Prop{op: propOr, kids: []Prop{first}}
-	for lx.peek() == "\\/" {
-		lx.next()
-		k, err := p.conjunction(lx)
-		if err != nil {
-			return k, err
-		}
-		or.kids = append(or.kids, k)
-	}
-	return or, nil
+	return p.chain(lx, "\\/", propOr, p.conjunction)
 }
 
 func (p *parser) conjunction(lx *condLexer) (Prop, error) {
-	first, err := p.unary(lx)
-	if err != nil || lx.peek() != "/\\" {
+	return p.chain(lx, "/\\", propAnd, p.unary)
+}
+
+// chain parses operands joined by the operator tok: the one operand, or
+// an op node of them all (a \/ b \/ c is one disjunction of three).
+func (p *parser) chain(lx *condLexer, tok string, op propOp, operand func(*condLexer) (Prop, error)) (Prop, error) {
+	first, err := operand(lx)
+	if err != nil || lx.peek() != tok {
 		return first, err
 	}
-	and := Prop{op: propAnd, kids: []Prop{first}}
-	for lx.peek() == "/\\" {
+	node := Prop{op: op, kids: []Prop{first}}
+	for lx.peek() == tok {
 		lx.next()
-		k, err := p.unary(lx)
+		k, err := operand(lx)
 		if err != nil {
 			return k, err
 		}
-		and.kids = append(and.kids, k)
+		node.kids = append(node.kids, k)
 	}
-	return and, nil
+	return node, nil
 }
 
 func (p *parser) unary(lx *condLexer) (Prop, error) {

@@ -36,7 +36,9 @@
 // overwrite, and executing one starts with a fetch whose value chooses
 // the instruction run (or an UndefinedInstruction fault and the thread's
 // handler). Such tests run under the armv8-ifetch model with the test's
-// CacheType.
+// CacheType. The words in memory are real A64 encodings, built by
+// ifetch/arm64, the encoder the scenario assembler uses too (a64enc.go
+// reads herd's syntax for it).
 //
 // Tests using instructions or features the front ends do not model
 // parse but carry Test.Unsupported and get no verdict. LoadExpectations

@@ -47,6 +47,15 @@ func mp(name, cacheType, sync, wait string) string {
 	p0 = append(p0, "STR W2,[X3]")
 	p1 := append([]string{"LDR W2,[X3]", "CBNZ W2,Lgo", "Lgo:"}, splitInsts(wait)...)
 	p1 = append(p1, "L0: B L1", "MOV W9,#1", "L1:")
+	b.WriteString(columns(p0, p1))
+	b.WriteString("exists (1:X2=1 /\\ 1:X9=0)\n")
+	return b.String()
+}
+
+// columns lays out the code of two columns (P0 and P1, or P0 and its
+// fault handler P0.F) side by side.
+func columns(p0, p1 []string) string {
+	var b strings.Builder
 	for r := 0; r < len(p0) || r < len(p1); r++ {
 		var a, c string
 		if r < len(p0) {
@@ -57,8 +66,30 @@ func mp(name, cacheType, sync, wait string) string {
 		}
 		b.WriteString(" " + a + " | " + c + " ;\n")
 	}
-	b.WriteString("exists (1:X2=1 /\\ 1:X9=0)\n")
 	return b.String()
+}
+
+// mpFF is message passing through two instructions: P0 overwrites P1's
+// data instruction Lb with a NOP, then (DMB ST) its flag instruction La;
+// P1 runs La (X10=1: the new flag), then sync and an ISB, then Lb (X11=0:
+// the old data).
+func mpFF(name, sync string) string {
+	p0 := []string{"STR W0,[X1]", "DMB ST", "STR W0,[X2]"}
+	p1 := append([]string{"La: B L1", "MOV W10,#1", "L1:"}, splitInsts(sync)...)
+	p1 = append(p1, "ISB", "Lb: B L2", "MOV W11,#1", "L2:")
+	return "AArch64 " + name + "\n{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }\n P0 | P1 ;\n" +
+		columns(p0, p1) + "exists (1:X10=1 /\\ 1:X11=0)\n"
+}
+
+// coFF is fetch coherence: P0 writes `B .+12` over P1's l1 and runs
+// then (DC, IC and perhaps a last store), while P1 calls l1 twice; the
+// calls return in X1 and X2 which instruction they ran (2: a NOP, 1: the
+// new branch, 0: the initial B j0).
+func coFF(name, init, then, cond string) string {
+	p0 := append([]string{"STR W2,[X1]"}, splitInsts(then)...)
+	p1 := []string{"BL l1", "MOV W1,W9", "BL l1", "MOV W2,W9", "BL end",
+		"l1: B j0", "MOV W9,#2", "RET", "j1: MOV W9,#1", "RET", "j0: MOV W9,#0", "RET", "end:"}
+	return "AArch64 " + name + "\n{ " + init + " }\n P0 | P1 ;\n" + columns(p0, p1) + cond + "\n"
 }
 
 func splitInsts(s string) []string {
@@ -135,84 +166,22 @@ var ifetchPairShapes = []struct {
 	// P1's maintenance (f-ob). If the store of Lb is DC-after P1's DC, the
 	// fetch of the old Lb closes IC-ca; otherwise DC -> store of Lb ->
 	// store of La -> fetch of La -> DC is a cycle. Forbidden.
-	{"MP.FF+dmb.st+cachesync-isb", `AArch64 MP.FF+dmb.st+cachesync-isb
-{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }
- P0          | P1          ;
- STR W0,[X1] | La: B L1    ;
- DMB ST      |  MOV W10,#1 ;
- STR W0,[X2] | L1:         ;
-             |  DC CVAU,X1 ;
-             |  DSB ISH    ;
-             |  IC IVAU,X1 ;
-             |  DSB ISH    ;
-             |  ISB        ;
-             | Lb: B L2    ;
-             |  MOV W11,#1 ;
-             | L2:         ;
-exists (1:X10=1 /\ 1:X11=0)
-`, Forbidden},
+	{"MP.FF+dmb.st+cachesync-isb", mpFF("MP.FF+dmb.st+cachesync-isb", cacheSync), Forbidden},
 	// Without P1's DC the first orientation no longer closes a cycle.
-	{"MP.FF+dmb.st+ic-isb", `AArch64 MP.FF+dmb.st+ic-isb
-{ 0:X0=NOP; 0:X1=P1:Lb; 0:X2=P1:La; 1:X1=P1:Lb; }
- P0          | P1          ;
- STR W0,[X1] | La: B L1    ;
- DMB ST      |  MOV W10,#1 ;
- STR W0,[X2] | L1:         ;
-             |  DSB ISH    ;
-             |  IC IVAU,X1 ;
-             |  DSB ISH    ;
-             |  ISB        ;
-             | Lb: B L2    ;
-             |  MOV W11,#1 ;
-             | L2:         ;
-exists (1:X10=1 /\ 1:X11=0)
-`, Allowed},
+	{"MP.FF+dmb.st+ic-isb", mpFF("MP.FF+dmb.st+ic-isb", "DSB ISH; IC IVAU,X1; DSB ISH"), Allowed},
 	// Two calls of l1 on P1 while P0 writes `B .+12` there, synchronises
 	// the caches, and writes a NOP. The first call runs the NOP (X1=2),
 	// the second the initial `B j0` (X2=0), older than both writes. If
 	// the second fetch is IC-after before the IC, IC-ob orders the first
 	// fetch before the NOP store it read from; otherwise IC-ca orders the
 	// IC before the DC. Forbidden.
-	{"coFF+cachesync", `AArch64 coFF+cachesync
-{ 0:X0=NOP; 0:X1=P1:l1; 0:X2=instr:"B .+12"; }
- P0          | P1            ;
- STR W2,[X1] |     BL l1     ;
- DC CVAU,X1  |     MOV W1,W9 ;
- DSB ISH     |     BL l1     ;
- IC IVAU,X1  |     MOV W2,W9 ;
- DSB ISH     |     BL end    ;
- STR W0,[X1] |               ;
-             | l1: B j0      ;
-             |     MOV W9,#2 ;
-             |     RET       ;
-             | j1: MOV W9,#1 ;
-             |     RET       ;
-             | j0: MOV W9,#0 ;
-             |     RET       ;
-             | end:          ;
-exists (1:X1=2 /\ 1:X2=0)
-`, Forbidden},
+	{"coFF+cachesync", coFF("coFF+cachesync", `0:X0=NOP; 0:X1=P1:l1; 0:X2=instr:"B .+12";`,
+		cacheSync+"; STR W0,[X1]", `exists (1:X1=2 /\ 1:X2=0)`), Forbidden},
 	// Without the final NOP store the first fetch can only read the
 	// initial branch or `B .+12`, and the two calls may return 1 then 0
 	// only against coherence; 0 then 1 is allowed.
-	{"coFF+cachesync-2", `AArch64 coFF+cachesync-2
-{ 0:X1=P1:l1; 0:X2=instr:"B .+12"; }
- P0          | P1            ;
- STR W2,[X1] |     BL l1     ;
- DC CVAU,X1  |     MOV W1,W9 ;
- DSB ISH     |     BL l1     ;
- IC IVAU,X1  |     MOV W2,W9 ;
- DSB ISH     |     BL end    ;
-             | l1: B j0      ;
-             |     MOV W9,#2 ;
-             |     RET       ;
-             | j1: MOV W9,#1 ;
-             |     RET       ;
-             | j0: MOV W9,#0 ;
-             |     RET       ;
-             | end:          ;
-exists (1:X1=0 /\ 1:X2=1)
-`, Allowed},
+	{"coFF+cachesync-2", coFF("coFF+cachesync-2", `0:X1=P1:l1; 0:X2=instr:"B .+12";`,
+		cacheSync, `exists (1:X1=0 /\ 1:X2=1)`), Allowed},
 }
 
 func TestIFetchShapes(t *testing.T) {
@@ -247,16 +216,7 @@ func TestIFetchFaultHandler(t *testing.T) {
 		handler := []string{"MOV W2,#42", "ADR X9,L1", "MSR ELR_EL1,X9", "ERET"}
 		var b strings.Builder
 		b.WriteString("AArch64 SM-invalid\n{ 0:X0=0; 0:X1=P0:L0; }\n P0 | P0.F ;\n")
-		for r := 0; r < len(rows) || r < len(handler); r++ {
-			var a, h string
-			if r < len(rows) {
-				a = rows[r]
-			}
-			if r < len(handler) {
-				h = handler[r]
-			}
-			b.WriteString(a + " | " + h + " ;\n")
-		}
+		b.WriteString(columns(rows, handler))
 		b.WriteString("exists (0:X2=42 /\\ fault(P0:L0,UndefinedInstruction))\n")
 		return b.String()
 	}

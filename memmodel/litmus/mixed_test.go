@@ -131,23 +131,7 @@ var mixedCases = []mixedCase{
 
 func TestMixedShapes(t *testing.T) {
 	for _, c := range mixedCases {
-		test, err := Parse(c.name+".litmus", []byte(c.src))
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", c.name, err, c.src)
-		}
-		if test.Unsupported != "" {
-			t.Fatalf("%s: unsupported: %s", c.name, test.Unsupported)
-		}
-		for model, want := range c.want {
-			r := Run(test, Options{Model: model})
-			if r.Unsupported != "" || r.TimedOut {
-				t.Fatalf("%s/%s: %+v", c.name, model, r)
-			}
-			if r.Reachable != want {
-				t.Errorf("%s under %s: reachable=%v, want %v (%d executions, %d consistent)\n%s",
-					c.name, model, r.Reachable, want, r.Executions, r.Consistent, c.src)
-			}
-		}
+		checkReachable(t, c.name, c.src, c.want)
 	}
 }
 

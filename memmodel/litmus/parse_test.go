@@ -10,10 +10,28 @@ import (
 	"github.com/ftcheck/ftcheck/model/input"
 )
 
+// A parseError is a file, named, that Parse refuses with an *Error that
+// starts with want.
+type parseError struct{ name, src, want string }
+
+// checkParseErrors parses each case's file as file.
+func checkParseErrors(t *testing.T, file string, cases []parseError) {
+	t.Helper()
+	for _, c := range cases {
+		_, err := Parse(file, []byte(c.src))
+		var perr *Error
+		if !errors.As(err, &perr) {
+			t.Errorf("%s: got %v, want *Error", c.name, err)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %q, want prefix %q", c.name, err.Error(), c.want)
+		}
+	}
+}
+
 func TestParseErrorsArePositioned(t *testing.T) {
-	cases := []struct {
-		name, src, want string
-	}{
+	cases := []parseError{
 		{"empty", "", "e.litmus:1:1: empty file"},
 		{"arch", "PPC MP\n{}\n", "e.litmus:1:1: unsupported architecture"},
 		{"no init", "RISCV MP\n P0 ;\n", "e.litmus:1:9: expected `{`"},
@@ -31,17 +49,7 @@ func TestParseErrorsArePositioned(t *testing.T) {
 		{"trailing", "RISCV MP\n{}\n P0 ;\n sw x1,0(x5) ;\nexists (x=1) junk\n", "e.litmus:5:14: unexpected"},
 		{"aarch64", "AArch64 MP\n{}\n P0 ;\n LDR W0,X1 ;\nexists (x=1)\n", "e.litmus:4:2: LDR W0,X1: bad address"},
 	}
-	for _, c := range cases {
-		_, err := Parse("e.litmus", []byte(c.src))
-		var perr *Error
-		if !errors.As(err, &perr) {
-			t.Errorf("%s: got %v, want *Error", c.name, err)
-			continue
-		}
-		if !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%s: got %q, want prefix %q", c.name, err.Error(), c.want)
-		}
-	}
+	checkParseErrors(t, "e.litmus", cases)
 }
 
 func TestParseSyntaxVariants(t *testing.T) {
@@ -155,9 +163,7 @@ func TestConditionDepthIsBounded(t *testing.T) {
 }
 
 func TestParseRejectsMalformedTables(t *testing.T) {
-	cases := []struct {
-		name, src, want string
-	}{
+	cases := []parseError{
 		{"duplicate register", "RISCV T\n{ 0:x5=x; 0:t0=y; }\n P0 ;\n sw x1,0(x5) ;\nexists (x=1)\n",
 			"t.litmus:2:11: 0:t0 is initialised twice (first at 2:3)"},
 		{"duplicate W/X view", "AArch64 T\n{ 0:X1=x; 0:W1=y; }\n P0 ;\n LDR W0,[X1] ;\nexists (x=1)\n",
@@ -189,17 +195,7 @@ func TestParseRejectsMalformedTables(t *testing.T) {
 		{"a64 pair offset", "AArch64 T\n{0:X1=x;}\n P0 ;\n LDP X0,X2,[X1,#512] ;\nexists (x=1)\n",
 			"t.litmus:4:16: offset 512 out of range for LDP"},
 	}
-	for _, c := range cases {
-		_, err := Parse("t.litmus", []byte(c.src))
-		var perr *Error
-		if !errors.As(err, &perr) {
-			t.Errorf("%s: got %v, want *Error", c.name, err)
-			continue
-		}
-		if !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%s: got %q, want prefix %q", c.name, err.Error(), c.want)
-		}
-	}
+	checkParseErrors(t, "t.litmus", cases)
 }
 
 // The immediates an assembler accepts must still parse.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ftcheck/ftcheck/ifetch/riscv"
 	ax "github.com/ftcheck/ftcheck/memmodel/axiomatic"
 )
 
@@ -15,17 +16,10 @@ type riscvFront struct{}
 
 func (riscvFront) defaultModel() string { return "rvwmo" }
 
-var riscvABI = map[string]int{
-	"zero": 0, "ra": 1, "sp": 2, "gp": 3, "tp": 4, "t0": 5, "t1": 6, "t2": 7,
-	"s0": 8, "fp": 8, "s1": 9, "a0": 10, "a1": 11, "a2": 12, "a3": 13, "a4": 14,
-	"a5": 15, "a6": 16, "a7": 17, "s2": 18, "s3": 19, "s4": 20, "s5": 21, "s6": 22,
-	"s7": 23, "s8": 24, "s9": 25, "s10": 26, "s11": 27, "t3": 28, "t4": 29, "t5": 30, "t6": 31,
-}
-
 func (riscvFront) regName(name string) string {
 	name = strings.TrimSpace(name)
-	n, ok := riscvABI[name]
-	if !ok {
+	n, ok := riscv.RegNumber(name) // an ABI name, fp or x0..x31
+	if !ok {                       // x01: a leading zero, which GNU as (riscv.RegNumber) refuses and this reader accepts
 		if len(name) < 2 || name[0] != 'x' {
 			return ""
 		}

@@ -42,6 +42,9 @@ type arch struct {
 	// size is a statement's length in bytes in pass 1, when only
 	// constants resolve (labels have no address yet).
 	size func(in insn, consts resolver) (int, *Error)
+	// fixed are the instructions without operands of a fixed-width ISA,
+	// each one word (nop, isb), which encode is not asked for.
+	fixed map[string]uint32
 	// encode assembles a statement at pc: one byte slice per machine
 	// instruction (each starts an instruction boundary).
 	encode func(in insn, pc uint64, r resolver) ([][]byte, *Error)

@@ -122,6 +122,14 @@ func (in insn) value(i int, r resolver) (uint64, *Error) {
 	return x.eval(r)
 }
 
+// onlyValue evaluates the statement's one operand (brk 0, .word 0x13).
+func (in insn) onlyValue(r resolver) (uint64, *Error) {
+	if err := in.arity(1); err != nil {
+		return 0, err
+	}
+	return in.value(0, r)
+}
+
 // signed evaluates operand i and checks that it fits in bits (signed).
 func (in insn) signed(i int, r resolver, bits uint) (int64, *Error) {
 	v, err := in.value(i, r)
@@ -132,6 +140,76 @@ func (in insn) signed(i int, r resolver, bits uint) (int64, *Error) {
 		return 0, in.errorf(in.ops[i][0], "%d does not fit in a %d-bit signed immediate", int64(v), bits)
 	}
 	return int64(v), nil
+}
+
+// oneWord is the encoding of a statement that is one instruction word,
+// or its error.
+func oneWord(w uint32, err *Error) ([]uint32, *Error) {
+	if err != nil {
+		return nil, err
+	}
+	return []uint32{w}, nil
+}
+
+// register reads operand i as a register named as number reads it;
+// names, if any, lists them for the errors.
+func (in insn) register(i int, number func(string) (int, bool), names string) (int, *Error) {
+	if names != "" {
+		names = " (" + names + ")"
+	}
+	op := in.ops[i]
+	if len(op) != 1 || op[0].kind != tkIdent {
+		return 0, in.errorf(op[0], "expected a register%s, found %q", names, in.text(i))
+	}
+	n, ok := number(op[0].val)
+	if !ok {
+		return 0, in.errorf(op[0], "unknown register %q%s", op[0].val, names)
+	}
+	return n, nil
+}
+
+// leadingRegs checks that the statement has one of the operand counts
+// and reads its first n operands with reg, an ISA's register reader.
+func (in insn) leadingRegs(n int, reg func(i int) (int, *Error), counts ...int) ([]int, *Error) {
+	if err := in.arity(counts...); err != nil {
+		return nil, err
+	}
+	rs := make([]int, n)
+	for i := range rs {
+		var err *Error
+		if rs[i], err = reg(i); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// based reads a disp(reg) operand, the base-plus-displacement address of
+// RISC-V's and ppc64's loads and stores: the register, named as number
+// reads it (names lists them for the error), and the displacement as a
+// statement of one operand (nil when it is empty, if it may be). form is
+// the operand's syntax, for the error.
+func (in insn) based(i int, number func(string) (int, bool), names, form string, needDisp bool) (*insn, int, *Error) {
+	op := in.ops[i]
+	n := len(op)
+	shortest := 3
+	if needDisp {
+		shortest = 4
+	}
+	if n < shortest || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
+		return nil, 0, in.errorf(op[0], "expected %s, found %q", form, in.text(i))
+	}
+	if names != "" {
+		names = " (" + names + ")"
+	}
+	reg, ok := number(op[n-2].val)
+	if !ok {
+		return nil, 0, in.errorf(op[n-2], "unknown register %q%s", op[n-2].val, names)
+	}
+	if n == 3 {
+		return nil, reg, nil
+	}
+	return &insn{a: in.a, l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}, reg, nil
 }
 
 func fits(v int64, bits uint) bool { return v >= -(1<<(bits-1)) && v < 1<<(bits-1) }
@@ -161,5 +239,8 @@ func (in insn) size(consts resolver) (int, *Error) {
 
 // encode assembles the statement at pc: one byte slice per instruction.
 func (in insn) encode(pc uint64, r resolver) ([][]byte, *Error) {
+	if w, ok := in.a.fixed[in.mn.val]; ok {
+		return wordBytes(oneWord(w, in.arity(0)))
+	}
 	return in.a.encode(in, pc, r)
 }

@@ -2,31 +2,37 @@ package scenario
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ftcheck/ftcheck/ifetch/arm64"
+	"github.com/ftcheck/ftcheck/ifetch/ppc64"
 	"github.com/ftcheck/ftcheck/ifetch/riscv"
 )
 
-// assemble builds a one-hart scenario around the given text (placed at
-// 0x1000, data at 0x8000) and returns the boot words from 0x1000.
+// buildText builds a one-hart scenario of the ISA header names around
+// text at 0x1000, data x at 0x8000 and the PC at 0x1000, then tail (more
+// [init] lines, sections), and returns the boot text from 0x1000, one
+// fetch unit (a word, or an x86 byte) an element.
+func buildText(t *testing.T, header, text, tail string) (*Built, []uint32) {
+	t.Helper()
+	b := mustBuild(t, header+" asm\n[text 0x1000]\n"+text+"\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n"+tail)
+	var units []uint32
+	fetch := b.Config.Initial.Fetch
+	for a := uint64(0x1000); fetch.Contains(a); a += uint64(arches[header].unit) {
+		u, _ := fetch.Fetch(0, a, 0)
+		units = append(units, u)
+	}
+	return b, units
+}
+
+// assemble assembles RISC-V text at 0x1000 and returns the boot words.
 func assemble(t *testing.T, text string) []uint32 {
 	t.Helper()
-	src := "RISCV asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
+	_, ws := buildText(t, "RISCV", text, "~exists (x=1)\n")
 	return ws
 }
 
@@ -42,56 +48,60 @@ func landing(nop string, addrs ...uint64) string {
 	return b.String()
 }
 
-// Every instruction the assembler accepts decodes, with x/arch, to what
-// was written (GNU syntax, ABI names), pseudo-instructions to their
-// expansion.
-func TestAssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"ebreak", "ebreak"},
-		{"fence.i", "fence.i"},
-		{"fence.tso", "fence.tso"},
-		{"fence", "fence"},
-		{"fence w,w", "fence w,w"},
-		{"fence rw, rw", "fence rw,rw"},
-		{"fence iorw,o", "fence iorw,o"},
-		{"ret", "ret"},
-		{"jr t0", "jr t0"},
-		{"jalr ra", "jalr ra"},
-		{"jalr t0, 640(t0)", "jalr t0,640(t0)"},
-		{"jalr t0, -1864(t0)", "jalr t0,-1864(t0)"},
-		{"jalr zero, t0, 0", "jr t0"},
-		{"jalr ra, (a0)", "jalr a0"},
-		{"jal ra, . + 256" + landing("nop", 0x1100), "jal 256"},
-		{"jal . - 8" + landing("nop", 0xff8), "jal -8"},
-		{"j . + 16" + landing("nop", 0x1010), "j 16"},
-		{"jal t1, . + 2048" + landing("nop", 0x1800), "jal t1,2048"},
-		{"beq a0, a1, . + 12" + landing("nop", 0x100c), "beq a0,a1,12"},
-		{"bne t0, zero, . - 4" + landing("nop", 0xffc), "bnez t0,-4"},
-		{"beqz a2, . + 8" + landing("nop", 0x1008), "beqz a2,8"},
-		{"bnez a3, . + 8" + landing("nop", 0x1008), "bnez a3,8"},
-		{"addi sp, sp, -16", "addi sp,sp,-16"},
-		{"ori a0, a1, 0x7ff", "ori a0,a1,2047"},
-		{"add a0, a1, a2", "add a0,a1,a2"},
-		{"mv s1, ra", "mv s1,ra"},
-		{"li t1, 3", "li t1,3"},
-		{"li t1, -2048", "li t1,-2048"},
-		{"lui a0, 0xfffff", "lui a0,0xfffff"},
-		{"lui a0, -1", "lui a0,0xfffff"},
-		{"auipc t0, 0x1", "auipc t0,0x1"},
-		{"auipc ra, %hi(0x3400 - 0x1000)", "auipc ra,0x2"},
-		{"ld a2, 8(gp)", "ld a2,8(gp)"},
-		{"ld ra, 0(gp)", "ld ra,0(gp)"},
-		{"lw a0, -4(sp)", "lw a0,-4(sp)"},
-		{"sd t1, 8(gp)", "sd t1,8(gp)"},
-		{"sw x5, 2047(x10)", "sw t0,2047(a0)"},
-		{"ld fp, %lo(x)(gp)", "ld s0,0(gp)"},
-		{".word 0x00000013", "nop"},
+// A disassembly is a statement and what x/arch disassembles its first
+// instruction as.
+type disassembly struct{ src, want string }
+
+// disassemblies reads testdata/disasm/HEADER.txt, the statements of an
+// ISA's assembler and their disassembly; a statement that jumps comes
+// with landing nops (the file's third column).
+func disassemblies(t *testing.T, header string) []disassembly {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "disasm", header+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []disassembly
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || len(f) > 3 {
+			t.Fatalf("%s.txt:%d: want statement, disassembly and landings, a tab apart", header, i+1)
+		}
+		d := disassembly{src: f[0], want: f[1]}
+		if len(f) == 3 {
+			for _, a := range strings.Split(f[2], ",") {
+				addr, err := strconv.ParseUint(a, 0, 64)
+				if err != nil {
+					t.Fatalf("%s.txt:%d: %v", header, i+1, err)
+				}
+				d.src += landing("nop", addr)
+			}
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// Every statement of the assemblers of fixed-width instructions decodes,
+// with x/arch, to what was written (x86 is TestX86AssemblerRoundTrips:
+// its instructions have lengths to check too).
+func TestAssemblersRoundTripThroughXArch(t *testing.T) {
+	for _, isa := range []struct {
+		header, tail string
+		disasm       func(word uint32) (string, error)
+	}{
+		{"RISCV", "", riscv.Disasm},
+		{"ARM64", "", func(w uint32) (string, error) { return arm64.Disasm(w), nil }},
+		{"PPC64", "r0 = 1\n", func(w uint32) (string, error) { return ppc64.Disasm(w, 0x1000) }},
 	} {
-		ws := assemble(t, c.src)
-		got, err := riscv.Disasm(ws[0])
-		if err != nil || got != c.want {
-			t.Errorf("%q assembles to %08x = %q (%v), want %q", c.src, ws[0], got, err, c.want)
+		for _, c := range disassemblies(t, isa.header) {
+			_, ws := buildText(t, isa.header, c.src, isa.tail+"~exists (x=1)\n")
+			if got, err := isa.disasm(ws[0]); err != nil || got != c.want {
+				t.Errorf("%s %q assembles to %08x = %q (%v), want %q", isa.header, c.src, ws[0], got, err, c.want)
+			}
 		}
 	}
 }

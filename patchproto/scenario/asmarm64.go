@@ -15,6 +15,7 @@ func init() {
 	registerArch(&arch{
 		header: "ARM64", machine: "arm64", unit: 4, align: 4, mem: "armv8", models: []string{"armv8", "sc"},
 		isa:    arm64.ISA{},
+		fixed:  arm64Fixed,
 		shapes: arm64Mnemonics,
 		regNumber: func(name string) (int, bool) {
 			n, ok := arm64.RegNumber(name)
@@ -45,22 +46,17 @@ var arm64Mnemonics = map[string]string{
 	"bti": "c", "and": "xd, xn, imm", "bic": "xd, xn, imm",
 }
 
+// arm64Fixed are the instructions without operands.
+var arm64Fixed = map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}
+
 // encodeArm64 assembles one statement at pc. The encoders panic on
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
-	}
+	// xn reads a register or xzr, xnSP a register or sp (a64Reg).
+	xn := func(i int) (int, *Error) { return in.a64Reg(i, false) }
+	xnSP := func(i int) (int, *Error) { return in.a64Reg(i, true) }
 	switch mn {
-	case "nop", "isb":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": arm64.Nop, "isb": arm64.Isb}[mn]}, nil
 	case "ret":
 		if err := in.arity(0, 1); err != nil {
 			return nil, err
@@ -69,16 +65,16 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return []uint32{arm64.Ret}, nil
 		}
 		rn, err := in.a64Reg(0, false)
-		return one(arm64.RET(rn), err)
+		return oneWord(arm64.RET(rn), err)
 	case "br", "blr":
-		if err := in.arity(1); err != nil {
+		rn, err := in.leadingRegs(1, xn, 1)
+		if err != nil {
 			return nil, err
 		}
-		rn, err := in.a64Reg(0, false)
 		if mn == "br" {
-			return one(arm64.BR(rn), err)
+			return []uint32{arm64.BR(rn[0])}, nil
 		}
-		return one(arm64.BLR(rn), err)
+		return []uint32{arm64.BLR(rn[0])}, nil
 	case "b", "bl":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -95,19 +91,17 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.BL(off)}, nil
 	case "mov":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, true)
+		rs, err := in.leadingRegs(1, xnSP, 2)
 		if err != nil {
 			return nil, err
 		}
+		rd := rs[0]
 		if op := in.ops[1]; len(op) == 1 && op[0].kind == tkIdent {
 			if rm, ok := arm64.RegNumber(op[0].val); ok {
 				if rm == arm64.XZR && rd == arm64.SP {
 					return nil, in.errorf(op[0], "mov sp, xzr is not an instruction")
 				}
-				return []uint32{arm64.MovReg(rd, rm)}, nil
+				return []uint32{arm64.MovReg(arm64.X, rd, rm)}, nil
 			}
 		}
 		v, err := in.value(1, r)
@@ -116,22 +110,16 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		for hw := 0; hw < 4; hw++ {
 			if v&^(0xffff<<(16*hw)) == 0 && rd != arm64.SP {
-				return []uint32{arm64.Movz(rd, uint16(v>>(16*hw)), hw)}, nil
+				return []uint32{arm64.Movz(arm64.X, rd, uint16(v>>(16*hw)), hw)}, nil
 			}
 		}
 		return nil, in.errorf(in.ops[1][0], "mov %#x: only a 16-bit value shifted by 0, 16, 32 or 48 (movz) is supported", v)
 	case "add", "sub":
-		if err := in.arity(3); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, true)
+		rs, err := in.leadingRegs(2, xnSP, 3)
 		if err != nil {
 			return nil, err
 		}
-		rn, err := in.a64Reg(1, true)
-		if err != nil {
-			return nil, err
-		}
+		rd, rn := rs[0], rs[1]
 		v, err := in.a64Imm(2, r)
 		if err != nil {
 			return nil, err
@@ -140,9 +128,9 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, in.errorf(in.ops[2][0], "%s immediate %#x: 0 to 0xfff, or such a value shifted by 12", mn, v)
 		}
 		if mn == "add" {
-			return []uint32{arm64.AddImm(rd, rn, int64(v))}, nil
+			return []uint32{arm64.AddImm(arm64.X, rd, rn, int64(v))}, nil
 		}
-		return []uint32{arm64.SubImm(rd, rn, int64(v))}, nil
+		return []uint32{arm64.SubImm(arm64.X, rd, rn, int64(v))}, nil
 	case "bti":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -177,13 +165,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{w}, nil
 	case "adr", "adrp":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rd, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(1, xn, 2)
 		if err != nil {
 			return nil, err
 		}
+		rd := rs[0]
 		v, err := in.value(1, r)
 		if err != nil {
 			return nil, err
@@ -201,13 +187,11 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{arm64.Adrp(rd, pages)}, nil
 	case "ldr", "str":
-		if err := in.arity(2, 3); err != nil {
-			return nil, err
-		}
-		rt, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(1, xn, 2, 3)
 		if err != nil {
 			return nil, err
 		}
+		rt := rs[0]
 		if mn == "ldr" && len(in.ops) == 2 && in.ops[1][0].val != "[" {
 			off, err := in.target(1, pc, r, 21)
 			if err == nil && off&3 != 0 {
@@ -232,21 +216,15 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, in.errorf(in.ops[1][0], "offset %d does not fit in 9 signed bits", off)
 		}
 		if mn == "ldr" {
-			return []uint32{arm64.Ldr(rt, rn, off, mode)}, nil
+			return []uint32{arm64.Ldr(arm64.X, rt, rn, off, mode)}, nil
 		}
-		return []uint32{arm64.Str(rt, rn, off, mode)}, nil
+		return []uint32{arm64.Str(arm64.X, rt, rn, off, mode)}, nil
 	case "ldp", "stp":
-		if err := in.arity(3, 4); err != nil {
-			return nil, err
-		}
-		rt, err := in.a64Reg(0, false)
+		rs, err := in.leadingRegs(2, xn, 3, 4)
 		if err != nil {
 			return nil, err
 		}
-		rt2, err := in.a64Reg(1, false)
-		if err != nil {
-			return nil, err
-		}
+		rt, rt2 := rs[0], rs[1]
 		rn, off, mode, err := in.a64Mem(2, r)
 		if err != nil {
 			return nil, err
@@ -272,31 +250,24 @@ func (in insn) encodeArm64(pc uint64, r resolver) ([]uint32, *Error) {
 			return []uint32{arm64.Dmb(crm)}, nil
 		}
 		return []uint32{arm64.Dsb(crm)}, nil
-	case "brk", "svc":
-		if err := in.arity(1); err != nil {
-			return nil, err
+	case "brk", "svc", ".word", ".inst":
+		// brk and svc carry a 16-bit immediate; .word and .inst are a word.
+		bits, what := uint(16), mn+" immediate"
+		if mn[0] == '.' {
+			bits, what = 32, mn
 		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}
-		if v > 0xffff {
-			return nil, in.errorf(in.ops[0][0], "%s immediate %#x does not fit in 16 bits", mn, v)
+		if v>>bits != 0 {
+			return nil, in.errorf(in.ops[0][0], "%s %#x does not fit in %d bits", what, v, bits)
 		}
-		if mn == "brk" {
+		switch mn {
+		case "brk":
 			return []uint32{arm64.Brk(uint16(v))}, nil
-		}
-		return []uint32{arm64.Svc(uint16(v))}, nil
-	case ".word", ".inst":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
-		if err != nil {
-			return nil, err
-		}
-		if v > 0xffffffff {
-			return nil, in.errorf(in.ops[0][0], "%s %#x does not fit in 32 bits", mn, v)
+		case "svc":
+			return []uint32{arm64.Svc(uint16(v))}, nil
 		}
 		return []uint32{uint32(v)}, nil
 	}

@@ -1,82 +1,11 @@
 package scenario
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/ftcheck/ftcheck/ifetch"
-	"github.com/ftcheck/ftcheck/ifetch/arm64"
 	"github.com/ftcheck/ftcheck/model"
 )
-
-// assembleArm64 builds a one-hart ARM64 scenario around text at 0x1000
-// and returns the boot words from 0x1000.
-func assembleArm64(t *testing.T, text string) []uint32 {
-	t.Helper()
-	src := "ARM64 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
-	return ws
-}
-
-// Every arm64 statement decodes, with x/arch, to what was written.
-func TestArm64AssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"isb", "isb"},
-		{"ret", "ret"},
-		{"ret x9", "ret x9"},
-		{"br x16", "br x16"},
-		{"blr x1", "blr x1"},
-		{"b . + 16" + landing("nop", 0x1010), "b .+0x10"},
-		{"bl . - 0x100" + landing("nop", 0xf00), "bl .-0x100"},
-		{"mov x9, lr", "mov x9, lr"},
-		{"mov x9, x30", "mov x9, lr"},
-		{"mov fp, sp", "mov fp, sp"},
-		{"mov x0, 0x50000", "mov x0, #0x50000"},
-		{"add x9, sp, 16", "add x9, sp, #0x10"},
-		{"sub sp, sp, 0x1000", "sub sp, sp, #0x1, lsl #12"},
-		{"add x16, x16, :lo12:0x2345", "add x16, x16, #0x345"},
-		{"adr x0, . + 8", "adr x0, .+0x8"},
-		{"adrp x16, . + 0x2000", "adrp x16, .+0x2000"},
-		{"ldr x0, [sp]", "ldr x0, [sp]"},
-		{"ldr x0, [sp, 16]", "ldr x0, [sp,#16]"},
-		{"str x9, [sp, -16]!", "str x9, [sp,#-16]!"},
-		{"ldr x9, [sp], 16", "ldr x9, [sp],#16"},
-		{"ldr x16, . + 8", "ldr x16, .+0x8"},
-		{"stp fp, x9, [sp, -16]!", "stp fp, x9, [sp,#-16]!"},
-		{"ldp fp, lr, [sp], 16", "ldp fp, lr, [sp],#16"},
-		{"stp x0, x1, [x9, 32]", "stp x0, x1, [x9,#32]"},
-		{"dmb ish", "dmb ish"},
-		{"dmb ishst", "dmb ishst"},
-		{"dsb ish", "dsb ish"},
-		{"brk 0", "brk #0x0"},
-		{"svc 0", "svc #0x0"},
-		{".inst 0xd503201f", "nop"},
-		{"bti c", "hint #0x22"},
-		{"bic x11, x30, 0x7", "and x11, lr, #0xfffffffffffffff8"},
-		{"and x0, x1, 0xff", "and x0, x1, #0xff"},
-		{"ldr x11, [x11, -16]", "ldur x11, [x11,#-16]"},
-		{"ldr x0, [sp, 12]", "ldur x0, [sp,#12]"},
-	} {
-		ws := assembleArm64(t, c.src)
-		if got := arm64.Disasm(ws[0]); got != c.want {
-			t.Errorf("%q assembles to %08x = %q, want %q", c.src, ws[0], got, c.want)
-		}
-	}
-}
 
 // arm64 errors, each at its column.
 func TestArm64ErrorsArePositioned(t *testing.T) {
@@ -96,10 +25,7 @@ dsb ish
 [check bad-fetch]
 [check lost-return]
 `
-	if err := buildErr(base); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, base, []edit{
 		{"g:      ret", "g:      ret x31", "t.scenario:5:13: unknown register \"x31\""},
 		{"g:      ret", "g:      str x0, [sp, 12]", "t.scenario:5:17: offset 12: 0 to 32760 in steps of 8"},
 		{"g:      ret", "g:      ldr x0, [sp, 4100]", "t.scenario:5:17: offset 4100: 0 to 32760 in steps of 8"},
@@ -112,6 +38,8 @@ dsb ish
 		{"g:      ret", "g:      dmb osh", "t.scenario:5:13: expected a barrier option"},
 		{"g:      ret", "g:      ret sp", "t.scenario:5:13: ret cannot take sp here"},
 		{"g:      ret", "g:      b . + 2", "t.scenario:5:11: branch target 0x1006 is not word-aligned"},
+		{"g:      ret", "g:      brk 0x10000", "t.scenario:5:13: brk immediate 0x10000 does not fit in 16 bits"},
+		{"g:      ret", "g:      .inst 0x100000000", "t.scenario:5:15: .inst 0x100000000 does not fit in 32 bits"},
 		{"dc cvau f", "dc civac f", "t.scenario:10:4: expected dc cvau ADDR"},
 		{"dsb ish\nic", "dsb osh\nic", "t.scenario:11:5: expected dsb ish"},
 		{"ic ivau f", "ic ivau f+8 .. f", "t.scenario:12:16: the range ends at 0x1000"},
@@ -119,28 +47,15 @@ dsb ish
 		{"harts 1", "harts 1\nctr_el0 dminline=4", "t.scenario:3:9: unknown CTR_EL0 field \"dminline\""},
 		{"harts 1", "harts 1\nctr_el0 idc=1\nctr_el0 dic=1", "t.scenario:4:1: ctr_el0 declared twice"},
 		{"[check lost-return]", "[check lost-return]\nintend f -> g", "t.scenario:16:1: [check lost-return] takes no lines"},
-	} {
-		if !strings.Contains(base, c.old) {
-			t.Fatalf("%q not in the base", c.old)
-		}
-		err := buildErr(strings.Replace(base, c.old, c.new, 1))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
 
 // RISC-V has no cache maintenance steps and no CTR_EL0.
 func TestRISCVRefusesArm64Declarations(t *testing.T) {
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, minimal, []edit{
 		{"store64 x = 1   [why]", "dc cvau task", "t.scenario:12:1: riscv64 has no cache maintenance steps"},
 		{"handler sync: fence r,r", "handler sync: fence r,r\nctr_el0 idc=1", "t.scenario:4:1: ctr_el0 is an arm64 register"},
-	} {
-		err := buildErr(strings.Replace(minimal, c.old, c.new, 1))
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
 
 // The declarations reach the model: cache type, maintenance steps by
@@ -163,14 +78,7 @@ dsb ish
 ipi all kick
 [check lost-return]
 `
-	f, err := Parse("t.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustBuild(t, src)
 	cfg := b.Config
 	af, ok := cfg.Initial.Fetch.(*ifetch.ArmFetch)
 	if !ok || af.CacheType() != (ifetch.CacheType{IDC: true, DIC: true}) {

@@ -16,6 +16,7 @@ func init() {
 	registerArch(&arch{
 		header: "PPC64", machine: "ppc64le", unit: 4, align: 4, mem: "sc", models: []string{"sc"},
 		isa:       ppc64.ISA{},
+		fixed:     ppc64Fixed,
 		shapes:    ppc64Mnemonics,
 		regNumber: ppc64.RegNumber,
 		noZero:    true, // r0 is a register (only as a base it reads as 0)
@@ -37,22 +38,14 @@ var ppc64Mnemonics = map[string]string{
 	"mflr": "rt", "mtlr": "rs", ".word": "value",
 }
 
+// ppc64Fixed are the instructions without operands.
+var ppc64Fixed = map[string]uint32{"nop": ppc64.Nop, "blr": ppc64.Blr, "isync": ppc64.Isync, "trap": ppc64.Trap}
+
 // encodePPC64 assembles one statement at pc. The encoders panic on
 // operands they cannot encode; every range is checked here first.
 func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
-	}
 	switch mn {
-	case "nop", "blr", "isync", "trap":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": ppc64.Nop, "blr": ppc64.Blr, "isync": ppc64.Isync, "trap": ppc64.Trap}[mn]}, nil
 	case "b", "bl":
 		if err := in.arity(1); err != nil {
 			return nil, err
@@ -69,10 +62,7 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		return []uint32{ppc64.Bl(off)}, nil
 	case "ld", "std":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
+		rt, err := in.leadingRegs(1, in.ppcReg, 2)
 		if err != nil {
 			return nil, err
 		}
@@ -81,85 +71,56 @@ func (in insn) encodePPC64(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		if mn == "ld" {
-			return []uint32{ppc64.Ld(rt, ra, ds)}, nil
+			return []uint32{ppc64.Ld(rt[0], ra, ds)}, nil
 		}
-		return []uint32{ppc64.Std(rt, ra, ds)}, nil
+		return []uint32{ppc64.Std(rt[0], ra, ds)}, nil
 	case "addi":
-		if err := in.arity(3); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
-		if err != nil {
-			return nil, err
-		}
-		ra, err := in.ppcReg(1)
+		rs, err := in.leadingRegs(2, in.ppcReg, 3)
 		if err != nil {
 			return nil, err
 		}
 		si, err := in.signed(2, r, 16)
-		return one(ppc64.Addi(rt, ra, si), err)
+		return oneWord(ppc64.Addi(rs[0], rs[1], si), err)
 	case "li":
-		if err := in.arity(2); err != nil {
-			return nil, err
-		}
-		rt, err := in.ppcReg(0)
+		rt, err := in.leadingRegs(1, in.ppcReg, 2)
 		if err != nil {
 			return nil, err
 		}
 		si, err := in.signed(1, r, 16)
-		return one(ppc64.Li(rt, si), err)
+		return oneWord(ppc64.Li(rt[0], si), err)
 	case "mflr", "mtlr":
-		if err := in.arity(1); err != nil {
+		rt, err := in.leadingRegs(1, in.ppcReg, 1)
+		if err != nil {
 			return nil, err
 		}
-		rt, err := in.ppcReg(0)
 		if mn == "mflr" {
-			return one(ppc64.Mflr(rt), err)
+			return []uint32{ppc64.Mflr(rt[0])}, nil
 		}
-		return one(ppc64.Mtlr(rt), err)
+		return []uint32{ppc64.Mtlr(rt[0])}, nil
 	case ".word":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err == nil && v>>32 != 0 {
 			err = in.errorf(in.ops[0][0], "%#x does not fit in a word", v)
 		}
-		return one(uint32(v), err)
+		return oneWord(uint32(v), err)
 	}
 	return nil, in.errorf(in.mn, "unknown instruction %q (known: %s)", mn, in.a.knownMnemonics())
 }
 
 // ppcReg reads operand i as a register r0..r31.
-func (in insn) ppcReg(i int) (int, *Error) {
-	op := in.ops[i]
-	if len(op) != 1 || op[0].kind != tkIdent {
-		return 0, in.errorf(op[0], "expected a register (r0..r31), found %q", in.text(i))
-	}
-	n, ok := ppc64.RegNumber(op[0].val)
-	if !ok {
-		return 0, in.errorf(op[0], "unknown register %q (r0..r31)", op[0].val)
-	}
-	return n, nil
-}
+func (in insn) ppcReg(i int) (int, *Error) { return in.register(i, ppc64.RegNumber, "r0..r31") }
 
 // ppcMem reads a ds(ra) operand: ds a multiple of 4 that fits in 16 bits.
 func (in insn) ppcMem(i int, r resolver) (ds int64, ra int, err *Error) {
-	op := in.ops[i]
-	n := len(op)
-	if n < 4 || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
-		return 0, 0, in.errorf(op[0], "expected ds(ra), found %q", in.text(i))
+	disp, reg, err := in.based(i, ppc64.RegNumber, "r0..r31", "ds(ra)", true)
+	if err != nil {
+		return 0, 0, err
 	}
-	reg, ok := ppc64.RegNumber(op[n-2].val)
-	if !ok {
-		return 0, 0, in.errorf(op[n-2], "unknown register %q (r0..r31)", op[n-2].val)
-	}
-	sub := insn{a: in.a, l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}
-	if ds, err = sub.signed(0, r, 16); err != nil {
+	if ds, err = disp.signed(0, r, 16); err != nil {
 		return 0, 0, err
 	}
 	if ds&3 != 0 {
-		return 0, 0, in.errorf(op[0], "%s: the displacement %d is not a multiple of 4 (DS form)", in.mn.val, ds)
+		return 0, 0, in.errorf(in.ops[i][0], "%s: the displacement %d is not a multiple of 4 (DS form)", in.mn.val, ds)
 	}
 	return ds, reg, nil
 }

@@ -1,59 +1,6 @@
 package scenario
 
-import (
-	"testing"
-
-	"github.com/ftcheck/ftcheck/ifetch/ppc64"
-)
-
-// assemblePPC builds a one-hart PPC64 scenario around text at 0x1000 and
-// returns the boot words.
-func assemblePPC(t *testing.T, text string) []uint32 {
-	t.Helper()
-	src := "PPC64 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\nr0 = 1\n~exists (x=1)\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var ws []uint32
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a += 4 {
-		w, _ := fetch.Fetch(0, a, 0)
-		ws = append(ws, w)
-	}
-	return ws
-}
-
-// Every ppc64 statement decodes, with x/arch, to what was written.
-func TestPPC64AssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"blr", "blr"},
-		{"isync", "isync"},
-		{"trap", "tw 31,r0,r0"},
-		{"b . + 8" + landing("nop", 0x1008), "b 0x1008"},
-		{"bl . + 0x100" + landing("nop", 0x1100), "bl 0x1100"},
-		{"b . - 16" + landing("nop", 0xff0), "b 0xff0"},
-		{"ld r2, 40(r1)", "ld r2,40(r1)"},
-		{"std r2, 24(r1)", "std r2,24(r1)"},
-		{"ld r0, -8(r31)", "ld r0,-8(r31)"},
-		{"addi r1, r1, -112", "addi r1,r1,-112"},
-		{"li r2, 0x5000", "li r2,20480"},
-		{"mflr r0", "mflr r0"},
-		{"mtlr r12", "mtlr r12"},
-		{".word 0x60000000", "nop"},
-	} {
-		ws := assemblePPC(t, c.src)
-		got, err := ppc64.Disasm(ws[0], 0x1000)
-		if err != nil || got != c.want {
-			t.Errorf("%s: %q %v, want %q", c.src, got, err, c.want)
-		}
-	}
-}
+import "testing"
 
 func TestPPC64AssemblerErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{

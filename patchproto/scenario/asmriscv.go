@@ -15,6 +15,7 @@ func init() {
 	registerArch(&arch{
 		header: "RISCV", machine: "riscv64", unit: 4, align: 4, mem: "rvwmo", models: []string{"rvwmo", "tso", "sc"},
 		isa:       riscv.ISA{},
+		fixed:     riscvFixed,
 		shapes:    riscvMnemonics,
 		regNumber: riscv.RegNumber,
 		size:      riscvSize,
@@ -75,17 +76,8 @@ func (in insn) regFirstOfTwo() (int, *Error) {
 	return in.reg(0)
 }
 
-func (in insn) reg(i int) (int, *Error) {
-	op := in.ops[i]
-	if len(op) != 1 || op[0].kind != tkIdent {
-		return 0, in.errorf(op[0], "expected a register, found %q", in.text(i))
-	}
-	r, ok := riscv.RegNumber(op[0].val)
-	if !ok {
-		return 0, in.errorf(op[0], "unknown register %q", op[0].val)
-	}
-	return r, nil
-}
+// reg reads operand i as a register: an ABI name or x0..x31.
+func (in insn) reg(i int) (int, *Error) { return in.register(i, riscv.RegNumber, "") }
 
 // upper evaluates a lui/auipc immediate: 0..0xfffff as GNU as writes it,
 // or a negative value that fits in 20 bits.
@@ -106,21 +98,26 @@ func (in insn) upper(i int, r resolver) (int64, *Error) {
 
 // mem reads an off(rs) operand; off may be empty.
 func (in insn) mem(i int, r resolver) (off int64, rs int, err *Error) {
-	op := in.ops[i]
-	n := len(op)
-	if n < 3 || op[n-1].val != ")" || op[n-2].kind != tkIdent || op[n-3].val != "(" {
-		return 0, 0, in.errorf(op[0], "expected off(reg), found %q", in.text(i))
+	disp, rs, err := in.based(i, riscv.RegNumber, "", "off(reg)", false)
+	if err != nil || disp == nil {
+		return 0, rs, err
 	}
-	reg, ok := riscv.RegNumber(op[n-2].val)
-	if !ok {
-		return 0, 0, in.errorf(op[n-2], "unknown register %q", op[n-2].val)
+	off, err = disp.signed(0, r, 12)
+	return off, rs, err
+}
+
+// pcRelative evaluates operand i, an address v that an auipc at pc and
+// the instruction after it reach (call, la): hi is auipc's immediate and
+// lo the other's. what names v in the error.
+func (in insn) pcRelative(i int, pc uint64, r resolver, what string) (v uint64, hi, lo int64, err *Error) {
+	if v, err = in.value(i, r); err != nil {
+		return 0, 0, 0, err
 	}
-	if n == 3 {
-		return 0, reg, nil
+	hi, lo = riscv.HiLo(int64(v - pc))
+	if !fits(hi, 20) {
+		return 0, 0, 0, in.errorf(in.ops[i][0], "%s%#x is out of reach of auipc at %#x", what, v, pc)
 	}
-	sub := insn{l: in.l, mn: in.mn, ops: [][]token{op[:n-3]}}
-	off, err = sub.signed(0, r, 12)
-	return off, reg, err
+	return v, hi, lo, nil
 }
 
 // liParts splits a li constant into lui and addi immediates.
@@ -138,22 +135,14 @@ func (in insn) liParts(v int64) (hi, lo int64, words int, err *Error) {
 	return hi, lo, 2, nil
 }
 
-// encode assembles the statement at pc.
+// riscvFixed are the instructions without operands.
+var riscvFixed = map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fence.i": riscv.FenceI,
+	"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0), "sret": riscv.Sret}
+
+// encodeRISCV assembles the statement at pc.
 func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 	mn := in.mn.val
-	one := func(w uint32, err *Error) ([]uint32, *Error) {
-		if err != nil {
-			return nil, err
-		}
-		return []uint32{w}, nil
-	}
 	switch mn {
-	case "nop", "ebreak", "fence.i", "fence.tso", "ret", "sret":
-		if err := in.arity(0); err != nil {
-			return nil, err
-		}
-		return []uint32{map[string]uint32{"nop": riscv.Nop, "ebreak": riscv.Ebreak, "fence.i": riscv.FenceI,
-			"fence.tso": riscv.FenceTSO, "ret": riscv.Jalr(riscv.Zero, riscv.RA, 0), "sret": riscv.Sret}[mn]}, nil
 	case "fence":
 		if err := in.arity(0, 2); err != nil {
 			return nil, err
@@ -166,13 +155,13 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		s, err := in.fenceSet(1)
-		return one(riscv.Fence(p, s), err)
+		return oneWord(riscv.Fence(p, s), err)
 	case "jr":
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
 		rs, err := in.reg(0)
-		return one(riscv.Jalr(riscv.Zero, rs, 0), err)
+		return oneWord(riscv.Jalr(riscv.Zero, rs, 0), err)
 	case "jalr":
 		return in.jalr(r)
 	case "jal", "j":
@@ -195,18 +184,14 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			}
 		}
 		off, err := in.jumpTarget(ti, pc, r, 21)
-		return one(riscv.Jal(rd, off), err)
+		return oneWord(riscv.Jal(rd, off), err)
 	case "call":
 		if err := in.arity(1); err != nil {
 			return nil, err
 		}
-		v, err := in.value(0, r)
+		v, hi, lo, err := in.pcRelative(0, pc, r, "call target ")
 		if err != nil {
 			return nil, err
-		}
-		hi, lo := riscv.HiLo(int64(v - pc))
-		if !fits(hi, 20) {
-			return nil, in.errorf(in.ops[0][0], "call target %#x is out of reach of auipc at %#x", v, pc)
 		}
 		in.jumpsTo(0, v)
 		return []uint32{riscv.Auipc(riscv.RA, hi), riscv.Jalr(riscv.RA, riscv.RA, lo)}, nil
@@ -222,9 +207,9 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		imm, err := in.signed(2, r, 12)
 		if mn == "ori" {
-			return one(riscv.Ori(rd, rs, imm), err)
+			return oneWord(riscv.Ori(rd, rs, imm), err)
 		}
-		return one(riscv.Addi(rd, rs, imm), err)
+		return oneWord(riscv.Addi(rd, rs, imm), err)
 	case "add":
 		if err := in.arity(3); err != nil {
 			return nil, err
@@ -234,13 +219,13 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 			return nil, err
 		}
 		rs2, err := in.reg(2)
-		return one(riscv.Add(rd, rs, rs2), err)
+		return oneWord(riscv.Add(rd, rs, rs2), err)
 	case "mv":
 		if err := in.arity(2); err != nil {
 			return nil, err
 		}
 		rd, rs, err := in.twoRegs()
-		return one(riscv.Addi(rd, rs, 0), err)
+		return oneWord(riscv.Addi(rd, rs, 0), err)
 	case "li":
 		return in.li(r)
 	case "lui", "auipc":
@@ -250,21 +235,17 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		}
 		imm, err := in.upper(1, r)
 		if mn == "lui" {
-			return one(riscv.Lui(rd, imm), err)
+			return oneWord(riscv.Lui(rd, imm), err)
 		}
-		return one(riscv.Auipc(rd, imm), err)
+		return oneWord(riscv.Auipc(rd, imm), err)
 	case "la":
 		rd, err := in.regFirstOfTwo()
 		if err != nil {
 			return nil, err
 		}
-		v, err := in.value(1, r)
+		_, hi, lo, err := in.pcRelative(1, pc, r, "")
 		if err != nil {
 			return nil, err
-		}
-		hi, lo := riscv.HiLo(int64(v - pc))
-		if !fits(hi, 20) {
-			return nil, in.errorf(in.ops[1][0], "%#x is out of reach of auipc at %#x", v, pc)
 		}
 		return []uint32{riscv.Auipc(rd, hi), riscv.Addi(rd, rd, lo)}, nil
 	case "ld", "lw", "sd", "sw":
@@ -279,10 +260,7 @@ func (in insn) encodeRISCV(pc uint64, r resolver) ([]uint32, *Error) {
 		enc := map[string]func(int, int, int64) uint32{"ld": riscv.Ld, "lw": riscv.Lw, "sd": riscv.Sd, "sw": riscv.Sw}[mn]
 		return []uint32{enc(rt, rs, off)}, nil
 	case ".word":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		v, err := in.value(0, r)
+		v, err := in.onlyValue(r)
 		if err != nil {
 			return nil, err
 		}

@@ -303,17 +303,14 @@ func (in insn) encodeX86At(pc uint64, r resolver, sizing bool) ([][]byte, *Error
 		}
 		return one(map[string]func(int, int32) []byte{"add": x86.AddImm, "sub": x86.SubImm, "cmp": x86.CmpImm}[mn](dst, int32(v))), nil
 	case "push", "pop":
-		if err := in.arity(1); err != nil {
-			return nil, err
-		}
-		reg, err := in.x86Reg(0)
+		reg, err := in.leadingRegs(1, in.x86Reg, 1)
 		if err != nil {
 			return nil, err
 		}
 		if mn == "push" {
-			return one(x86.Push(reg)), nil
+			return one(x86.Push(reg[0])), nil
 		}
-		return one(x86.Pop(reg)), nil
+		return one(x86.Pop(reg[0])), nil
 	case "movl", "movb":
 		return in.x86MovNarrow(mn, r, sizing)
 	case "lock":

@@ -9,75 +9,21 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// buildX86 builds a one-hart X86 scenario around text at 0x1000.
+// buildX86 builds x86 text at 0x1000 with a patcher and returns the boot
+// bytes.
 func buildX86(t *testing.T, text, patcher string) (*Built, []byte) {
 	t.Helper()
-	src := "X86 asm\n[text 0x1000]\n" + text + "\n[data 0x8000]\nx: .dword 0\n[init]\npc = 0x1000\n[patcher]\n" + patcher + "\n[check bad-fetch]\n"
-	f, err := Parse("asm.scenario", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	var code []byte
-	fetch := b.Config.Initial.Fetch
-	for a := uint64(0x1000); fetch.Contains(a); a++ {
-		w, _ := fetch.Fetch(0, a, 0)
-		code = append(code, byte(w))
+	b, units := buildText(t, "X86", text, "[patcher]\n"+patcher+"\n[check bad-fetch]\n")
+	code := make([]byte, len(units))
+	for i, u := range units {
+		code[i] = byte(u)
 	}
 	return b, code
 }
 
 // Every x86 statement decodes, with x/arch, to what was written.
 func TestX86AssemblerRoundTripsThroughXArch(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"nop", "nop"},
-		{"p6_nop5", "nopl (%rax,%rax)"},
-		{"k8_nop3", "data16 data16 nop"},
-		{"int3", "int3"},
-		{"ret", "retq"},
-		{"retq", "retq"},
-		{"hlt", "hlt"},
-		{"iretq", "iretq"},
-		{"cpuid", "cpuid"},
-		{"mfence", "mfence"},
-		{"call . + 0x100" + landing("nop", 0x1100), "callq 0x1100"},
-		{"jmp . - 16" + landing("nop", 0xff0), "jmpq 0xff0"},
-		{"jmp.d8 . + 2", "jmp 0x1002"},
-		{"je . + 6", "je 0x1006"},
-		{"jne.d8 . + 4" + landing("nop", 0x1004), "jne 0x1004"},
-		{"call *%rax", "call *%rax"},
-		{"jmp *%r11", "jmp *%r11"},
-		{"movq $-1, %rax", "mov $-0x1,%rax"},
-		{"movq $0x8000, %r12", "mov $0x8000,%r12"},
-		{"movabsq $0xfffffe0000000000, %rdi", "mov $-0x20000000000,%rdi"},
-		{"movq 8(%rdi), %rax", "mov 0x8(%rdi),%rax"},
-		{"movq (%rsp), %rcx", "mov (%rsp),%rcx"},
-		{"movq 0(%rbp), %rcx", "mov (%rbp),%rcx"},
-		{"movq x, %rsi", "mov 0x8000,%rsi"},
-		{"movq %rax, x", "mov %rax,0x8000"},
-		{"movq %rdx, -8(%r13)", "mov %rdx,-0x8(%r13)"},
-		{"movq $1, x", "movq $0x1,0x8000"},
-		{"movq x(%rbx), %rax", "mov 0x8000(%rbx),%rax"},
-		{"addq $5, %rcx", "add $0x5,%rcx"},
-		{"subq $1, %rcx", "sub $0x1,%rcx"},
-		{"cmpq $7, %rax", "cmp $0x7,%rax"},
-		{"cmpq %rax, %rcx", "cmp %rax,%rcx"},
-		{"testq %rax, %rax", "test %rax,%rax"},
-		{"pushq %rbx", "push %rbx"},
-		{"popq %r15", "pop %r15"},
-		{"lock incq x", "lock incq 0x8000"},
-		{"lock decq 8(%rdi)", "lock decq 0x8(%rdi)"},
-		{"lock xaddq %rax, x", "lock xadd %rax,0x8000"},
-		{"lock xaddq %r9, 8(%rdi)", "lock xadd %r9,0x8(%rdi)"},
-		{"movl (%rsi), %eax", "mov (%rsi),%eax"},
-		{"movl %r10d, 4(%rdi)", "mov %r10d,0x4(%rdi)"},
-		{"movb 4(%rsi), %al", "mov 0x4(%rsi),%al"},
-		{"movb %sil, (%r8)", "mov %sil,(%r8)"},
-		{"movb %al, x", "mov %al,0x8000"},
-	} {
+	for _, c := range disassemblies(t, "X86") {
 		// A jump's landing (asm_test.go) follows the statement and its hlt.
 		stmt, land, _ := strings.Cut(c.src, "\n")
 		_, code := buildX86(t, stmt+"\nhlt\n"+land, "")
@@ -130,10 +76,7 @@ func TestX86PatcherByteStores(t *testing.T) {
 
 func TestX86ErrorsArePositioned(t *testing.T) {
 	base := "X86 t\n[text 0x1000]\nf: p6_nop5 <-> call g\ng: hlt\n[data 0x8000]\nx: .dword 0\n[init]\npc = f\n[patcher]\nstore32 f+1 = bytes 1 .. 5 of {call g}\n[check bad-fetch]\n"
-	if err := buildErr(base); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, base, []edit{
 		{"g: hlt", "g: movq 8(%rzz), %rax", "t.scenario:4:12: unknown register %rzz"},
 		{"g: hlt", "g: movq $0x100000000, %rax", "t.scenario:4:9: 0x100000000 does not fit in a sign-extended 32-bit immediate (use movabsq)"},
 		{"g: hlt", "g: movq %rax, %rbx", "t.scenario:4:4: movq takes $imm, %reg | mem, %reg | %reg, mem | $imm, mem"},
@@ -152,13 +95,7 @@ func TestX86ErrorsArePositioned(t *testing.T) {
 		{"[check bad-fetch]", "[check use-after-clear]\nptr x", "t.scenario:12:1: expected \"pointer\", found \"ptr\""},
 		{"X86 t\n", "X86 t\ninterrupt int3: trap nowhere\n", "t.scenario:2:22: undefined symbol nowhere"},
 		{"X86 t\n", "X86 t\ninterrupt int3: fault do_int3\n", "t.scenario:2:17: expected irq (taken with IRQs on), nmi (taken by CPUs parked in stop_machine too) or trap"},
-	} {
-		src := strings.Replace(base, c.old, c.new, 1)
-		err := buildErr(src)
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got %v\nwant %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 	// A version shorter than the first is x86's int3; word ISAs refuse it.
 	err := buildErr(strings.Replace(minimal, "task:   nop", "task:   la a0, x <-> nop", 1))
 	if err == nil || !strings.Contains(err.Error(), "every version (<->) must have the same length") {

@@ -2,9 +2,10 @@
 // CPUs racing with it, written the way reviewers write them, close to
 // herd's .litmus format. A file has a header (RISCV NAME, quoted doc
 // lines), declarations (param, bounds, memory model, IPI handlers), and
-// sections: [text] and [hart NAME] hold real RISC-V assembly in GNU
-// syntax with ABI register names, assembled here (asm.go) with the
-// encoders of ifetch/riscv; [data] holds initial memory; [init] the
+// sections: [text] and [hart NAME] hold real assembly of the header's
+// ISA (RISC-V with ABI register names, arm64, x86 in AT&T syntax, ppc64;
+// GNU syntax each), assembled here (asm.go, one asmISA.go file an ISA)
+// with the encoders of ifetch/ISA; [data] holds initial memory; [init] the
 // registers; [patcher] the kernel's patching steps, each mapped to a
 // model.PatchOp; [check torn-pair] the intended jump targets; and a
 // herd-style final condition (exists, ~exists, forall) is judged in

@@ -31,6 +31,42 @@ func buildErr(src string) error {
 	return err
 }
 
+// mustBuild builds a scenario that must build.
+func mustBuild(t *testing.T, src string) *Built {
+	t.Helper()
+	f, err := Parse("t.scenario", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Build(Settings{})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	return b
+}
+
+// An edit replaces old with new, once, in a scenario that builds; the
+// edited file must fail with an error that starts with want.
+type edit struct{ old, new, want string }
+
+// checkEdits checks that base builds and each edit of it fails as it
+// says.
+func checkEdits(t *testing.T, base string, edits []edit) {
+	t.Helper()
+	if err := buildErr(base); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		if !strings.Contains(base, e.old) {
+			t.Fatalf("%q not in the base", e.old)
+		}
+		err := buildErr(strings.Replace(base, e.old, e.new, 1))
+		if err == nil || !strings.HasPrefix(err.Error(), e.want) {
+			t.Errorf("%q -> %q:\n got  %v\n want %s", e.old, e.new, err, e.want)
+		}
+	}
+}
+
 func TestMinimalScenarioBuilds(t *testing.T) {
 	if err := buildErr(minimal); err != nil {
 		t.Fatal(err)
@@ -40,10 +76,7 @@ func TestMinimalScenarioBuilds(t *testing.T) {
 // Every malformed file is refused with file:line:col: and a message that
 // says what is wrong.
 func TestErrorsArePositioned(t *testing.T) {
-	for _, c := range []struct {
-		old, new string // replace old by new in minimal
-		want     string // prefix of the error
-	}{
+	checkEdits(t, minimal, []edit{
 		{"RISCV t", "Z80 t", "t.scenario:1:1: architecture \"Z80\" is not supported yet"},
 		{"RISCV t", "RISCV", "t.scenario:1:6: the header needs a name"},
 		{"task:   nop", "task:   nopp", "t.scenario:5:9: unknown instruction \"nopp\""},
@@ -118,13 +151,7 @@ func TestErrorsArePositioned(t *testing.T) {
 		{"param op = a | b", "param op = a | a", "t.scenario:2:16: value a listed twice"},
 		{"task:   nop", "task:   \"nop\"", "t.scenario:5:9: expected an instruction, found \"nop\""},
 		{"task:   nop", "task:   nop @", "t.scenario:5:13: unexpected character '@'"},
-	} {
-		src := strings.Replace(minimal, c.old, c.new, 1)
-		err := buildErr(src)
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
 
 // A planned check or step is refused, never silently ignored, in every

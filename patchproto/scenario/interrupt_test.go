@@ -12,22 +12,14 @@ var withIRQ = strings.Replace(strings.Replace(minimal, "handler sync: fence r,r"
 	"        ebreak\n", "        ebreak\nhandler: sret\n", 1)
 
 func TestInterruptDeclarations(t *testing.T) {
-	f, err := Parse("t.scenario", []byte(withIRQ))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := f.Build(Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustBuild(t, withIRQ)
 	c := b.Config
 	if len(c.Interrupts) != 1 || c.Interrupts[0].Name != "timer" || c.Interrupts[0].NMI || c.Interrupts[0].Handler != 0x1008 || c.MaxInterrupts != 2 {
 		t.Fatalf("%+v, bound %d", c.Interrupts, c.MaxInterrupts)
 	}
 	nmi := strings.Replace(strings.Replace(withIRQ, "irq handler", "nmi handler", 1), "interrupts 2\n", "", 1)
-	f, _ = Parse("t.scenario", []byte(nmi))
-	if b, err = f.Build(Settings{}); err != nil || !b.Config.Interrupts[0].NMI || b.Config.MaxInterrupts != 1 {
-		t.Fatalf("nmi, default bound 1: %+v %v", b, err)
+	if b := mustBuild(t, nmi); !b.Config.Interrupts[0].NMI || b.Config.MaxInterrupts != 1 {
+		t.Fatalf("nmi, default bound 1: %+v", b)
 	}
 	if ws := assemble(t, "sret"); ws[0] != riscv.Sret {
 		t.Fatalf("sret assembles to %08x", ws[0])
@@ -35,7 +27,7 @@ func TestInterruptDeclarations(t *testing.T) {
 }
 
 func TestInterruptErrorsArePositioned(t *testing.T) {
-	for _, c := range []struct{ old, new, want string }{
+	checkEdits(t, withIRQ, []edit{
 		{"interrupt timer: irq handler", "interrupt timer: fiq handler", "t.scenario:4:18: expected irq (taken with IRQs on), nmi"},
 		{"interrupt timer: irq handler", "interrupt timer: irq", "t.scenario:4:21: expected the handler's label"},
 		{"interrupt timer: irq handler", "interrupt timer: irq nowhere", "t.scenario:4:22: undefined symbol nowhere"},
@@ -45,11 +37,5 @@ func TestInterruptErrorsArePositioned(t *testing.T) {
 		{"interrupts 2", "interrupts 5", "t.scenario:5:12: interrupts wants a number from 0 to 4"},
 		{"interrupt timer: irq handler\n", "", "t.scenario:4:12: interrupts 2, but no interrupt is declared"},
 		{"handler: sret", "handler: sret x", "t.scenario:9:10: sret takes no operands"},
-	} {
-		src := strings.Replace(withIRQ, c.old, c.new, 1)
-		err := buildErr(src)
-		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("%q -> %q:\n got  %v\n want %s", c.old, c.new, err, c.want)
-		}
-	}
+	})
 }
