@@ -11,14 +11,7 @@ import (
 
 func explore(t testing.TB, name string, o Options, mo model.Options) (model.Result, *model.System) {
 	t.Helper()
-	p, err := Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := p.Configure(o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := configure(t, name, o)
 	if c.ConcreteHarts {
 		mo.NoSymmetry = true // the final condition names harts (as the CLI does)
 	}
@@ -28,6 +21,15 @@ func explore(t testing.TB, name string, o Options, mo model.Options) (model.Resu
 // exploreOnly is explore with only the named checks (--check).
 func exploreOnly(t testing.TB, name string, o Options, mo model.Options, checks ...string) (model.Result, *model.System) {
 	t.Helper()
+	c := configure(t, name, o)
+	if err := c.SelectChecks(checks); err != nil {
+		t.Fatal(err)
+	}
+	return model.Explore(context.Background(), c.System, mo), c.System
+}
+
+func configure(t testing.TB, name string, o Options) *Configured {
+	t.Helper()
 	p, err := Lookup(name)
 	if err != nil {
 		t.Fatal(err)
@@ -36,10 +38,7 @@ func exploreOnly(t testing.TB, name string, o Options, mo model.Options, checks 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SelectChecks(checks); err != nil {
-		t.Fatal(err)
-	}
-	return model.Explore(context.Background(), c.System, mo), c.System
+	return c
 }
 
 // The minimal trace lengths below are derived by hand in

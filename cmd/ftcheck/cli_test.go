@@ -116,15 +116,3 @@ func TestFlagsAfterFiles(t *testing.T) {
 		t.Errorf("check -- -FILE: exit %d, %q", code, errOut)
 	}
 }
-
-func TestClosest(t *testing.T) {
-	names := []string{"timeout", "max-states", "max-depth", "memory", "json"}
-	for in, want := range map[string]string{
-		"timout": "timeout", "max-state": "max-states", "memroy": "memory", "jsno": "json",
-		"mem": "memory", "x": "", "protocol": "",
-	} {
-		if got := closest(in, names); got != want {
-			t.Errorf("closest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -7,4 +7,8 @@
 // (not a device, FIFO, socket or directory) no larger than the limit; the
 // read itself stops at limit+1 bytes, so a file that grows while it is
 // read is refused too.
+//
+// Closest is the other half of handling what a user types: the name a
+// mistyped flag, command, check or protocol most likely meant, for the
+// did-you-mean of an error.
 package input

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ftcheck/ftcheck/checks"
 	"github.com/ftcheck/ftcheck/model"
+	"github.com/ftcheck/ftcheck/model/input"
 )
 
 // A [check NAME] section is read by the check's own parser
@@ -81,40 +82,13 @@ func placed(err error, at Pos) *Error {
 	return errorf(at, "%v", err)
 }
 
-// didYouMean suggests the known name closest to a misspelt one, if any
-// is within two edits.
+// didYouMean suggests the known name closest to a misspelt one, if it
+// is near enough to be a typo (input.Closest).
 func didYouMean(name string, known []string) string {
-	best, dist := "", 3
-	for _, k := range known {
-		if d := editDistance(name, k); d < dist {
-			best, dist = k, d
-		}
+	if best := input.Closest(name, known); best != "" {
+		return ": did you mean " + best + "?"
 	}
-	if best == "" {
-		return ""
-	}
-	return ": did you mean " + best + "?"
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // place is a position as a check sees it (checks.Place).
