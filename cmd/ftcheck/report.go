@@ -337,7 +337,7 @@ func writeVerdict(w io.Writer, r Report, sys *model.System) {
 		switch {
 		case r.ProvenDepth > 0:
 			fmt.Fprintf(w, "          (what it did prove: no execution of at most %d steps violates a check)\n", r.ProvenDepth)
-		case r.Reduced && !r.DepthFirst && st.Depth > 0:
+		case r.Reduced && !r.DepthFirst && st.Queue > 0:
 			fmt.Fprintln(w, "          (partial-order reduction may put a step off to a deeper level, so this proves no")
 			fmt.Fprintln(w, "          bound on short executions; --no-reduce makes a stopped search say which it proved)")
 		}
