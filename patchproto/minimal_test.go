@@ -2,6 +2,7 @@ package patchproto
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -9,38 +10,34 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// shortestByDFS finds the length of the shortest violating execution by
-// iterative-deepening depth-first search over the full transition
-// relation (no reduction, no BFS): an independent oracle for Explore.
-// It returns -1 if no violation exists within limit steps.
-func shortestByDFS(s *model.System, limit int) int {
-	clean := map[string]int{} // state -> depth proven violation-free from it
-	var dfs func(m *model.Machine, depth int) bool
-	dfs = func(m *model.Machine, depth int) bool {
+// shortestByBFS finds the length of the shortest violating execution by
+// a plain breadth-first search over the full transition relation — no
+// reduction, no symmetry, no arena or parallel merge, a map of state keys
+// — an independent oracle for Explore. It returns -1 if no violation
+// exists within limit steps.
+func shortestByBFS(s *model.System, limit int) int {
+	seen := map[string]bool{string(s.Initial.AppendKey(nil)): true}
+	level := []*model.Machine{s.Initial}
+	for depth := 1; depth <= limit && len(level) > 0; depth++ {
+		var next []*model.Machine
 		found := false
-		s.Steps(m, func(t *model.Transition) bool {
-			if s.Inspect(t) != nil {
-				found = true
-				return false
-			}
-			if depth > 1 {
-				k := string(t.After.AppendKey(nil))
-				if d, ok := clean[k]; !ok || d < depth-1 {
-					if dfs(t.After, depth-1) {
-						found = true
-						return false
-					}
-					clean[k] = depth - 1
+		for _, m := range level {
+			s.Steps(m, func(t *model.Transition) bool {
+				if s.Inspect(t) != nil {
+					found = true
+					return false
 				}
+				if k := string(t.After.AppendKey(nil)); !seen[k] {
+					seen[k] = true
+					next = append(next, t.After)
+				}
+				return true
+			})
+			if found {
+				return depth
 			}
-			return true
-		})
-		return found
-	}
-	for d := 1; d <= limit; d++ {
-		if dfs(s.Initial, d) {
-			return d
 		}
+		level = next
 	}
 	return -1
 }
@@ -58,8 +55,11 @@ func TestReportedTracesReplayAndAreMinimal(t *testing.T) {
 			Harts:   rapid.IntRange(1, 2).Draw(t, "harts"),
 			Preempt: rapid.IntRange(0, 1).Draw(t, "preempt"),
 			Calls:   1,
+			Memory:  rapid.SampledFrom([]string{"sc", "tso", "rvwmo"}).Draw(t, "memory"),
 		}
-		if name == "riscv-pair" {
+		if name == "riscv-pair" && o.Memory == "sc" {
+			// (Under the weak models two calls make the oracle's graph
+			// large: one call keeps the test to seconds.)
 			o.Calls = rapid.IntRange(1, 2).Draw(t, "calls")
 		}
 		if name == "riscv-jalr" {
@@ -69,6 +69,9 @@ func TestReportedTracesReplayAndAreMinimal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// riscv-jalr's pair checks; its tracer checks' monitors multiply
+		// the oracle's states.
+		s = s.Keep(func(n string) bool { return n != "stale-dest" && n != "pair-mismatch" })
 		r := model.Explore(context.Background(), s, model.Options{
 			NoReduce:   rapid.Bool().Draw(t, "noreduce"),
 			NoSymmetry: rapid.Bool().Draw(t, "nosymmetry"),
@@ -83,12 +86,12 @@ func TestReportedTracesReplayAndAreMinimal(t *testing.T) {
 			if err != nil || v == nil || v.Check != r.Violation.Check || events[len(events)-1].Violation == nil {
 				t.Fatalf("trace does not replay to its violation: %v %v", err, v)
 			}
-			if want := shortestByDFS(s, len(r.Trace)); want != len(r.Trace) {
+			if want := shortestByBFS(s, len(r.Trace)); want != len(r.Trace) {
 				t.Fatalf("%s %+v: reported %d steps, shortest is %d", name, o, len(r.Trace), want)
 			}
 		case model.Safe, model.Vacuous:
-			if got := shortestByDFS(s, r.Stats.Depth+1); got != -1 {
-				t.Fatalf("%s %+v: reported safe, DFS finds a %d-step violation", name, o, got)
+			if got := shortestByBFS(s, math.MaxInt); got != -1 { // the whole unreduced graph
+				t.Fatalf("%s %+v: reported safe, the plain search finds a %d-step violation", name, o, got)
 			}
 		default:
 			t.Fatalf("unbounded search incomplete: %s", r.Why)

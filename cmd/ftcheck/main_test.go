@@ -231,7 +231,7 @@ func TestCPUProfileIsWritten(t *testing.T) {
 // still replays: x86-int3 r4's counterexample drains the patcher's store
 // buffer (agent 2), whose old number differs from today's label.
 func TestReplayOfAnOldFormatReport(t *testing.T) {
-	code, out, _ := ftcheck("explore", "--protocol", "x86-int3", "--variant", "r4", "--json", "--progress=false")
+	code, out, _ := ftcheck("explore", "--protocol", "x86-int3", "--variant", "r4", "--first-violation", "--json", "--progress=false")
 	if code != exitViolation {
 		t.Fatal(code)
 	}
