@@ -229,7 +229,7 @@ def() {
 	ids+=("$id")
 	WANT_EXIT[$id]=$2 WANT_MSG[$id]=$3 PICK[$id]=$4 DIR[$id]=$5 LIMIT[$id]=$6 POST[$id]=$7 TITLE[$id]=$8 CMD[$id]=$9
 }
-R='^result:|NOT a verdict|VACUOUS'
+R='^result:|NOT a verdict|VACUOUS|at most'
 M='^result:|another search|1:1:|missing|merged'
 L='unknown model|not decided|not supported|no \.litmus|nested|larger|^agree|^agreement|^decided|^[0-9]+ tests:'
 P='^(confirmed|refuted|note):|format|no such file|:1:1:|device'
@@ -237,7 +237,7 @@ P='^(confirmed|refuted|note):|format|no such file|:1:1:|device'
 def shard-pair '^3$' 'NOT a verdict' "$R" in - '' \
 	'one shard of riscv-pair (unsplit: an 18-step violation)' \
 	'$FT explore --progress=false --protocol riscv-pair --op change --shard 1/1000'
-def shard-jalr '^[23]$' '' "$R" in - '' \
+def shard-jalr '^[23]$' 'NOT a verdict|at most 65536 shards' "$R" in - '' \
 	'shard 1 of 10^12 of riscv-jalr' \
 	'$FT explore --progress=false --protocol riscv-jalr --shard 1/1000000000000'
 def merge-nosym '^2$' 'another search' "$M" in - '' \

@@ -99,6 +99,10 @@ func (f *searchFlags) apply(o *model.Options) error {
 		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
 			return fmt.Errorf("--shard %q: want K/N with 1 <= K <= N", *f.shard)
 		}
+		if ni > maxShards {
+			// merge could never combine them.
+			return fmt.Errorf("--shard %q: at most %d shards (ftcheck merge combines no more)", *f.shard, maxShards)
+		}
 		o.Shard = model.Shard{K: ki, N: ni}
 	}
 	return nil

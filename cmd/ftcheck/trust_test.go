@@ -49,9 +49,13 @@ func TestAShardNeverSaysSafe(t *testing.T) {
 	if code != exitIncomplete || !strings.Contains(out, "NOT a verdict") || strings.Contains(out, "search complete") {
 		t.Fatalf("exit %d, want 3 and no claim of safety\n%s", code, out)
 	}
-	code, r := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--shard", "1/1000000")
+	code, r := exploreJSON(t, "--protocol", "riscv-jalr", "--memory", "sc", "--check", "torn-pair,stale-fetch", "--shard", "1/65536")
 	if code != exitIncomplete || r.Outcome != model.ShardClean {
-		t.Fatalf("riscv-jalr shard 1/1000000: exit %d, outcome %s", code, r.Outcome)
+		t.Fatalf("riscv-jalr shard 1/65536: exit %d, outcome %s", code, r.Outcome)
+	}
+	// A split merge could never combine is refused before the search.
+	if code, _, errOut := ftcheck("explore", "--protocol", "riscv-jalr", "--shard", "1/1000000000000"); code != exitUsage || !strings.Contains(errOut, "at most 65536 shards") {
+		t.Errorf("--shard 1/10^12: exit %d, %q", code, errOut)
 	}
 }
 
