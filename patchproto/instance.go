@@ -141,7 +141,7 @@ func parseInstance(file string, text []byte, chain []string) (*Protocol, error) 
 		}
 	}
 	p := *base
-	p.Path, p.Text, p.Expect = file, text, in.Expect
+	p.Path, p.Text, p.Expect, p.Expects = file, text, in.Expect, in.Expects
 	if in.Doc != "" {
 		p.Doc = in.Doc
 	}

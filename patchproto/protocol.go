@@ -62,8 +62,10 @@ type Protocol struct {
 	// Expect is the file's expect line (nil: none), which ftcheck test
 	// holds its configuration to.
 	Expect *scenario.Expect
-	file   *scenario.File
-	over   overlay // what an instance file sets (docs/ci.md)
+	// Expects are all the file's expect lines (Expect is the first).
+	Expects []*scenario.Expect
+	file    *scenario.File
+	over    overlay // what an instance file sets (docs/ci.md)
 }
 
 //go:embed protocols/*.scenario
@@ -90,7 +92,7 @@ func parseScenario(file string, text []byte) (*Protocol, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, Source: text, Expect: f.Expect, file: f}
+	p := &Protocol{Name: f.Name, Arch: f.Machine(), Doc: f.Doc, Sources: f.Sources, Path: file, Text: text, Source: text, Expect: f.Expect, Expects: f.Expects, file: f}
 	if v, ok := f.Param("variant"); ok {
 		for _, x := range v.Values {
 			p.Variants = append(p.Variants, Variant{x.Name, x.Doc})

@@ -21,6 +21,7 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 	"github.com/ftcheck/ftcheck/model/input"
 	"github.com/ftcheck/ftcheck/patchproto"
+	"github.com/ftcheck/ftcheck/patchproto/scenario"
 )
 
 const testHelp = `
@@ -307,16 +308,36 @@ func fileError(file string, err error) string {
 }
 
 // runScenarioTest explores the file's own configuration — what
-// `ftcheck explore FILE` explores — and judges it by its expect line.
+// `ftcheck explore FILE` explores — and judges it by its expect lines,
+// one search each (a line that names checks searches with them alone).
 func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) testResult {
 	fail := func(err error) testResult { return testResult{Status: testError, Detail: err.Error()} }
 	p, err := patchproto.Parse(file, src)
 	if err != nil {
 		return fail(err)
 	}
-	if p.Expect == nil {
+	if len(p.Expects) == 0 {
 		return fail(fmt.Errorf("%s: no expect line: say what must happen, e.g. expect safe or expect violated torn-pair (docs/ci.md)", file))
 	}
+	var all testResult
+	var expected, got, counts []string
+	for _, e := range p.Expects {
+		r := judgeExpect(ctx, file, p, e, f)
+		expected, got, counts = append(expected, r.Expected), append(got, r.Got), append(counts, r.Counts)
+		if r.Status > all.Status { // pass < fail < error < interrupted
+			all.Status, all.Detail = r.Status, r.Detail
+		}
+		if r.Status == testError || r.Status == testInterrupted {
+			break
+		}
+	}
+	all.Expected, all.Got, all.Counts = strings.Join(expected, "; "), strings.Join(got, "; "), strings.Join(counts, ", ")
+	return all
+}
+
+// judgeExpect runs the search expect line e asks about and judges it.
+func judgeExpect(ctx context.Context, file string, p *patchproto.Protocol, e *scenario.Expect, f testFlags) testResult {
+	fail := func(err error) testResult { return testResult{Status: testError, Detail: err.Error()} }
 	opt, err := p.FileDefaults()
 	if err != nil {
 		return fail(err)
@@ -325,11 +346,11 @@ func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) 
 	if err != nil {
 		return fail(err)
 	}
-	if err := p.Expect.Applies(c.System); err != nil {
+	if err := e.Applies(c.System); err != nil {
 		return fail(err)
 	}
 	// An expectation that names checks is about them alone.
-	if sel := p.Expect.Selects(); len(sel) > 0 {
+	if sel := e.Selects(); len(sel) > 0 {
 		if err := c.SelectChecks(sel); err != nil {
 			return fail(err)
 		}
@@ -341,10 +362,9 @@ func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) 
 		over.Timeout = &f.timeout
 	}
 	_, res := c.Run(ctx, over)
-	r := testResult{Expected: p.Expect.String()}
-	st := res.Stats
-	r.Counts = fmt.Sprintf("%d states", st.States)
-	ok, got, jerr := p.Expect.Judge(res, c.System)
+	r := testResult{Expected: e.String()}
+	r.Counts = fmt.Sprintf("%d states", res.Stats.States)
+	ok, got, jerr := e.Judge(res, c.System)
 	r.Got = got
 	switch {
 	case jerr != nil:
@@ -360,7 +380,7 @@ func runScenarioTest(ctx context.Context, file string, src []byte, f testFlags) 
 		if err := render.Email(&b, viewInput(rep, c.System)); err != nil {
 			fmt.Fprintf(&b, "(the report could not be drawn: %v)\n", err)
 		}
-		fmt.Fprintf(&b, "\nexpected: %s (%s)\nreproduce: ftcheck explore %s\n", r.Expected, p.Expect.Pos, file)
+		fmt.Fprintf(&b, "\nexpected: %s (%s)\nreproduce: ftcheck explore %s\n", r.Expected, e.Pos, file)
 		r.Detail = b.String()
 	}
 	return r

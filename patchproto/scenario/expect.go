@@ -89,6 +89,27 @@ func words(l line, from int) []word {
 
 const expectForms = "expect safe [CHECK, ...], expect vacuous [CHECK, ...], expect violated [CHECK] [steps N], expect Ok, expect No"
 
+// addExpect appends e to a file's expect lines. Several lines are one
+// question each: every one must name its checks, and no check may be
+// named twice, or two lines would judge the same verdict.
+func addExpect(list []*Expect, e *Expect) ([]*Expect, *Error) {
+	if len(list) == 0 {
+		return []*Expect{e}, nil
+	}
+	first := list[0]
+	if len(e.Selects()) == 0 || len(first.Selects()) == 0 {
+		return nil, errorf(e.Pos, "a second expect line (the first is at %s): several expect lines must each name their checks (expect safe torn-pair, stale-fetch / expect violated pair-mismatch steps 23)", first.Pos)
+	}
+	for _, other := range list {
+		for _, c := range e.Selects() {
+			if slices.Contains(other.Selects(), c) {
+				return nil, errorf(e.Pos, "check %s is already judged by the expect line at %s", c, other.Pos)
+			}
+		}
+	}
+	return append(list, e), nil
+}
+
 // Selects lists the checks the expectation is about, for the search that
 // judges it to keep alone (nil: every check).
 func (e *Expect) Selects() []string {

@@ -77,7 +77,7 @@ func TestExpectInAScenario(t *testing.T) {
 	}
 	for _, c := range []struct{ src, want string }{
 		{strings.Replace(minimal, "handler sync", ".if op == a\nexpect safe\n.endif\nhandler sync", 1), "t.scenario:4:1: expect must not be inside .if: it is the expectation of the file's own configuration"},
-		{strings.Replace(minimal, "handler sync", "expect safe\nexpect safe\nhandler sync", 1), "t.scenario:4:1: a second expect line (the first is at t.scenario:3:1)"},
+		{strings.Replace(minimal, "handler sync", "expect safe\nexpect safe\nhandler sync", 1), "t.scenario:4:1: a second expect line (the first is at t.scenario:3:1): several expect lines must each name their checks (expect safe torn-pair, stale-fetch / expect violated pair-mismatch steps 23)"},
 	} {
 		if _, err := Parse("t.scenario", []byte(c.src)); err == nil || err.Error() != c.want {
 			t.Errorf("got %v, want %s", err, c.want)
@@ -232,6 +232,26 @@ func TestInstanceSetsAreCheckedAgainstTheProtocol(t *testing.T) {
 		err = in.CheckSets(f)
 		if (err == nil) != (c.want == "") || err != nil && err.Error() != c.want {
 			t.Errorf("%q: got %v, want %q", c.src, err, c.want)
+		}
+	}
+}
+
+// Several expect lines are one question each: each names its checks, and
+// no check is judged twice.
+func TestSeveralExpectLines(t *testing.T) {
+	ok := strings.Replace(minimal, "handler sync", "expect safe torn-pair\nexpect violated exists steps 3\nhandler sync", 1)
+	f, err := Parse("t.scenario", []byte(ok))
+	if err != nil || len(f.Expects) != 2 || f.Expect != f.Expects[0] || f.Expects[1].String() != "violated exists steps 3" {
+		t.Fatalf("two expect lines: %v %+v", err, f)
+	}
+	for _, c := range []struct{ lines, want string }{
+		{"expect safe\nexpect violated torn-pair", "t.scenario:4:1: a second expect line (the first is at t.scenario:3:1): several expect lines must each name their checks"},
+		{"expect safe torn-pair\nexpect violated steps 4", "t.scenario:4:1: a second expect line"},
+		{"expect safe torn-pair, exists\nexpect violated torn-pair", "t.scenario:4:1: check torn-pair is already judged by the expect line at t.scenario:3:1"},
+	} {
+		src := strings.Replace(minimal, "handler sync", c.lines+"\nhandler sync", 1)
+		if _, err := Parse("t.scenario", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %s", c.lines, err, c.want)
 		}
 	}
 }

@@ -18,6 +18,9 @@ type File struct {
 	// Expect is the expect line: the result `ftcheck test` holds the
 	// file's default configuration to (nil: none).
 	Expect *Expect
+	// Expects are all its expect lines (Expect is the first): one
+	// question each, about the checks it names.
+	Expects []*Expect
 
 	header Pos
 	lines  []line // every line after the header and doc lines
@@ -177,14 +180,15 @@ func (f *File) scanDeclarations() *Error {
 			switch {
 			case depth > 0:
 				return errorf(l.pos(off), "expect must not be inside .if: it is the expectation of the file's own configuration")
-			case f.Expect != nil:
-				return errorf(l.pos(off), "a second expect line (the first is at %s)", f.Expect.Pos)
 			}
 			e, err := parseExpect(l, off)
 			if err != nil {
 				return err
 			}
-			f.Expect = e
+			if f.Expects, err = addExpect(f.Expects, e); err != nil {
+				return err
+			}
+			f.Expect = f.Expects[0]
 		case "param":
 			if depth > 0 {
 				return errorf(l.pos(off), "param must not be inside .if")

@@ -35,6 +35,7 @@ type Instance struct {
 	MemoryPos Pos
 	Bounds    model.Bounds
 	Expect    *Expect
+	Expects   []*Expect // every expect line (Expect is the first)
 
 	// setAt is where each set line names its parameter: a duplicate is
 	// looked up here rather than among every set line before it.
@@ -140,12 +141,15 @@ func (in *Instance) line(l line, t string, off int) *Error {
 	}
 	kw := firstWord(t)
 	if kw == "expect" {
-		if in.Expect != nil {
-			return errorf(l.pos(off), "a second expect line (the first is at %s)", in.Expect.Pos)
-		}
 		e, err := parseExpect(l, off)
-		in.Expect = e
-		return err
+		if err != nil {
+			return err
+		}
+		if in.Expects, err = addExpect(in.Expects, e); err != nil {
+			return err
+		}
+		in.Expect = in.Expects[0]
+		return nil
 	}
 	c, err := lineCursor(l, off+len(kw))
 	if err != nil {
