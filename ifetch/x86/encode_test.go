@@ -74,6 +74,8 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 			{LoadB(ra, m), x86asm.MOV, []x86asm.Arg{r8(ra), xm}},
 			{StoreB(m, ra), x86asm.MOV, []x86asm.Arg{xm, r8(ra)}},
 			{LockXadd(m, ra), x86asm.XADD, []x86asm.Arg{xm, r64(ra)}},
+			{LockCmpxchg(m, ra), x86asm.CMPXCHG, []x86asm.Arg{xm, r64(ra)}},
+			{MovReg(ra, rb), x86asm.MOV, []x86asm.Arg{r64(rb), r64(ra)}},
 		}
 		for _, c := range cases {
 			checkDecode(t, c.code, c.op, c.args)

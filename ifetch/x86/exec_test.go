@@ -248,3 +248,46 @@ func TestNarrowMovesAndXadd(t *testing.T) {
 		t.Errorf("lock xadd ran %d fences, want 2 (locked: drained before and after)", f.fences)
 	}
 }
+
+// lock cmpxchg (atomic_inc_not_zero's try_cmpxchg): on a match memory
+// takes the register and ZF = 1; otherwise %rax takes memory and ZF = 0;
+// fenced on both sides. movq %reg, %reg copies.
+func TestCmpxchgAndMovReg(t *testing.T) {
+	const ctr = 0x8200
+	f := newCPU(
+		MovImm(RAX, 1),
+		MovReg(RAX, RCX),
+		AddImm(RCX, 1),
+		LockCmpxchg(Mem{Base: -1, Disp: ctr}, RCX), // counter 1 -> 2: matches
+		MovImm(RAX, 7),
+		LockCmpxchg(Mem{Base: -1, Disp: ctr}, RCX), // 7 != 2: rax = 2
+		Hlt,
+	)
+	c := &byteCPU{fakeCPU: f, bytes: map[uint64]byte{ctr: 1}}
+	var zfs []bool
+	for steps := 0; ; steps++ {
+		x := ISA{}.Step(c)
+		if x.Fault != "" {
+			t.Fatalf("step %d: %s", steps, x.Fault)
+		}
+		if x.Halt {
+			break
+		}
+		if steps == 3 || steps == 5 {
+			zfs = append(zfs, f.regs[RFLAGS]&zf != 0)
+		}
+		c.pc = x.NextPC
+	}
+	if got := c.Load(ctr, 8); got != 2 {
+		t.Errorf("counter = %#x, want 2 (the first cmpxchg matched, the second did not)", got)
+	}
+	if f.regs[RAX] != 2 || f.regs[RCX] != 2 {
+		t.Errorf("rax = %#x, rcx = %#x: want rax = 2 (the value a failing cmpxchg read), rcx = 2", f.regs[RAX], f.regs[RCX])
+	}
+	if len(zfs) != 2 || !zfs[0] || zfs[1] {
+		t.Errorf("ZF after the two cmpxchg = %v, want [true false]", zfs)
+	}
+	if f.fences != 4 {
+		t.Errorf("two lock cmpxchg ran %d fences, want 4", f.fences)
+	}
+}
