@@ -147,6 +147,11 @@ func Test(a, b int) []byte {
 	return []byte{rexW(a, b), 0x85, 0xc0 | byte(a&7)<<3 | byte(b&7)}
 }
 
+// Sub is subq %a, %b (REX.W 29 /r: b -= a).
+func Sub(a, b int) []byte {
+	return []byte{rexW(a, b), 0x29, 0xc0 | byte(a&7)<<3 | byte(b&7)}
+}
+
 // Cmp is cmpq %a, %b (REX.W 39 /r: b - a).
 func Cmp(a, b int) []byte {
 	return []byte{rexW(a, b), 0x39, 0xc0 | byte(a&7)<<3 | byte(b&7)}

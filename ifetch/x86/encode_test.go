@@ -63,6 +63,7 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 			{CmpImm(ra, imm), x86asm.CMP, []x86asm.Arg{r64(ra), x86asm.Imm(imm)}},
 			{Test(ra, rb), x86asm.TEST, []x86asm.Arg{r64(rb), r64(ra)}},
 			{Cmp(ra, rb), x86asm.CMP, []x86asm.Arg{r64(rb), r64(ra)}},
+			{Sub(ra, rb), x86asm.SUB, []x86asm.Arg{r64(rb), r64(ra)}},
 			{Push(ra), x86asm.PUSH, []x86asm.Arg{r64(ra)}},
 			{Pop(ra), x86asm.POP, []x86asm.Arg{r64(ra)}},
 			{CallReg(ra), x86asm.CALL, []x86asm.Arg{r64(ra)}},

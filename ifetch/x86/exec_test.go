@@ -291,3 +291,29 @@ func TestCmpxchgAndMovReg(t *testing.T) {
 		t.Errorf("two lock cmpxchg ran %d fences, want 4", f.fences)
 	}
 }
+
+// subq %a, %b: b -= a, and the sign bit can be tested (the int3
+// handler's bsearch compares addresses this way: only ZF is kept).
+func TestSubReg(t *testing.T) {
+	f := newCPU(
+		MovImm(RCX, 0x1100),
+		MovImm(RAX, 0x1180),
+		MovReg(RCX, 8),
+		Sub(RAX, 8), // r8 = 0x1100 - 0x1180 < 0
+		Hlt,
+	)
+	c := &byteCPU{fakeCPU: f, bytes: map[uint64]byte{}}
+	for steps := 0; ; steps++ {
+		x := ISA{}.Step(c)
+		if x.Fault != "" {
+			t.Fatalf("step %d: %s", steps, x.Fault)
+		}
+		if x.Halt {
+			break
+		}
+		c.pc = x.NextPC
+	}
+	if got, want := f.regs[8], ^uint64(0x80-1); got != want || got>>63 != 1 { // -0x80
+		t.Errorf("r8 = %#x, want 0x1100 - 0x1180 (negative)", got)
+	}
+}

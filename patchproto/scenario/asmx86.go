@@ -46,7 +46,7 @@ var x86Mnemonics = map[string]string{
 	"call": "target | *%reg", "callq": "target | *%reg", "jmp": "target | *%reg", "jmpq": "target | *%reg",
 	"jmp.d8": "target", "je": "target", "jne": "target", "je.d8": "target", "jne.d8": "target",
 	"mov": "src, dst", "movq": "src, dst", "movabsq": "$imm64, %reg",
-	"add": "$imm, %reg", "addq": "$imm, %reg", "sub": "$imm, %reg", "subq": "$imm, %reg",
+	"add": "$imm, %reg", "addq": "$imm, %reg", "sub": "$imm, %reg | %reg, %reg", "subq": "$imm, %reg | %reg, %reg",
 	"cmp": "$imm, %reg | %reg, %reg", "cmpq": "$imm, %reg | %reg, %reg", "test": "%reg, %reg", "testq": "%reg, %reg",
 	"push": "%reg", "pushq": "%reg", "pop": "%reg", "popq": "%reg",
 	"movl": "mem, %r32 | %r32, mem", "movb": "mem, %r8 | %r8, mem",
@@ -281,13 +281,16 @@ func (in insn) encodeX86At(pc uint64, r resolver, sizing bool) ([][]byte, *Error
 		if err != nil {
 			return nil, err
 		}
-		if in.x86Kind(0) == 'r' && (mn == "cmp" || mn == "test") {
+		if in.x86Kind(0) == 'r' && (mn == "cmp" || mn == "test" || mn == "sub") {
 			src, err := in.x86Reg(0)
 			if err != nil {
 				return nil, err
 			}
-			if mn == "cmp" {
+			switch mn {
+			case "cmp":
 				return one(x86.Cmp(src, dst)), nil
+			case "sub":
+				return one(x86.Sub(src, dst)), nil
 			}
 			return one(x86.Test(src, dst)), nil
 		}

@@ -74,6 +74,7 @@ func TestX86AssemblerRoundTripsThroughXArch(t *testing.T) {
 		{"lock xaddq %r9, 8(%rdi)", "lock xadd %r9,0x8(%rdi)"},
 		{"lock cmpxchgq %rcx, 16(%rsi)", "lock cmpxchg %rcx,0x10(%rsi)"},
 		{"movq %rax, %rcx", "mov %rax,%rcx"},
+		{"subq %rax, %r8", "sub %rax,%r8"},
 		{"movl (%rsi), %eax", "mov (%rsi),%eax"},
 		{"movl %r10d, 4(%rdi)", "mov %r10d,0x4(%rdi)"},
 		{"movb 4(%rsi), %al", "mov 0x4(%rsi),%al"},
