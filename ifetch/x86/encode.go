@@ -147,6 +147,11 @@ func Test(a, b int) []byte {
 	return []byte{rexW(a, b), 0x85, 0xc0 | byte(a&7)<<3 | byte(b&7)}
 }
 
+// Sub is subq %a, %b (REX.W 29 /r: b -= a).
+func Sub(a, b int) []byte {
+	return []byte{rexW(a, b), 0x29, 0xc0 | byte(a&7)<<3 | byte(b&7)}
+}
+
 // Cmp is cmpq %a, %b (REX.W 39 /r: b - a).
 func Cmp(a, b int) []byte {
 	return []byte{rexW(a, b), 0x39, 0xc0 | byte(a&7)<<3 | byte(b&7)}
@@ -206,6 +211,17 @@ func LoadB(r int, m Mem) []byte { return sized(0x8a, r, m, true) }
 
 // StoreB is movb %r8, m (88 /r).
 func StoreB(m Mem, r int) []byte { return sized(0x88, r, m, true) }
+
+// MovReg is movq %src, %dst (REX.W 89 /r, ModRM mod 11).
+func MovReg(src, dst int) []byte {
+	return []byte{rexW(src, dst), 0x89, 0xc0 | byte(src&7)<<3 | byte(dst&7)}
+}
+
+// LockCmpxchg is lock cmpxchgq %r, m (f0 REX.W 0f b1 /r): the loop of
+// atomic_inc_not_zero (try_cmpxchg).
+func LockCmpxchg(m Mem, r int) []byte {
+	return append([]byte{0xf0, rexW(r, base(m)), 0x0f, 0xb1}, modrm(r, m)...)
+}
 
 // LockXadd is lock xaddq %r, m (f0 REX.W 0f c1 /r): atomic_inc_return.
 func LockXadd(m Mem, r int) []byte {

@@ -63,6 +63,7 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 			{CmpImm(ra, imm), x86asm.CMP, []x86asm.Arg{r64(ra), x86asm.Imm(imm)}},
 			{Test(ra, rb), x86asm.TEST, []x86asm.Arg{r64(rb), r64(ra)}},
 			{Cmp(ra, rb), x86asm.CMP, []x86asm.Arg{r64(rb), r64(ra)}},
+			{Sub(ra, rb), x86asm.SUB, []x86asm.Arg{r64(rb), r64(ra)}},
 			{Push(ra), x86asm.PUSH, []x86asm.Arg{r64(ra)}},
 			{Pop(ra), x86asm.POP, []x86asm.Arg{r64(ra)}},
 			{CallReg(ra), x86asm.CALL, []x86asm.Arg{r64(ra)}},
@@ -74,6 +75,8 @@ func TestEncodersRoundTripThroughXArch(t *testing.T) {
 			{LoadB(ra, m), x86asm.MOV, []x86asm.Arg{r8(ra), xm}},
 			{StoreB(m, ra), x86asm.MOV, []x86asm.Arg{xm, r8(ra)}},
 			{LockXadd(m, ra), x86asm.XADD, []x86asm.Arg{xm, r64(ra)}},
+			{LockCmpxchg(m, ra), x86asm.CMPXCHG, []x86asm.Arg{xm, r64(ra)}},
+			{MovReg(ra, rb), x86asm.MOV, []x86asm.Arg{r64(rb), r64(ra)}},
 		}
 		for _, c := range cases {
 			checkDecode(t, c.code, c.op, c.args)

@@ -453,6 +453,30 @@ func (e *executor) run(inst x86asm.Inst) {
 		e.CPU.Fence(model.FenceRWRW)
 		e.write(a[1], old)
 		e.setZF(sum, n)
+	case x86asm.CMPXCHG:
+		// lock cmpxchg %reg, mem (the try_cmpxchg of atomic_inc_not_zero):
+		// if mem == %rax, mem = %reg and ZF = 1; else %rax = mem and
+		// ZF = 0. Locked like xadd. (The failing case's write-back of the
+		// old value is left out: it stores what memory holds.)
+		m, ok := a[0].(x86asm.Mem)
+		addr, ok2 := e.addr(m)
+		_, rn, ok3 := gpr(a[1])
+		n := e.size(inst)
+		if !ok || !ok2 || !ok3 || !lock || rn != n || n != 8 {
+			e.outside(inst)
+			return
+		}
+		src := e.read(a[1])
+		e.CPU.Fence(model.FenceRWRW)
+		old := e.load(addr, n)
+		if old == e.CPU.Reg(RAX) {
+			e.store(addr, n, src)
+			e.setZF(0, n)
+		} else {
+			e.CPU.SetReg(RAX, old)
+			e.setZF(1, n)
+		}
+		e.CPU.Fence(model.FenceRWRW)
 	case x86asm.PUSH:
 		if _, n, ok := gpr(a[0]); !ok || n != 8 {
 			e.outside(inst)

@@ -165,3 +165,63 @@ func TestNarrowMovesAndXadd(t *testing.T) {
 		t.Errorf("lock xadd ran %d fences, want 2 (locked: drained before and after)", len(c.Fences))
 	}
 }
+
+// lock cmpxchg (atomic_inc_not_zero's try_cmpxchg): on a match memory
+// takes the register and ZF = 1; otherwise %rax takes memory and ZF = 0;
+// fenced on both sides. movq %reg, %reg copies.
+func TestCmpxchgAndMovReg(t *testing.T) {
+	const ctr = 0x8200
+	c := newCPU(
+		MovImm(RAX, 1),
+		MovReg(RAX, RCX),
+		AddImm(RCX, 1),
+		LockCmpxchg(Mem{Base: -1, Disp: ctr}, RCX), // counter 1 -> 2: matches
+		MovImm(RAX, 7),
+		LockCmpxchg(Mem{Base: -1, Disp: ctr}, RCX), // 7 != 2: rax = 2
+		Hlt,
+	)
+	c.ByteMemory = true
+	c.Mem = map[uint64]uint64{ctr: 1}
+	var zfs []bool
+	for steps := 0; ; steps++ {
+		x := c.Step(ISA{})
+		if x.Fault != "" {
+			t.Fatalf("step %d: %s", steps, x.Fault)
+		}
+		if x.Halt {
+			break
+		}
+		if steps == 3 || steps == 5 {
+			zfs = append(zfs, c.Regs[RFLAGS]&zf != 0)
+		}
+		c.Pc = x.NextPC
+	}
+	if got := c.Load(ctr, 8); got != 2 {
+		t.Errorf("counter = %#x, want 2 (the first cmpxchg matched, the second did not)", got)
+	}
+	if c.Regs[RAX] != 2 || c.Regs[RCX] != 2 {
+		t.Errorf("rax = %#x, rcx = %#x: want rax = 2 (the value a failing cmpxchg read), rcx = 2", c.Regs[RAX], c.Regs[RCX])
+	}
+	if len(zfs) != 2 || !zfs[0] || zfs[1] {
+		t.Errorf("ZF after the two cmpxchg = %v, want [true false]", zfs)
+	}
+	if len(c.Fences) != 4 {
+		t.Errorf("two lock cmpxchg ran %d fences, want 4", len(c.Fences))
+	}
+}
+
+// subq %a, %b: b -= a, and the sign bit can be tested (the int3
+// handler's bsearch compares addresses this way: only ZF is kept).
+func TestSubReg(t *testing.T) {
+	c := newCPU(
+		MovImm(RCX, 0x1100),
+		MovImm(RAX, 0x1180),
+		MovReg(RCX, 8),
+		Sub(RAX, 8), // r8 = 0x1100 - 0x1180 < 0
+		Hlt,
+	)
+	c.Run(t, ISA{})
+	if got, want := c.Regs[8], ^uint64(0x80-1); got != want || got>>63 != 1 { // -0x80
+		t.Errorf("r8 = %#x, want 0x1100 - 0x1180 (negative)", got)
+	}
+}

@@ -46,11 +46,11 @@ var x86Mnemonics = map[string]string{
 	"call": "target | *%reg", "callq": "target | *%reg", "jmp": "target | *%reg", "jmpq": "target | *%reg",
 	"jmp.d8": "target", "je": "target", "jne": "target", "je.d8": "target", "jne.d8": "target",
 	"mov": "src, dst", "movq": "src, dst", "movabsq": "$imm64, %reg",
-	"add": "$imm, %reg", "addq": "$imm, %reg", "sub": "$imm, %reg", "subq": "$imm, %reg",
+	"add": "$imm, %reg", "addq": "$imm, %reg", "sub": "$imm, %reg | %reg, %reg", "subq": "$imm, %reg | %reg, %reg",
 	"cmp": "$imm, %reg | %reg, %reg", "cmpq": "$imm, %reg | %reg, %reg", "test": "%reg, %reg", "testq": "%reg, %reg",
 	"push": "%reg", "pushq": "%reg", "pop": "%reg", "popq": "%reg",
 	"movl": "mem, %r32 | %r32, mem", "movb": "mem, %r8 | %r8, mem",
-	"lock": "incq|decq mem | xaddq %reg, mem", ".byte": "value[, value...]",
+	"lock": "incq|decq mem | xaddq|cmpxchgq %reg, mem", ".byte": "value[, value...]",
 }
 
 // x86Size is the statement's length: its encoding with every label taken
@@ -281,13 +281,16 @@ func (in insn) encodeX86At(pc uint64, r resolver, sizing bool) ([][]byte, *Error
 		if err != nil {
 			return nil, err
 		}
-		if in.x86Kind(0) == 'r' && (mn == "cmp" || mn == "test") {
+		if in.x86Kind(0) == 'r' && (mn == "cmp" || mn == "test" || mn == "sub") {
 			src, err := in.x86Reg(0)
 			if err != nil {
 				return nil, err
 			}
-			if mn == "cmp" {
+			switch mn {
+			case "cmp":
 				return one(x86.Cmp(src, dst)), nil
+			case "sub":
+				return one(x86.Sub(src, dst)), nil
 			}
 			return one(x86.Test(src, dst)), nil
 		}
@@ -316,23 +319,29 @@ func (in insn) encodeX86At(pc uint64, r resolver, sizing bool) ([][]byte, *Error
 	case "lock":
 		// lock incq MEM: the mnemonic after lock is the first token of
 		// the first operand.
-		if len(in.ops) == 2 && len(in.ops[0]) == 3 && (in.ops[0][0].val == "xaddq" || in.ops[0][0].val == "xadd") {
-			sub := insn{a: in.a, l: in.l, mn: in.ops[0][0], ops: [][]token{in.ops[0][1:], in.ops[1]}}
-			reg, err := sub.x86Reg(0)
-			if err != nil {
-				return nil, err
+		if len(in.ops) == 2 && len(in.ops[0]) == 3 {
+			op := strings.TrimSuffix(in.ops[0][0].val, "q")
+			if op == "xadd" || op == "cmpxchg" {
+				sub := insn{a: in.a, l: in.l, mn: in.ops[0][0], ops: [][]token{in.ops[0][1:], in.ops[1]}}
+				reg, err := sub.x86Reg(0)
+				if err != nil {
+					return nil, err
+				}
+				if sub.x86Kind(1) != 'm' {
+					return nil, in.errorf(in.ops[1][0], "lock %sq takes %%reg, MEM", op)
+				}
+				m, err := sub.x86Mem(1, r, sizing)
+				if err != nil {
+					return nil, err
+				}
+				if op == "cmpxchg" {
+					return one(x86.LockCmpxchg(m, reg)), nil
+				}
+				return one(x86.LockXadd(m, reg)), nil
 			}
-			if sub.x86Kind(1) != 'm' {
-				return nil, in.errorf(in.ops[1][0], "lock xaddq takes %%reg, MEM")
-			}
-			m, err := sub.x86Mem(1, r, sizing)
-			if err != nil {
-				return nil, err
-			}
-			return one(x86.LockXadd(m, reg)), nil
 		}
 		if len(in.ops) != 1 || len(in.ops[0]) < 2 || (in.ops[0][0].val != "incq" && in.ops[0][0].val != "decq") {
-			return nil, in.errorf(in.mn, "lock takes incq MEM, decq MEM or xaddq %%reg, MEM")
+			return nil, in.errorf(in.mn, "lock takes incq MEM, decq MEM, xaddq %%reg, MEM or cmpxchgq %%reg, MEM")
 		}
 		sub := insn{a: in.a, l: in.l, mn: in.ops[0][0], ops: [][]token{in.ops[0][1:]}}
 		m, err := sub.x86Mem(0, r, sizing)
@@ -391,6 +400,16 @@ func (in insn) x86Mov(r resolver, sizing bool) ([][]byte, *Error) {
 			return nil, err
 		}
 		return one(x86.MovImm(reg, int32(v))), nil
+	case src == 'r' && dst == 'r':
+		a, err := in.x86Reg(0)
+		if err != nil {
+			return nil, err
+		}
+		b, err := in.x86Reg(1)
+		if err != nil {
+			return nil, err
+		}
+		return one(x86.MovReg(a, b)), nil
 	case src == 'm' && dst == 'r':
 		m, err := in.x86Mem(0, r, sizing)
 		if err != nil {
@@ -425,7 +444,7 @@ func (in insn) x86Mov(r resolver, sizing bool) ([][]byte, *Error) {
 		}
 		return one(x86.StoreImm(m, int32(v))), nil
 	}
-	return nil, in.errorf(in.mn, "%s takes $imm, %%reg | mem, %%reg | %%reg, mem | $imm, mem; found %q, %q", in.mn.val, in.text(0), in.text(1))
+	return nil, in.errorf(in.mn, "%s takes $imm, %%reg | %%reg, %%reg | mem, %%reg | %%reg, mem | $imm, mem; found %q, %q", in.mn.val, in.text(0), in.text(1))
 }
 
 // x86NarrowRegs are the 32-bit and 8-bit register names by register
@@ -458,6 +477,16 @@ func (in insn) x86MovNarrow(mn string, r resolver, sizing bool) ([][]byte, *Erro
 	}
 	src, dst := in.x86Kind(0), in.x86Kind(1)
 	switch {
+	case src == 'r' && dst == 'r':
+		a, err := in.x86Reg(0)
+		if err != nil {
+			return nil, err
+		}
+		b, err := in.x86Reg(1)
+		if err != nil {
+			return nil, err
+		}
+		return one(x86.MovReg(a, b)), nil
 	case src == 'm' && dst == 'r':
 		m, err := in.x86Mem(0, r, sizing)
 		if err != nil {

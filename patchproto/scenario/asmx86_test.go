@@ -79,9 +79,9 @@ func TestX86ErrorsArePositioned(t *testing.T) {
 	checkEdits(t, base, []edit{
 		{"g: hlt", "g: movq 8(%rzz), %rax", "t.scenario:4:12: unknown register %rzz"},
 		{"g: hlt", "g: movq $0x100000000, %rax", "t.scenario:4:9: 0x100000000 does not fit in a sign-extended 32-bit immediate (use movabsq)"},
-		{"g: hlt", "g: movq %rax, %rbx", "t.scenario:4:4: movq takes $imm, %reg | mem, %reg | %reg, mem | $imm, mem"},
+		{"g: hlt", "g: movq %rax, $1", "t.scenario:4:4: movq takes $imm, %reg | %reg, %reg | mem, %reg | %reg, mem | $imm, mem"},
 		{"g: hlt", "g: jmp.d8 . + 200", "t.scenario:4:11: target 0x10cd is out of reach of jmp.d8 (offset 198 from 0x1007)"},
-		{"g: hlt", "g: lock movq x, %rax", "t.scenario:4:4: lock takes incq MEM, decq MEM or xaddq %reg, MEM"},
+		{"g: hlt", "g: lock movq x, %rax", "t.scenario:4:4: lock takes incq MEM, decq MEM, xaddq %reg, MEM or cmpxchgq %reg, MEM"},
 		{"g: hlt", "g: .byte 0x100", "t.scenario:4:10: 0x100 does not fit in a byte"},
 		{"f: p6_nop5 <-> call g", "f: int3 <-> call g", "t.scenario:3:13: every version (<->) must have the same length: call is 5 bytes, the first version 1"},
 		{"bytes 1 .. 5 of", "bytes 1 .. 4 of", "t.scenario:10:15: bytes 1 .. 4 is 3 bytes, but store32 writes 4"},
