@@ -115,7 +115,7 @@ func (r fixReport) searched() string {
 		notes = append(notes, fmt.Sprintf("%d refused by the scenario's checks", res.Invalid))
 	}
 	if res.Undecided > 0 {
-		notes = append(notes, fmt.Sprintf("%d undecided (a bound or the timeout stopped the search: no fix)", res.Undecided))
+		notes = append(notes, fmt.Sprintf("%d undecided (a bound, the memory bound, the timeout or Ctrl-C stopped the search: no fix)", res.Undecided))
 	}
 	if len(notes) > 0 {
 		s += " (" + strings.Join(notes, "; ") + ")"
