@@ -339,17 +339,15 @@ func configure(p *patchproto.Protocol, cfg Config) (*patchproto.Configured, erro
 	return c, nil
 }
 
-// fingerprint identifies the machine a configuration builds, up to the
-// patcher steps' annotations (which only traces show): two candidates
-// with one fingerprint are one search.
+// fingerprint identifies the machine a patcher-only edit builds: its
+// steps with their annotations (a check's update is a run of steps
+// annotated with one function, so they are part of what is checked),
+// its handlers and checks. Two candidates with one fingerprint are one
+// search; an edit of the harts' code adds the text (Search).
 func fingerprint(c *patchproto.Configured) string {
 	cfg := c.System.Config
-	patch := slices.Clone(cfg.Patch)
-	for i := range patch {
-		patch[i].Why = ""
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v|%v|%v|%v|%d|%v", patch, cfg.Handlers, c.System.CheckNames(), cfg.Online, cfg.MaxPreempt, cfg.ParkExitSync)
+	fmt.Fprintf(&b, "%v|%v|%v|%v|%d|%v", cfg.Patch, cfg.Handlers, c.System.CheckNames(), cfg.Online, cfg.MaxPreempt, cfg.ParkExitSync)
 	return b.String()
 }
 
