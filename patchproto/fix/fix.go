@@ -15,6 +15,7 @@ package fix
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -163,13 +164,15 @@ func Search(ctx context.Context, cfg Config) (*Result, error) {
 	candOver.EveryCheck = false
 	candOver.Engine.Progress = nil
 	var mu sync.Mutex
-	seen := map[string]bool{baseKey: true}
+	baseSum := sha256.Sum256([]byte(baseKey))
+	seen := map[string]bool{string(baseSum[:]): true}
 	for size := 1; size <= cfg.MaxEdits; size++ {
 		sets := editSets(len(single), size)
+		// A job is an edit set; it is built (read, configured, compared
+		// with the machines already searched) when a worker takes it, so
+		// that thousands of pairs cost no memory before their turn.
 		type job struct {
 			edits []Edit
-			c     *patchproto.Configured
-			text  []byte
 			order int
 		}
 		var jobs []job
@@ -181,32 +184,7 @@ func Search(ctx context.Context, cfg Config) (*Result, error) {
 			if size > 1 && sameWhere(es) {
 				continue
 			}
-			text, ok := apply(src, es)
-			if !ok {
-				continue
-			}
-			q, err := p.WithSource(text)
-			if err != nil {
-				res.Invalid++
-				continue
-			}
-			c, err := configure(q, cfg)
-			if err != nil {
-				res.Invalid++
-				continue
-			}
-			key := fingerprint(c)
-			for _, e := range es {
-				if e.code {
-					key += "|" + string(text) // the harts' code changed: no two alike
-				}
-			}
-			if seen[key] {
-				res.Same++
-				continue
-			}
-			seen[key] = true
-			jobs = append(jobs, job{es, c, text, i})
+			jobs = append(jobs, job{es, i})
 		}
 		// The cheapest first: a weaker barrier before a stronger, a
 		// replacement before an insertion, an IPI last (Edit.Cost). A
@@ -258,21 +236,38 @@ func Search(ctx context.Context, cfg Config) (*Result, error) {
 						}
 						mu.Lock()
 						dominated := dominatedBy(j.edits, fixes)
-						mu.Unlock()
 						if dominated {
-							mu.Lock()
 							res.Dominated++
 							done++
-							mu.Unlock()
+						}
+						mu.Unlock()
+						if dominated {
 							continue
 						}
-						fx, outcome := prove(ctx, j.c, candOver, verdictOf)
+						c, text, key, ok := build(p, src, j.edits, cfg)
+						mu.Lock()
+						switch {
+						case !ok:
+							res.Invalid++
+						case seen[key]:
+							res.Same++
+						}
+						skip := !ok || seen[key]
+						seen[key] = true
+						if skip {
+							done++
+						}
+						mu.Unlock()
+						if skip {
+							continue
+						}
+						fx, outcome := prove(ctx, c, candOver, verdictOf)
 						mu.Lock()
 						done++
 						res.Tried[size-1]++
 						switch outcome {
 						case proven:
-							fx.Edits, fx.Text, fx.order = j.edits, j.text, j.order
+							fx.Edits, fx.Text, fx.order = j.edits, text, j.order
 							fx.Diff = unifiedDiff(displayPath(p), src, j.edits)
 							fx.At = time.Since(start)
 							if len(fixes) == 0 && res.FirstFix == 0 {
@@ -324,6 +319,31 @@ func displayPath(p *patchproto.Protocol) string {
 		}
 	}
 	return path
+}
+
+// build makes the edited file and its machine, and the machine's key;
+// !ok: the edits do not apply, or the file they make is refused.
+func build(p *patchproto.Protocol, src []byte, es []Edit, cfg Config) (c *patchproto.Configured, text []byte, key string, ok bool) {
+	text, ok = apply(src, es)
+	if !ok {
+		return nil, nil, "", false
+	}
+	q, err := p.WithSource(text)
+	if err != nil {
+		return nil, nil, "", false
+	}
+	if c, err = configure(q, cfg); err != nil {
+		return nil, nil, "", false
+	}
+	k := fingerprint(c)
+	for _, e := range es {
+		if e.code {
+			k += "|" + string(text) // the harts' code changed: no two alike
+			break
+		}
+	}
+	sum := sha256.Sum256([]byte(k))
+	return c, text, string(sum[:]), true
 }
 
 func configure(p *patchproto.Protocol, cfg Config) (*patchproto.Configured, error) {
