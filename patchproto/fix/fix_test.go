@@ -231,3 +231,22 @@ func TestReplaceKeepingColumns(t *testing.T) {
 		t.Errorf("ranges %v", got)
 	}
 }
+
+// Two candidates at once find the same fixes, in the same order.
+func TestFixJobsDoNotChangeTheAnswer(t *testing.T) {
+	p := builtin(t, "riscv-jalr")
+	opt := patchproto.Options{Variant: "r16", Preempt: 1}
+	one := search(t, p, opt)
+	two, err := Search(context.Background(), Config{Protocol: p, Options: opt, Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Fixes) != len(two.Fixes) {
+		t.Fatalf("%d fixes with one job, %d with two", len(one.Fixes), len(two.Fixes))
+	}
+	for i := range one.Fixes {
+		if one.Fixes[i].Diff != two.Fixes[i].Diff {
+			t.Errorf("fix %d differs:\n%s\n%s", i+1, one.Fixes[i].Diff, two.Fixes[i].Diff)
+		}
+	}
+}
