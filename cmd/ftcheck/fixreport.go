@@ -234,7 +234,13 @@ func (r fixReport) writeEmail(w io.Writer) {
 		}
 	}
 	out("")
+	if len(r.res.Violated) > 0 {
+		para("Searched: " + r.searched() + ".")
+	}
 	para("Result: " + r.resultLine() + ".")
+	if len(r.res.Fixes) == 0 && len(r.res.Violated) > 0 && !r.res.Interrupted && r.res.Undecided == 0 {
+		para("(The candidates: stronger barriers in place of weaker ones, and fences, fetch barriers, icache maintenance and IPI syncs added between the patcher's steps. A fix outside these, such as other instructions in the patched code, is not searched.)")
+	}
 	if c := memmodel.Caveat(o.Memory); c != "" && len(r.res.Fixes) > 0 {
 		para("Caveat: " + c)
 	}
