@@ -34,6 +34,7 @@ func init() {
 			"FILE [FILE...] [options]\texplore scenario files (docs/scenarios.md)",
 			"--protocol NAME [options]\texplore a built-in protocol",
 		}, cmdExplore},
+		{"fix", []string{"FILE|--protocol NAME [options]\tsuggest the smallest barrier or sync edits that fix a violation (docs/fix.md)"}, cmdFix},
 		{"check", []string{"FILE [FILE...]\tparse and assemble scenario files, no search"}, cmdCheck},
 		{"show", []string{"--protocol NAME\tprint a built-in protocol's scenario file"}, cmdShow},
 		{"replay", []string{"FILE\tre-execute the trace of a report written by explore --json"}, cmdReplay},
