@@ -164,9 +164,10 @@ func (m *ARMv8) LoadOrdered(agent int, addr uint64, size int, choice int, o mode
 	}
 	post := m.postView(agent, addr, size, choice)
 	v := m.rv.Load(agent, addr, size, choice)
-	if post > 0 {
+	if post > 0 { // [A|Q];po: every later access, loads and stores
 		a := m.rv.agent(agent)
 		a.vrNew = max(a.vrNew, post)
+		a.vwNew = max(a.vwNew, post)
 	}
 	m.rv.trim()
 	return v, cs
@@ -193,7 +194,7 @@ func (m *ARMv8) acquire(agent int) []model.Commit {
 // max(vrNew, cut), or 0 for a load served from the agent's own buffer
 // (forwarding orders nothing in aarch64.cat: rfi is not in ob).
 func (m *ARMv8) postView(agent int, addr uint64, size int, choice int) uint32 {
-	cuts, _, _ := m.rv.candidates(agent, addr, size)
+	cuts, _, _, _ := m.rv.candidates(agent, addr, size, 0)
 	if len(cuts) == 0 {
 		return 0
 	}
@@ -209,6 +210,9 @@ func (m *ARMv8) StoreOrdered(agent int, addr uint64, size int, val uint64, o mod
 	case model.Release:
 	default:
 		panic(fmt.Sprintf("memmodel: a store cannot be %v", o))
+	}
+	if m.fulfilRelease(agent, addr, size, val) {
+		return nil
 	}
 	a := m.rv.agent(agent)
 	a.buf.push(addr, size, val)
@@ -265,13 +269,17 @@ func (m *ARMv8) Fence(agent int, k model.FenceKind) []model.Commit {
 		}
 		a := m.rv.agent(agent)
 		a.vrNew = max(a.vrNew, a.vrOld, a.vwOld)
+		a.vwNew = max(a.vwNew, a.vrOld, a.vwOld)
 	}
-	if f.ld {
+	if f.ld { // DMB ISHLD: later loads and stores after earlier loads
 		a := m.rv.agent(agent)
 		a.vrNew = max(a.vrNew, a.vrOld)
+		a.vwNew = max(a.vwNew, a.vrOld)
 	}
 	if f.st {
-		m.rv.agent(agent).buf.fenceWW()
+		a := m.rv.agent(agent)
+		a.buf.fenceWW()
+		a.vwNew = max(a.vwNew, a.vwOld)
 	}
 	m.rv.trim()
 	m.trimArm()
@@ -373,8 +381,52 @@ func (m *ARMv8) trimArm() {
 }
 
 var (
-	_ model.DataMemory    = (*ARMv8)(nil)
-	_ model.AgentPermuter = (*ARMv8)(nil)
-	_ model.PendingStores = (*ARMv8)(nil)
-	_ model.OrderedMemory = (*ARMv8)(nil)
+	_ model.DataMemory      = (*ARMv8)(nil)
+	_ model.AgentPermuter   = (*ARMv8)(nil)
+	_ model.PendingStores   = (*ARMv8)(nil)
+	_ model.OrderedMemory   = (*ARMv8)(nil)
+	_ model.PromisingMemory = (*ARMv8)(nil)
 )
+
+// Promises and dependencies run on the RVWMO views (promise.go); a
+// plain store fulfils or buffers there, outside the release bookkeeping.
+
+func (m *ARMv8) RegView(agent, reg int) uint32       { return m.rv.RegView(agent, reg) }
+func (m *ARMv8) SetRegView(agent, reg int, v uint32) { m.rv.SetRegView(agent, reg, v) }
+func (m *ARMv8) Control(agent int, dep uint32)       { m.rv.Control(agent, dep) }
+func (m *ARMv8) Promised(agent int) int              { return m.rv.Promised(agent) }
+func (m *ARMv8) Promise(agent int, addr uint64, size int, val uint64) {
+	m.rv.Promise(agent, addr, size, val)
+}
+
+func (m *ARMv8) LoadsDep(agent int, addr uint64, size int, dep uint32) int {
+	return m.rv.LoadsDep(agent, addr, size, dep)
+}
+
+func (m *ARMv8) LoadDep(agent int, addr uint64, size, choice int, dep uint32) (uint64, uint32) {
+	return m.rv.LoadDep(agent, addr, size, choice, dep)
+}
+
+func (m *ARMv8) StoreDep(agent int, addr uint64, size int, val uint64, dep uint32) []model.Commit {
+	return m.rv.StoreDep(agent, addr, size, val, dep)
+}
+
+// fulfilRelease fulfils a promise with an STLR if it may: po;[L] puts
+// the release after every earlier access, so the promise's timestamp
+// must be above the agent's loads' and stores' views and no earlier
+// store may still be buffered. The release is then the agent's newest
+// visible one (vRel).
+func (m *ARMv8) fulfilRelease(agent int, addr uint64, size int, val uint64) bool {
+	a := m.rv.peek(agent)
+	if len(a.buf.entries) > 0 {
+		return false
+	}
+	t := m.rv.fulfillable(agent, addr, size, val, 0, max(a.vrOld, a.vwOld))
+	if t == 0 {
+		return false
+	}
+	m.rv.fulfil(agent, t, 0)
+	arm := m.arm(agent)
+	arm.vRel = max(arm.vRel, t)
+	return true
+}

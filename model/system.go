@@ -193,9 +193,15 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, sc *scratch, yiel
 				return false
 			}
 		}
-		return len(s.Interrupts) == 0 || s.interruptSteps(m, actor, trace, sc, yield)
+		if len(s.Interrupts) > 0 && !s.interruptSteps(m, actor, trace, sc, yield) {
+			return false
+		}
+		return s.promiseSteps(m, actor, trace, sc, yield)
 	case actor == n:
-		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, sc, yield)
+		if s.patchEnabled(m) && !s.branch(m, Label{Actor: n, Action: ActPatch}, trace, sc, yield) {
+			return false
+		}
+		return s.promiseSteps(m, n, trace, sc, yield)
 	}
 	for agent := 0; agent <= n; agent++ {
 		for j, k := 0, m.Mem.InternalOf(agent); j < k; j++ {
@@ -208,8 +214,23 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, sc *scratch, yiel
 }
 
 // branch runs one action once per combination of nondeterministic
-// choices (fetch versions, load values) it meets.
+// choices (fetch versions, load values) it meets. Under a memory model
+// with promises, an outcome after which the agent it changed can no
+// longer fulfil its promises is no transition (promise.go).
 func (s *System) branch(m *Machine, l Label, trace bool, sc *scratch, yield func(*Transition) bool) bool {
+	if _, ok := s.promising(m); !ok {
+		return s.branchAll(m, l, trace, sc, yield)
+	}
+	return s.branchAll(m, l, trace, sc, func(t *Transition) bool {
+		if a := stepAgent(t.Label, len(m.Harts)); a >= 0 && !s.certified(t.After, a) {
+			return true
+		}
+		return yield(t)
+	})
+}
+
+// branchAll is branch without certification.
+func (s *System) branchAll(m *Machine, l Label, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	var cpu *cpuCtx
 	for {
 		t := sc.transition()
@@ -344,6 +365,8 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 		return s.performPatch(m, trace, ch)
 	case a == ActOnline:
 		return s.online(m, actor, trace)
+	case a == ActPromise:
+		return s.promise(m, actor, index, trace)
 	}
 	h := m.Hart(actor)
 	ev := Event{PC: h.PC, HasPC: true}
@@ -354,7 +377,9 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	case ActExec:
 		cpu.m, cpu.hart, cpu.ch, cpu.fp = m, actor, ch, fp
 		cpu.fetches, cpu.undefined = nil, ""
+		cpu.startDeps()
 		*x = s.ISA.Step(cpu)
+		cpu.endDeps(x)
 		s.afterExec(h, cpu, x)
 		s.interruptExec(m, actor, x, trace)
 		s.trapExec(m, actor, x, trace)
@@ -496,14 +521,23 @@ type cpuCtx struct {
 	undefined string
 	// choices enumerates the step's outcomes (ch points at it).
 	choices chooser
+	// deps tracks the views of registers under a PromisingMemory (nil
+	// pm: none).
+	deps
 }
 
 func (c *cpuCtx) Tracing() bool { return c.trace }
 
-func (c *cpuCtx) Hart() int              { return c.hart }
-func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
-func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
-func (c *cpuCtx) SetReg(i int, v uint64) { c.m.Hart(c.hart).Regs[i] = v }
+func (c *cpuCtx) Hart() int  { return c.hart }
+func (c *cpuCtx) PC() uint64 { return c.m.Harts[c.hart].PC }
+func (c *cpuCtx) Reg(i int) uint64 {
+	c.readReg(i)
+	return c.m.Harts[c.hart].Regs[i]
+}
+func (c *cpuCtx) SetReg(i int, v uint64) {
+	c.writeReg(i)
+	c.m.Hart(c.hart).Regs[i] = v
+}
 func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	n := c.m.Fetch.Choices(c.hart, addr)
 	if n == 0 {
@@ -528,8 +562,15 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	return w, true
 }
 func (c *cpuCtx) Load(addr uint64, size int) uint64 {
-	n := c.m.Mem.Loads(c.hart, addr, size)
 	c.fp.loads = append(c.fp.loads, span{addr, uint64(size)})
+	if c.pm != nil {
+		c.access = true
+		n := c.pm.LoadsDep(c.hart, addr, size, c.dep)
+		v, view := c.pm.LoadDep(c.hart, addr, size, c.ch.choose(n), c.dep)
+		c.post = max(c.post, view)
+		return v
+	}
+	n := c.m.Mem.Loads(c.hart, addr, size)
 	return c.m.Mem.Load(c.hart, addr, size, c.ch.choose(n))
 }
 func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
@@ -537,9 +578,18 @@ func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
 		panic("model: a hart stored to memory but the configuration says harts never store (Config.HartsStore); the reduction would be unsound")
 	}
 	c.fp.stores = true
+	if c.pm != nil {
+		c.access = true
+		c.fp.stored = append(c.fp.stored, Commit{Addr: addr, Size: size, Val: val})
+		c.sys.commit(c.m, c.pm.StoreDep(c.hart, addr, size, val, max(c.dep, c.post)))
+		return
+	}
 	c.sys.commit(c.m, c.m.Mem.Store(c.hart, addr, size, val))
 }
 func (c *cpuCtx) Fence(k FenceKind) {
+	if k.Pred&FenceR != 0 && k.Succ&FenceW != 0 || k.TSO {
+		c.fp.ordersRW = true
+	}
 	if !c.m.Mem.FenceIsLocal(c.hart, k) {
 		c.fp.fence = true
 	}
