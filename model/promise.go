@@ -76,7 +76,7 @@ func (c promiseCand) String() string {
 // promiseSteps yields agent's promise steps (agent: a hart or the
 // patcher, number len(m.Harts)).
 func (s *System) promiseSteps(m *Machine, agent int, trace bool, sc *scratch, yield func(*Transition) bool) bool {
-	if _, ok := s.promising(m); !ok || agent < len(m.Harts) && !s.HartsStore {
+	if _, ok := s.promising(m); !ok || agent < len(m.Harts) && !s.HartsStore || agent == len(m.Harts) && !s.patchPromises[m.Patcher.PC] {
 		return true
 	}
 	for i := range s.promiseCandidates(m, agent) {

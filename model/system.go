@@ -83,6 +83,9 @@ type System struct {
 	// asymmetric: hart numbers are named by mask bits (hotplug.go), so
 	// no symmetry reduction.
 	asymmetric bool
+	// patchPromises[pc]: from step pc on, a patcher load comes before a
+	// data store (the patcher may have something to promise; promise.go).
+	patchPromises []bool
 }
 
 // NewSystem validates the configuration.
@@ -120,6 +123,13 @@ func NewSystem(c Config) (*System, error) {
 		case PatchStore, PatchCmpxchg, PatchAtomicClear:
 			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
 		}
+	}
+	s.patchPromises = make([]bool, len(c.Patch)+1)
+	dataStoreLater := false
+	for pc := len(c.Patch) - 1; pc >= 0; pc-- {
+		op := c.Patch[pc]
+		dataStoreLater = dataStoreLater || op.Kind == PatchStore && !c.Initial.Fetch.Contains(op.Addr)
+		s.patchPromises[pc] = s.patchPromises[pc+1] || op.Kind == PatchLoad && dataStoreLater
 	}
 	s.storedBefore = make([][]span, len(c.Patch)+1)
 	for pc, op := range c.Patch {
