@@ -394,6 +394,8 @@ var (
 func (m *ARMv8) RegView(agent, reg int) uint32       { return m.rv.RegView(agent, reg) }
 func (m *ARMv8) SetRegView(agent, reg int, v uint32) { m.rv.SetRegView(agent, reg, v) }
 func (m *ARMv8) Control(agent int, dep uint32)       { m.rv.Control(agent, dep) }
+func (m *ARMv8) SaveRegViews(agent int)              { m.rv.SaveRegViews(agent) }
+func (m *ARMv8) RestoreRegViews(agent int)           { m.rv.RestoreRegViews(agent) }
 func (m *ARMv8) Promised(agent int) int              { return m.rv.Promised(agent) }
 func (m *ARMv8) Promise(agent int, addr uint64, size int, val uint64) {
 	m.rv.Promise(agent, addr, size, val)

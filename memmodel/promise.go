@@ -76,6 +76,23 @@ func (m *RVWMO) SetRegView(agent, reg int, v uint32) {
 	m.trim()
 }
 
+// SaveRegViews keeps the register views for RestoreRegViews.
+func (m *RVWMO) SaveRegViews(agent int) {
+	if a := m.peek(agent); len(a.regs) > 0 || len(a.saved) > 0 {
+		m.agent(agent).saved = slices.Clone(a.regs)
+		m.trim()
+	}
+}
+
+// RestoreRegViews puts the saved register views back.
+func (m *RVWMO) RestoreRegViews(agent int) {
+	if a := m.peek(agent); len(a.regs) > 0 || len(a.saved) > 0 {
+		b := m.agent(agent)
+		b.regs, b.saved = b.saved, nil
+		m.trim()
+	}
+}
+
 // Control raises vCAP: a branch on registers of view dep orders every
 // later store after it (RVWMO ppo rule 11, Armv8 ctrl;[W]).
 func (m *RVWMO) Control(agent int, dep uint32) {

@@ -78,6 +78,8 @@ type rvAgent struct {
 	// matter only for promises (promise.go).
 	vwNew, vCAP uint32
 	regs        []regView
+	// saved are the register views an interrupt entry saved.
+	saved []regView
 }
 
 // regView is the view of one register's value.
@@ -95,7 +97,7 @@ type wordView struct {
 
 func (a *rvAgent) empty() bool {
 	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0 && len(a.inbox) == 0 &&
-		a.vwNew == 0 && a.vCAP == 0 && len(a.regs) == 0
+		a.vwNew == 0 && a.vCAP == 0 && len(a.regs) == 0 && len(a.saved) == 0
 }
 
 func (a *rvAgent) cohOf(word uint64) uint32 {
@@ -239,13 +241,15 @@ func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 	wlive := m.writeLiveness(a)
 	b = binary.AppendUvarint(b, uint64(wlive(ag.vwNew)))
 	b = binary.AppendUvarint(b, uint64(wlive(ag.vCAP)))
-	for _, r := range ag.regs {
-		if live(r.ts) > 0 {
-			b = append(b, r.reg+1)
-			b = binary.AppendUvarint(b, uint64(r.ts))
+	for _, regs := range [][]regView{ag.regs, ag.saved} {
+		for _, r := range regs {
+			if live(r.ts) > 0 {
+				b = append(b, r.reg+1)
+				b = binary.AppendUvarint(b, uint64(r.ts))
+			}
 		}
+		b = append(b, 0)
 	}
-	b = append(b, 0)
 	return ag.appendInboxKey(b, live)
 }
 
@@ -421,7 +425,7 @@ func (m *RVWMO) agent(agent int) *rvAgent {
 	a := &m.agents[agent]
 	if m.owned&(1<<agent) == 0 {
 		a.buf = a.buf.clone()
-		a.coh, a.inbox, a.regs = slices.Clone(a.coh), slices.Clone(a.inbox), slices.Clone(a.regs)
+		a.coh, a.inbox, a.regs, a.saved = slices.Clone(a.coh), slices.Clone(a.inbox), slices.Clone(a.regs), slices.Clone(a.saved)
 		m.owned |= 1 << agent
 	}
 	return a

@@ -253,6 +253,11 @@ type PromisingMemory interface {
 	// depends on no load); SetRegView sets it.
 	RegView(agent, reg int) uint32
 	SetRegView(agent, reg int, v uint32)
+	// SaveRegViews keeps a copy of every register view (an interrupt
+	// entry saves the registers); RestoreRegViews puts it back (the
+	// return restores them). Interrupts do not nest.
+	SaveRegViews(agent int)
+	RestoreRegViews(agent int)
 	// LoadsDep is Loads for a load whose address registers have view dep.
 	LoadsDep(agent int, addr uint64, size int, dep uint32) int
 	// LoadDep performs it and returns the value and its view.

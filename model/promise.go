@@ -79,12 +79,40 @@ func (s *System) promiseSteps(m *Machine, agent int, trace bool, sc *scratch, yi
 	if _, ok := s.promising(m); !ok || agent < len(m.Harts) && !s.HartsStore || agent == len(m.Harts) && !s.patchPromises[m.Patcher.PC] {
 		return true
 	}
-	for i := range s.promiseCandidates(m, agent) {
+	if agent < len(m.Harts) && len(m.Harts) == 1 && !s.observable(m, agent, promiseCand{0, -1, 0}) {
+		return true // nobody else loads anything
+	}
+	for i, c := range s.promiseCandidates(m, agent) {
+		if !s.observable(m, agent, c) {
+			continue
+		}
 		if !s.branch(m, Label{Actor: agent, Action: ActPromise, Index: i}, trace, sc, yield) {
 			return false
 		}
 	}
 	return true
+}
+
+// observable reports whether an agent other than agent may still load
+// the bytes of c: another hart, or a later patcher step that reads them.
+// A promise nobody else can read changes no value any agent loads (the
+// agent itself cannot read its own promise and still fulfil it), so it
+// is not made: a single hart with its interrupt handlers (which run on
+// the same CPU, in its program order) promises nothing.
+func (s *System) observable(m *Machine, agent int, c promiseCand) bool {
+	if agent == len(m.Harts) || len(m.Harts) > 1 {
+		return true
+	}
+	st := span{c.addr, uint64(c.size)} // size -1: every byte
+	for _, op := range s.Patch[m.Patcher.PC:] {
+		switch op.Kind {
+		case PatchLoad, PatchWaitValue, PatchCmpxchg, PatchAtomicClear:
+			if c.size < 0 || st.overlaps(span{op.Addr, uint64(op.Size)}) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // promiseCandidates lists, in a fixed order, the data stores agent
