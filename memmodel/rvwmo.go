@@ -9,9 +9,10 @@ import (
 )
 
 // RVWMO is an operational model of RISC-V weak memory ordering for a
-// machine that executes each hart in program order. It is the view-based
-// half of Promising-RISC-V (Pulte et al., PLDI 2019) with a store buffer
-// in place of promises:
+// machine that executes each hart in program order. It is Promising-RISC-V
+// (Pulte et al., PLDI 2019) with a store buffer for the reorderings among
+// an agent's stores and from its stores to its later loads, and promises
+// (promise.go) for the one a buffer cannot give:
 //
 //   - Memory is the list of stores that became visible, in the order they
 //     did (global memory order); a store's timestamp is its position.
@@ -21,9 +22,10 @@ import (
 //     stores), vrOld/vwOld (its loads' and visible stores' maximum) and
 //     vrNew (the floor for its next loads, raised by fences).
 //   - A load of x may read any store to x at or after the newest store to
-//     x at or before max(vrNew, coh[x]) — so later loads may read older
-//     values than earlier ones on other addresses, never on the same one.
-//     Bytes the agent still has in its store buffer are forwarded.
+//     x at or before max(vrNew, coh[x], the address's view) — so later
+//     loads may read older values than earlier ones on other addresses,
+//     never on the same one. Bytes the agent still has in its store
+//     buffer are forwarded.
 //   - A store waits in its agent's buffer; the internal step makes one
 //     buffered store visible (appends it to memory). Any entry may go
 //     first unless an older entry writes one of its bytes or a fence w,w
@@ -32,16 +34,15 @@ import (
 //     earlier ones. fence w,r (and rw,rw): the buffer empties at once and
 //     vrNew ⊔= vrOld ⊔ vwOld. fence w,o / w,i: the buffer empties at once,
 //     because the device access that follows (an IPI) is performed by the
-//     machine, not through this model. fence r,w orders nothing more than
-//     in-order execution already does. fence.tso = r,r + r,w + w,w.
+//     machine, not through this model. fence r,w keeps later stores from
+//     fulfilling a promise below earlier loads' views (vwNew).
+//     fence.tso = r,r + r,w + w,w.
+//   - A promise (promise.go) puts a store the agent will perform into
+//     memory before its earlier loads have read (LB, S, WRC+po+fence.r.r);
+//     the store fulfils it only above the views of its dependencies and
+//     of what orders it.
 //
-// Weaker hardware behaviour it does not produce: a load cannot read a store
-// that program order places after an earlier load of the same hart, and a
-// store never becomes visible before a program-order-earlier load has read
-// — RVWMO allows both (LB, S, WRC and R-like shapes without fences); the
-// promises of Promising-RISC-V are what produce them. Dependencies are
-// therefore never needed (the ISA layer does not report them). See
-// docs/memory-models.md for the measured agreement with the axiomatic
+// See docs/memory-models.md for the measured agreement with the axiomatic
 // RVWMO checker.
 type RVWMO struct {
 	init   SC

@@ -371,12 +371,12 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 		desc, cs := m.Mem.DoInternal(memoryStep(index))
 		s.commit(m, cs)
 		return Event{Actor: "memory", Text: desc}
+	case a == ActPromise: // a hart's or the patcher's
+		return s.promise(m, actor, index, trace)
 	case actor == n:
 		return s.performPatch(m, trace, ch)
 	case a == ActOnline:
 		return s.online(m, actor, trace)
-	case a == ActPromise:
-		return s.promise(m, actor, index, trace)
 	}
 	h := m.Hart(actor)
 	ev := Event{PC: h.PC, HasPC: true}
