@@ -406,8 +406,8 @@ func (m *ARMv8) LoadDep(agent int, addr uint64, size, choice int, dep uint32) (u
 	return m.rv.LoadDep(agent, addr, size, choice, dep)
 }
 
-func (m *ARMv8) StoreDep(agent int, addr uint64, size int, val uint64, dep uint32) []model.Commit {
-	return m.rv.StoreDep(agent, addr, size, val, dep)
+func (m *ARMv8) StoreDep(agent int, addr uint64, size int, val uint64, vaddr, vdata uint32) []model.Commit {
+	return m.rv.StoreDep(agent, addr, size, val, vaddr, vdata)
 }
 
 // fulfilRelease fulfils a promise with an STLR if it may: po;[L] puts

@@ -201,6 +201,7 @@ func (p *program) aarch64Text(o outcome) string {
 	}
 	b.WriteString("}\n")
 	cols := make([][]string, len(p.threads))
+	labels := 0
 	for h, th := range p.threads {
 		k := 0
 		for _, a := range th {
@@ -209,9 +210,16 @@ func (p *program) aarch64Text(o outcome) string {
 				mn := map[model.Ordering]string{model.Plain: "LDR", model.Acquire: "LDAR", model.AcquirePC: "LDAPR"}[a.ord]
 				cols[h] = append(cols[h], fmt.Sprintf("%s W%d,[X%d]", mn, loadReg(k), 10+a.loc))
 				k++
+			case branch:
+				cols[h] = append(cols[h], fmt.Sprintf("CBNZ W%d,LC%02d", loadReg(k-1), labels), fmt.Sprintf("LC%02d:", labels))
+				labels++
 			case store:
 				mn := map[model.Ordering]string{model.Plain: "STR", model.Release: "STLR"}[a.ord]
-				cols[h] = append(cols[h], fmt.Sprintf("%s W%d,[X%d]", mn, 19+a.val, 10+a.loc))
+				src := 19 + a.val
+				if a.data {
+					src = loadReg(k - 1)
+				}
+				cols[h] = append(cols[h], fmt.Sprintf("%s W%d,[X%d]", mn, src, 10+a.loc))
 			case fence:
 				if f := armBarrierOf(a.fenceKind()); f != (armBarrier{}) {
 					cols[h] = append(cols[h], strings.Split(f.String(), "; ")...)

@@ -37,12 +37,9 @@ import (
 // bytes, or one before a fence w,w): such a store will take a timestamp
 // after t when it drains. Otherwise the store is buffered as usual.
 //
-// The machine cannot tell a store's address registers from its data
-// registers, so it passes one view for both; that view also raises vCAP
-// (as an address would). So a store's data dependency orders the agent's
-// later stores after the load it depends on, which RVWMO and Armv8 do
-// not require: a sound over-approximation of ordering that no test
-// program of memmodel exercises (their stores use constant registers).
+// The machine tells a store's data register from its address registers by
+// value (model/promise.go, storeViews); where it cannot, it counts a
+// register as both, which only orders more.
 
 // RegView is the view of agent's register reg.
 func (m *RVWMO) RegView(agent, reg int) uint32 {
@@ -130,13 +127,17 @@ func (m *RVWMO) oldestPromise(agent int) uint32 {
 
 // StoreDep fulfils the agent's oldest promise of this store if the
 // views allow it at the promise's timestamp, else buffers the store.
-func (m *RVWMO) StoreDep(agent int, addr uint64, size int, val uint64, dep uint32) []model.Commit {
-	if t := m.fulfillable(agent, addr, size, val, dep, 0); t > 0 {
-		m.fulfil(agent, t, dep)
+// Either way the address's view raises vCAP (an address dependency to a
+// store orders the agent's later stores: RVWMO ppo rule 11's address
+// half, Promising's vCAP ⊔= vaddr); a buffered store keeps both views for
+// the loads it is forwarded to.
+func (m *RVWMO) StoreDep(agent int, addr uint64, size int, val uint64, vaddr, vdata uint32) []model.Commit {
+	if t := m.fulfillable(agent, addr, size, val, max(vaddr, vdata), 0); t > 0 {
+		m.fulfil(agent, t, vaddr)
 		return nil
 	}
-	m.agent(agent).buf.pushDep(addr, size, val, dep)
-	m.Control(agent, dep)
+	m.agent(agent).buf.pushDep(addr, size, val, max(vaddr, vdata))
+	m.Control(agent, vaddr)
 	return nil
 }
 

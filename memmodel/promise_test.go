@@ -8,6 +8,7 @@ import (
 	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/ifetch/riscv"
 	"github.com/ftcheck/ftcheck/model"
+	"pgregory.net/rapid"
 )
 
 // wordsSystem is program.system for hand-written RV64 code: hart h runs
@@ -121,4 +122,78 @@ func TestPromisesRespectDependencies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// genDepProgram draws 2 threads of 1-3 instructions over x and y like
+// genProgram, with dependencies: a store may store the latest load's
+// register (data) and a branch on it may precede later accesses
+// (control).
+func genDepProgram(t *rapid.T) *program {
+	p := &program{name: "deps"}
+	next := map[int]int{}
+	for th := 0; th < 2; th++ {
+		n := rapid.IntRange(1, 3).Draw(t, fmt.Sprintf("len%d", th))
+		var code []access
+		loads, accessed := 0, false
+		for i := 0; i < n; i++ {
+			kind := rapid.IntRange(0, 5).Draw(t, "kind") // 0-1 load, 2 store, 3 data store, 4 branch, 5 fence
+			loc := rapid.IntRange(0, 1).Draw(t, "loc")
+			if kind >= 3 && kind <= 4 && loads == 0 || kind == 2 && next[loc] == 4 || kind == 5 && i == n-1 && !accessed {
+				kind = 0 // (and each thread has at least one access)
+			}
+			accessed = accessed || kind <= 3
+			switch kind {
+			case 0, 1:
+				code = append(code, ld(loc))
+				loads++
+			case 2:
+				next[loc]++
+				code = append(code, st(loc, next[loc]))
+			case 3:
+				code = append(code, access{kind: store, loc: loc, data: true})
+			case 4:
+				code = append(code, access{kind: branch})
+			default:
+				code = append(code, access{kind: fence, fence: rapid.SampledFrom(fenceChoices).Draw(t, "fence")})
+			}
+		}
+		p.threads = append(p.threads, code)
+	}
+	return p
+}
+
+// Programs with data and control dependencies on the machine (RV64
+// words) have exactly riscv.cat's outcomes under rvwmo and aarch64.cat's
+// under armv8: the register views the machine tracks order promised
+// stores after what they depend on, and nothing more.
+func TestDependencyProgramsAgreeWithAxiomaticModels(tt *testing.T) {
+	programs, exact := 0, map[string]int{}
+	defer func() {
+		tt.Logf("%d programs with dependencies; exact: rvwmo %d, armv8 %d", programs, exact["rvwmo"], exact["armv8"])
+	}()
+	rapid.Check(tt, func(t *rapid.T) {
+		p := genDepProgram(t)
+		programs++
+		for _, name := range []string{"rvwmo", "armv8"} {
+			op, err := p.finalsOf(newMemory(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ax map[string]bool
+			text := p.riscvText(nil)
+			if name == "armv8" {
+				ax, err = p.axiomaticARMv8()
+				text = p.aarch64Text(nil)
+			} else {
+				ax, err = p.axiomatic(name)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if extra, missing := diff(op, ax), diff(ax, op); len(extra)+len(missing) > 0 {
+				t.Fatalf("%s: operational only %v; axiomatic only %v\n%s", name, extra, missing, text)
+			}
+			exact[name]++
+		}
+	})
 }

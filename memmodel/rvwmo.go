@@ -369,7 +369,7 @@ func (m *RVWMO) Latest(addr uint64, size int) uint64 {
 }
 
 func (m *RVWMO) Store(agent int, addr uint64, size int, val uint64) []model.Commit {
-	return m.StoreDep(agent, addr, size, val, 0)
+	return m.StoreDep(agent, addr, size, val, 0, 0)
 }
 
 // Internal: one step per buffered store that may become visible now.

@@ -262,10 +262,11 @@ type PromisingMemory interface {
 	LoadsDep(agent int, addr uint64, size int, dep uint32) int
 	// LoadDep performs it and returns the value and its view.
 	LoadDep(agent int, addr uint64, size, choice int, dep uint32) (val uint64, view uint32)
-	// StoreDep is Store for a store whose registers have view dep. It
-	// fulfils the agent's oldest promise of the same bytes and value if
-	// the model allows it here, else buffers the store.
-	StoreDep(agent int, addr uint64, size int, val uint64, dep uint32) []Commit
+	// StoreDep is Store for a store whose address registers have view
+	// vaddr and whose data has view vdata. It fulfils the agent's oldest
+	// promise of the same bytes and value if the model allows it here,
+	// else buffers the store.
+	StoreDep(agent int, addr uint64, size int, val uint64, vaddr, vdata uint32) []Commit
 	// Control records a control dependency: a branch on registers with
 	// view dep orders every later store after it.
 	Control(agent int, dep uint32)

@@ -118,6 +118,16 @@ func (s *System) observable(m *Machine, agent int, c promiseCand) bool {
 // promiseCandidates lists, in a fixed order, the data stores agent
 // performs in its thread-local run from m after one of its loads.
 func (s *System) promiseCandidates(m *Machine, agent int) []promiseCand {
+	key := string(append(m.AppendKey(nil), byte(agent)))
+	if cs, ok := s.candCache.Load(key); ok {
+		return cs.([]promiseCand)
+	}
+	cs := s.findCandidates(m, agent)
+	s.candCache.Store(key, cs)
+	return cs
+}
+
+func (s *System) findCandidates(m *Machine, agent int) []promiseCand {
 	var out []promiseCand
 	type node struct {
 		m      *Machine
@@ -187,6 +197,17 @@ func (s *System) certified(m *Machine, agent int) bool {
 	if !ok || pm.Promised(agent) == 0 {
 		return true
 	}
+	key := string(append(m.AppendKey(nil), byte(agent)))
+	if v, ok := s.certCache.Load(key); ok {
+		return v.(bool)
+	}
+	v := s.certify(m, agent)
+	s.certCache.Store(key, v)
+	return v
+}
+
+// certify is certified without the cache.
+func (s *System) certify(m *Machine, agent int) bool {
 	type node struct {
 		m     *Machine
 		depth int
@@ -269,20 +290,58 @@ func (s *System) promise(m *Machine, agent, index int, trace bool) Event {
 // the registers it read (dep) and of the values it loaded (post). A
 // register it writes gets both — the ISA layer says nothing about which
 // operand feeds which result, so a result depends on every register the
-// instruction read and every value it loaded — and a store uses both for
-// its address and data. A step that reads registers and neither writes
+// instruction read and every value it loaded. A step that reads registers and neither writes
 // one nor accesses memory is a conditional branch (or compares into
 // flags that it does not write back), and a taken jump is a control
 // transfer: both order the agent's later stores after the registers'
-// views (ctrl;[W]).
+// views (ctrl;[W]). A store tells its data register from its address
+// registers by value (storeViews).
 type deps struct {
 	pm                  PromisingMemory
 	dep, post           uint32
 	read, wrote, access bool
+	// regs are the registers the step read so far, with their values
+	// and views (for telling a store's data from its address).
+	regs []regRead
+	buf  [4]regRead // regs' first home
+}
+
+type regRead struct {
+	val  uint64
+	view uint32
+}
+
+// storeViews splits the step's views into a store's address and data
+// views. Its data is a register whose value, cut to the store's size, is
+// the stored value; its address registers are the others. Where that
+// does not single out one register (no register or several hold the
+// value), every register counts as both; a loaded value (an AMO's)
+// counts as both.
+func (c *cpuCtx) storeViews(size int, val uint64) (vaddr, vdata uint32) {
+	mask := ^uint64(0)
+	if size < 8 {
+		mask = 1<<(8*size) - 1
+	}
+	var data, addr uint32
+	nData := 0
+	for _, r := range c.regs {
+		if r.val&mask == val&mask {
+			data = max(data, r.view)
+			nData++
+		} else {
+			addr = max(addr, r.view)
+		}
+	}
+	if nData != 1 {
+		addr = max(addr, data)
+		data = addr
+	}
+	return max(addr, c.post), max(data, c.post)
 }
 
 func (c *cpuCtx) startDeps() {
 	c.deps = deps{}
+	c.regs = c.buf[:0]
 	if pm, ok := c.m.Mem.(PromisingMemory); ok {
 		c.pm = pm
 	}
@@ -298,7 +357,9 @@ func (c *cpuCtx) endDeps(x *Exec) {
 func (c *cpuCtx) readReg(i int) {
 	if c.pm != nil {
 		c.read = true
-		c.dep = max(c.dep, c.pm.RegView(c.hart, i))
+		v := c.pm.RegView(c.hart, i)
+		c.dep = max(c.dep, v)
+		c.regs = append(c.regs, regRead{c.m.Harts[c.hart].Regs[i], v})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Config is everything about a configuration that does not change during
@@ -86,6 +87,10 @@ type System struct {
 	// patchPromises[pc]: from step pc on, a patcher load comes before a
 	// data store (the patcher may have something to promise; promise.go).
 	patchPromises []bool
+	// certCache and candCache remember certification verdicts and
+	// promise candidates by state key and agent (promise.go): both are
+	// functions of the state, asked again for every transition into it.
+	certCache, candCache *sync.Map
 }
 
 // NewSystem validates the configuration.
@@ -108,7 +113,7 @@ func NewSystem(c Config) (*System, error) {
 	if err := c.checkValueSteps(); err != nil {
 		return nil, err
 	}
-	s := &System{Config: c, asymmetric: c.asymmetric()}
+	s := &System{Config: c, asymmetric: c.asymmetric(), certCache: new(sync.Map), candCache: new(sync.Map)}
 	if len(c.Monitors) > 0 {
 		s.Initial = c.Initial.Clone()
 		s.newRecords(s.Initial)
@@ -591,7 +596,8 @@ func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
 	if c.pm != nil {
 		c.access = true
 		c.fp.stored = append(c.fp.stored, Commit{Addr: addr, Size: size, Val: val})
-		c.sys.commit(c.m, c.pm.StoreDep(c.hart, addr, size, val, max(c.dep, c.post)))
+		vaddr, vdata := c.storeViews(size, val)
+		c.sys.commit(c.m, c.pm.StoreDep(c.hart, addr, size, val, vaddr, vdata))
 		return
 	}
 	c.sys.commit(c.m, c.m.Mem.Store(c.hart, addr, size, val))
