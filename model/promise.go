@@ -25,18 +25,22 @@ import (
 //
 // Which stores to promise is found by the same thread-local run: a store
 // the agent performs in it after at least one of its loads in it (a load
-// of its own that has not read yet) with no fence ordering loads before
+// of its own that has not read yet), with no fence ordering loads before
 // stores between them (a promise across one could only be fulfilled
 // above the load's view: an execution without the promise has the same
-// outcome). The patcher's only plain load is its read of
-// cpu_online_mask (PatchLoad); its spin on a value (PatchWaitValue) is a
-// control dependency that orders its later stores anyway. A store with no unexecuted load
-// before it gains nothing from a promise: it can simply execute and
-// become visible whenever it is needed (the store buffer gives every
-// order among stores the model allows). That keeps the promise choices —
-// the growth of the state space — to the load→store reorderings the
-// model was missing; configurations whose harts never store
-// (Config.HartsStore false) have no hart promises at all.
+// outcome). A store with no unexecuted load before it gains nothing from
+// a promise: it can simply execute and become visible whenever it is
+// needed (the store buffer gives every order among stores the model
+// allows). That keeps the promise choices — the growth of the state space
+// — to the load→store reorderings the model was missing: configurations
+// whose harts never store (Config.HartsStore false) have no hart promises
+// at all, a single hart promises only what the patcher will load, and the
+// patcher looks for promises only where its one plain load, the read of
+// cpu_online_mask (PatchLoad), precedes a data store. (Its spin on a
+// value, PatchWaitValue, is a control dependency that orders its later
+// stores anyway, and a csd IPI that reaches some hart is a full barrier.)
+// Candidates and certification verdicts are functions of the state and
+// are cached by state key.
 //
 // Text stores are never promised: a store to text is visible to
 // instruction fetch only when it has executed (and becomes visible),
