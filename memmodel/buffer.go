@@ -23,6 +23,15 @@ type bufEntry struct {
 	val  uint64
 	// fenced: a fence w,w separates this entry from every older one.
 	fenced bool
+	// ww: a fence w,w follows this entry in program order, so a store
+	// after that fence may not take a timestamp before this one's
+	// (promises.go: a promise is fulfilled only once no such entry is
+	// buffered, and the entry raises vwNew when it drains).
+	ww bool
+	// dep is the view of the registers the store used (address and
+	// data): a load that is forwarded the value carries it (RVWMO's
+	// ppo rule 13, the rfi half of Promising's write view).
+	dep uint32
 }
 
 func (e bufEntry) overlaps(addr uint64, size int) bool {
@@ -37,8 +46,11 @@ func (b *storeBuffer) clone() storeBuffer {
 	return storeBuffer{entries: slices.Clone(b.entries), fenceNext: b.fenceNext}
 }
 
-func (b *storeBuffer) push(addr uint64, size int, val uint64) {
-	b.entries = append(b.entries, bufEntry{addr: addr, size: uint8(size), val: val, fenced: b.fenceNext && len(b.entries) > 0})
+func (b *storeBuffer) push(addr uint64, size int, val uint64) { b.pushDep(addr, size, val, 0) }
+
+// pushDep buffers a store whose registers had view dep.
+func (b *storeBuffer) pushDep(addr uint64, size int, val uint64, dep uint32) {
+	b.entries = append(b.entries, bufEntry{addr: addr, size: uint8(size), val: val, fenced: b.fenceNext && len(b.entries) > 0, dep: dep})
 	b.fenceNext = false
 }
 
@@ -47,6 +59,21 @@ func (b *storeBuffer) fenceWW() {
 	if len(b.entries) > 0 {
 		b.fenceNext = true
 	}
+	for i := range b.entries {
+		b.entries[i].ww = true
+	}
+}
+
+// holdsBack reports whether a store to [addr, addr+size) that executes
+// now must take a timestamp after some buffered entry: an entry writes
+// one of its bytes (coherence) or a fence w,w lies between them.
+func (b *storeBuffer) holdsBack(addr uint64, size int) bool {
+	for _, e := range b.entries {
+		if e.ww || e.overlaps(addr, size) {
+			return true
+		}
+	}
+	return false
 }
 
 // remove takes entry i out, keeping the state canonical: a fence mark on
@@ -79,6 +106,12 @@ func (b *storeBuffer) drainable(i int) bool {
 // newest buffered store to each byte and a mask of the bytes it found
 // (bit i for addr+i).
 func (b *storeBuffer) forward(addr uint64, size int) (val uint64, mask uint8) {
+	val, mask, _ = b.forwardDep(addr, size)
+	return val, mask
+}
+
+// forwardDep is forward, plus the greatest dep of the entries it used.
+func (b *storeBuffer) forwardDep(addr uint64, size int) (val uint64, mask uint8, dep uint32) {
 	for i := len(b.entries) - 1; i >= 0; i-- {
 		e := b.entries[i]
 		if !e.overlaps(addr, size) {
@@ -90,19 +123,23 @@ func (b *storeBuffer) forward(addr uint64, size int) (val uint64, mask uint8) {
 				continue
 			}
 			mask |= 1 << k
+			dep = max(dep, e.dep)
 			byteVal := e.val >> (8 * (a - e.addr)) & 0xff
 			val |= byteVal << (8 * k)
 		}
 	}
-	return val, mask
+	return val, mask, dep
 }
 
-func (b *storeBuffer) appendKey(k []byte) []byte {
+// appendKey encodes the buffer; live maps a dependency view to itself,
+// or to 0 where it can no longer make a difference.
+func (b *storeBuffer) appendKey(k []byte, live func(uint32) uint32) []byte {
 	k = binary.AppendUvarint(k, uint64(len(b.entries)))
 	for _, e := range b.entries {
 		k = binary.AppendUvarint(k, e.addr)
-		k = append(k, e.size, boolByte(e.fenced))
+		k = append(k, e.size, boolByte(e.fenced)|boolByte(e.ww)<<1)
 		k = binary.AppendUvarint(k, e.val)
+		k = binary.AppendUvarint(k, uint64(live(e.dep)))
 	}
 	return append(k, boolByte(b.fenceNext))
 }

@@ -103,6 +103,7 @@ func (m *RVWMO) Acquire(to, ch int) {
 	}
 	a := m.agent(to)
 	a.vrNew = max(a.vrNew, a.inbox[i].ts)
+	a.vwNew = max(a.vwNew, a.inbox[i].ts) // later stores too: llist_del_all is fully ordered
 	a.inbox = slices.Delete(a.inbox, i, i+1)
 	m.trim()
 }
@@ -134,16 +135,16 @@ func (m *RVWMO) AtomicOr(agent int, addr uint64, size int, bits uint64) []model.
 
 // appendInboxKey encodes the messages that can still raise vrNew (one at
 // or below it is dead: see AppendAgentKey).
-func (a *rvAgent) appendInboxKey(b []byte) []byte {
+func (a *rvAgent) appendInboxKey(b []byte, live func(uint32) uint32) []byte {
 	n := 0
 	for _, x := range a.inbox {
-		if a.live(x.ts) {
+		if live(x.ts) > 0 {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
 	for _, x := range a.inbox {
-		if a.live(x.ts) {
+		if live(x.ts) > 0 {
 			b = append(b, x.ch)
 			b = binary.AppendUvarint(b, uint64(x.ts))
 		}

@@ -26,12 +26,16 @@ const (
 	load accessKind = iota
 	store
 	fence
+	// branch is a conditional branch on the latest load's register to
+	// the next instruction: a control dependency and nothing else.
+	branch
 )
 
 type access struct {
 	kind  accessKind
 	loc   int            // load, store: 0=x 1=y 2=z
 	val   int            // store: 1..4
+	data  bool           // store: store the latest load's register instead (a data dependency)
 	fence uint8          // fence: pred<<4 | succ (model.FenceR/FenceW bits); 0xff = fence.tso
 	ord   model.Ordering // load: Acquire, AcquirePC; store: Release (armv8_test.go runs them)
 }
@@ -82,13 +86,19 @@ func (p *program) words(th int) []uint32 {
 			ws = append(ws, riscv.Lw(loadReg(loads), 10+a.loc, 0))
 			loads++
 		case store:
-			ws = append(ws, riscv.Sw(19+a.val, 10+a.loc, 0))
+			if a.data {
+				ws = append(ws, riscv.Sw(loadReg(loads-1), 10+a.loc, 0))
+			} else {
+				ws = append(ws, riscv.Sw(19+a.val, 10+a.loc, 0))
+			}
 		case fence:
 			if a.fence == fenceTSO {
 				ws = append(ws, riscv.FenceTSO)
 			} else {
 				ws = append(ws, riscv.Fence(a.fence>>4, a.fence&0xf))
 			}
+		case branch:
+			ws = append(ws, riscv.Beq(loadReg(loads-1), 0, 4))
 		}
 	}
 	return append(ws, riscv.Ebreak)
@@ -132,7 +142,7 @@ func (p *program) locsUsed() []int {
 	var ls []int
 	for _, th := range p.threads {
 		for _, a := range th {
-			if a.kind != fence && !slices.Contains(ls, a.loc) {
+			if (a.kind == load || a.kind == store) && !slices.Contains(ls, a.loc) {
 				ls = append(ls, a.loc)
 			}
 		}
@@ -202,8 +212,28 @@ func (p *program) candidates() []outcome {
 	}
 	for _, th := range p.threads {
 		for _, a := range th {
-			if a.kind == store && !slices.Contains(domain[a.loc], a.val) {
+			if a.kind == store && !a.data && !slices.Contains(domain[a.loc], a.val) {
 				domain[a.loc] = append(domain[a.loc], a.val)
+			}
+		}
+	}
+	// A data store writes a value its latest load may have read.
+	for changed := true; changed; {
+		changed = false
+		for _, th := range p.threads {
+			src := -1
+			for _, a := range th {
+				switch {
+				case a.kind == load:
+					src = a.loc
+				case a.kind == store && a.data:
+					for _, v := range domain[src] {
+						if !slices.Contains(domain[a.loc], v) {
+							domain[a.loc] = append(domain[a.loc], v)
+							changed = true
+						}
+					}
+				}
 			}
 		}
 	}
@@ -253,17 +283,23 @@ func (p *program) riscvText(o outcome) string {
 	}
 	b.WriteString("}\n")
 	cols := make([][]string, len(p.threads))
+	labels := 0
 	for h, th := range p.threads {
 		k := 0
 		for _, a := range th {
-			switch a.kind {
-			case load:
+			switch {
+			case a.kind == load:
 				cols[h] = append(cols[h], fmt.Sprintf("lw x%d,0(x%d)", loadReg(k), 10+a.loc))
 				k++
-			case store:
+			case a.kind == store && a.data:
+				cols[h] = append(cols[h], fmt.Sprintf("sw x%d,0(x%d)", loadReg(k-1), 10+a.loc))
+			case a.kind == store:
 				cols[h] = append(cols[h], fmt.Sprintf("sw x%d,0(x%d)", 19+a.val, 10+a.loc))
-			case fence:
+			case a.kind == fence:
 				cols[h] = append(cols[h], riscvFenceText(a))
+			case a.kind == branch:
+				cols[h] = append(cols[h], fmt.Sprintf("beq x%d,x0,LC%02d", loadReg(k-1), labels), fmt.Sprintf("LC%02d:", labels))
+				labels++
 			}
 		}
 	}
@@ -308,7 +344,11 @@ func (p *program) x86Text(o outcome) string {
 				cols[h] = append(cols[h], fmt.Sprintf("MOV %s,[%s]", regs[k], locNames[a.loc]))
 				k++
 			case store:
-				cols[h] = append(cols[h], fmt.Sprintf("MOV [%s],$%d", locNames[a.loc], a.val))
+				if a.data {
+					cols[h] = append(cols[h], fmt.Sprintf("MOV [%s],%s", locNames[a.loc], regs[k-1]))
+				} else {
+					cols[h] = append(cols[h], fmt.Sprintf("MOV [%s],$%d", locNames[a.loc], a.val))
+				}
 			case fence:
 				if tsoDrains(a.fenceKind()) {
 					cols[h] = append(cols[h], "MFENCE")

@@ -12,8 +12,8 @@ import (
 var Models = []struct{ Name, Doc, Caveat string }{
 	{"sc", "sequential consistency: every store visible to every CPU at once, loads read the latest store", ""},
 	{"tso", "x86-TSO: per-CPU FIFO store buffer (store->load reordering); fence rw,rw and w,o drain it", ""},
-	{"rvwmo", "RISC-V RVWMO, operational (views + store buffer, no promises): store->load, store->store and load->load reordering within the fences' rules; multi-copy atomic", noPromises},
-	{"armv8", "Armv8 AArch64, operational (views + store buffer, no promises): as rvwmo, with DMB ISH/ISHLD/ISHST and LDAR/LDAPR/STLR; a fence w,o is the DSB before a GIC IPI", noPromises},
+	{"rvwmo", "RISC-V RVWMO, operational (views, store buffer and promises): every reordering the fences, dependencies and same-address rules allow; multi-copy atomic", promiseBounds},
+	{"armv8", "Armv8 AArch64, operational (views, store buffer and promises): as rvwmo, with DMB ISH/ISHLD/ISHST and LDAR/LDAPR/STLR; a fence w,o is the DSB before a GIC IPI", promiseBounds},
 }
 
 // New returns the named model's initial (empty) memory.
@@ -35,10 +35,10 @@ func New(name string) (model.DataMemory, error) {
 	return nil, fmt.Errorf("unknown memory model %q (known: %s)", name, strings.Join(names, ", "))
 }
 
-// noPromises is what the operational weak models leave out: a CPU's store
-// never becomes visible before an earlier load of the same CPU has read
-// (no promises), so load-buffering executions are not explored.
-const noPromises = "no load->store reordering (the operational model has no promises): an execution in which a CPU's store becomes visible before its own earlier load has read (load buffering, LB) is not explored, so a race that needs one is not ruled out"
+// promiseBounds is what the operational weak models leave out: their
+// promises (model/promise.go) give load->store reordering for data
+// stores, certified by a bounded thread-local run.
+const promiseBounds = "load->store reordering is explored for data stores only: a text store is never promised (it becomes visible only after it executes), and a promise is certified by running its CPU alone for at most 64 steps, taking no IPI or interrupt, so an execution that needs more is not explored"
 
 // Caveat says what a verdict under the named model does not cover ("" for
 // an unknown name or a model without one).

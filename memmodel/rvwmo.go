@@ -9,9 +9,10 @@ import (
 )
 
 // RVWMO is an operational model of RISC-V weak memory ordering for a
-// machine that executes each hart in program order. It is the view-based
-// half of Promising-RISC-V (Pulte et al., PLDI 2019) with a store buffer
-// in place of promises:
+// machine that executes each hart in program order. It is Promising-RISC-V
+// (Pulte et al., PLDI 2019) with a store buffer for the reorderings among
+// an agent's stores and from its stores to its later loads, and promises
+// (promise.go) for the one a buffer cannot give:
 //
 //   - Memory is the list of stores that became visible, in the order they
 //     did (global memory order); a store's timestamp is its position.
@@ -21,9 +22,10 @@ import (
 //     stores), vrOld/vwOld (its loads' and visible stores' maximum) and
 //     vrNew (the floor for its next loads, raised by fences).
 //   - A load of x may read any store to x at or after the newest store to
-//     x at or before max(vrNew, coh[x]) — so later loads may read older
-//     values than earlier ones on other addresses, never on the same one.
-//     Bytes the agent still has in its store buffer are forwarded.
+//     x at or before max(vrNew, coh[x], the address's view) — so later
+//     loads may read older values than earlier ones on other addresses,
+//     never on the same one. Bytes the agent still has in its store
+//     buffer are forwarded.
 //   - A store waits in its agent's buffer; the internal step makes one
 //     buffered store visible (appends it to memory). Any entry may go
 //     first unless an older entry writes one of its bytes or a fence w,w
@@ -32,16 +34,15 @@ import (
 //     earlier ones. fence w,r (and rw,rw): the buffer empties at once and
 //     vrNew ⊔= vrOld ⊔ vwOld. fence w,o / w,i: the buffer empties at once,
 //     because the device access that follows (an IPI) is performed by the
-//     machine, not through this model. fence r,w orders nothing more than
-//     in-order execution already does. fence.tso = r,r + r,w + w,w.
+//     machine, not through this model. fence r,w keeps later stores from
+//     fulfilling a promise below earlier loads' views (vwNew).
+//     fence.tso = r,r + r,w + w,w.
+//   - A promise (promise.go) puts a store the agent will perform into
+//     memory before its earlier loads have read (LB, S, WRC+po+fence.r.r);
+//     the store fulfils it only above the views of its dependencies and
+//     of what orders it.
 //
-// Weaker hardware behaviour it does not produce: a load cannot read a store
-// that program order places after an earlier load of the same hart, and a
-// store never becomes visible before a program-order-earlier load has read
-// — RVWMO allows both (LB, S, WRC and R-like shapes without fences); the
-// promises of Promising-RISC-V are what produce them. Dependencies are
-// therefore never needed (the ISA layer does not report them). See
-// docs/memory-models.md for the measured agreement with the axiomatic
+// See docs/memory-models.md for the measured agreement with the axiomatic
 // RVWMO checker.
 type RVWMO struct {
 	init   SC
@@ -57,6 +58,9 @@ type message struct {
 	addr uint64
 	size uint8
 	val  uint64
+	// by is the agent, plus one, whose unfulfilled promise this is (0:
+	// a store that has executed; promise.go).
+	by uint8
 }
 
 func (g message) covers(a uint64) bool { return a >= g.addr && a < g.addr+uint64(g.size) }
@@ -67,6 +71,22 @@ type rvAgent struct {
 	vrOld, vrNew, vwOld uint32
 	// inbox: csd messages not yet acquired, by channel (message.go).
 	inbox []mail
+	// vwNew is the floor of the timestamps the agent's next store may
+	// fulfil a promise at (raised by fences ordering earlier accesses
+	// before later stores, and by acquires); vCAP that of control and
+	// address dependencies (Promising's vCAP). regs are the views of the
+	// registers whose value depends on a load, by register. All three
+	// matter only for promises (promise.go).
+	vwNew, vCAP uint32
+	regs        []regView
+	// saved are the register views an interrupt entry saved.
+	saved []regView
+}
+
+// regView is the view of one register's value.
+type regView struct {
+	reg uint8
+	ts  uint32
 }
 
 // wordView is a coherence view of one aligned 4-byte word: the hart's
@@ -77,7 +97,8 @@ type wordView struct {
 }
 
 func (a *rvAgent) empty() bool {
-	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0 && len(a.inbox) == 0
+	return len(a.buf.entries) == 0 && len(a.coh) == 0 && a.vrOld == 0 && a.vrNew == 0 && a.vwOld == 0 && len(a.inbox) == 0 &&
+		a.vwNew == 0 && a.vCAP == 0 && len(a.regs) == 0 && len(a.saved) == 0
 }
 
 func (a *rvAgent) cohOf(word uint64) uint32 {
@@ -147,7 +168,7 @@ func (m *RVWMO) AppendKey(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(m.msgs)))
 	for _, g := range m.msgs {
 		b = binary.AppendUvarint(b, g.addr)
-		b = append(b, g.size)
+		b = append(b, g.size, g.by)
 		b = binary.AppendUvarint(b, g.val)
 	}
 	for a := range m.agents {
@@ -158,46 +179,79 @@ func (m *RVWMO) AppendKey(b []byte) []byte {
 
 // AppendAgentKey encodes agent a's buffer and views — only the parts that
 // can still make a difference. vrNew only ever rises, and every use of a
-// coherence view, of vrOld, of vwOld and of a csd message's timestamp is
-// a maximum with vrNew (a load's floor, a fence, a release, an acquire);
-// every update of them is a maximum or an assignment of something at
-// least vrNew. So a view at or below vrNew is dead: it cannot change any
-// later step, and two states that differ only in dead views have the same
-// futures. Leaving them out of the key merges those states (RVWMO
-// riscv-jalr, 2 harts: 61,204 -> fewer states, same verdicts).
+// coherence view, of vrOld, of vwOld, of a register's view and of a csd
+// message's timestamp as a floor for loads is a maximum with vrNew (a
+// load's floor, a fence, a release, an acquire); every update of them is
+// a maximum or an assignment of something at least vrNew. Their other
+// use is as a floor for fulfilling a promise (promise.go), against the
+// promise's timestamp: a view below every unfulfilled promise of the
+// agent is below every promise it will still fulfil (a new promise takes
+// the next timestamp). So a view at or below vrNew and below the agent's
+// oldest unfulfilled promise is dead: it cannot change any later step,
+// and two states that differ only in dead views have the same futures.
+// Leaving them out of the key merges those states (RVWMO riscv-jalr, 2
+// harts: 61,204 -> fewer states, same verdicts).
 // keepDeadViews puts dead views into keys after all (tests compare).
 var keepDeadViews = false
 
-// live reports whether a view or message timestamp can still change a
-// step of the agent (see AppendAgentKey).
-func (a *rvAgent) live(ts uint32) bool { return ts > a.vrNew || keepDeadViews }
+// liveness returns the function that maps a view of agent a to itself if
+// it can still change a step of the agent, else to 0 (see
+// AppendAgentKey).
+func (m *RVWMO) liveness(a int) func(uint32) uint32 {
+	vrNew, oldest := m.peek(a).vrNew, m.oldestPromise(a)
+	return func(ts uint32) uint32 {
+		if ts > vrNew || oldest > 0 && ts >= oldest || keepDeadViews {
+			return ts
+		}
+		return 0
+	}
+}
+
+// writeLiveness is liveness for the views that only floor promises
+// (vwNew, vCAP).
+func (m *RVWMO) writeLiveness(a int) func(uint32) uint32 {
+	oldest := m.oldestPromise(a)
+	return func(ts uint32) uint32 {
+		if oldest > 0 && ts >= oldest || keepDeadViews {
+			return ts
+		}
+		return 0
+	}
+}
 
 func (m *RVWMO) AppendAgentKey(a int, b []byte) []byte {
 	ag := m.peek(a)
-	b = ag.buf.appendKey(b)
+	live := m.liveness(a)
+	b = ag.buf.appendKey(b, live)
 	n := 0
 	for _, v := range ag.coh {
-		if ag.live(v.ts) {
+		if live(v.ts) > 0 {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
 	for _, v := range ag.coh {
-		if ag.live(v.ts) {
+		if live(v.ts) > 0 {
 			b = binary.AppendUvarint(b, v.word)
 			b = binary.AppendUvarint(b, uint64(v.ts))
 		}
 	}
-	dead := func(ts uint32) uint32 {
-		if ag.live(ts) {
-			return ts
-		}
-		return 0
-	}
-	b = binary.AppendUvarint(b, uint64(dead(ag.vrOld)))
+	b = binary.AppendUvarint(b, uint64(live(ag.vrOld)))
 	b = binary.AppendUvarint(b, uint64(ag.vrNew))
-	b = binary.AppendUvarint(b, uint64(dead(ag.vwOld)))
-	return ag.appendInboxKey(b)
+	b = binary.AppendUvarint(b, uint64(live(ag.vwOld)))
+	wlive := m.writeLiveness(a)
+	b = binary.AppendUvarint(b, uint64(wlive(ag.vwNew)))
+	b = binary.AppendUvarint(b, uint64(wlive(ag.vCAP)))
+	for _, regs := range [][]regView{ag.regs, ag.saved} {
+		for _, r := range regs {
+			if live(r.ts) > 0 {
+				b = append(b, r.reg+1)
+				b = binary.AppendUvarint(b, uint64(r.ts))
+			}
+		}
+		b = append(b, 0)
+	}
+	return ag.appendInboxKey(b, live)
 }
 
 // PermuteAgents renumbers the harts' state; the patcher's stays last.
@@ -208,6 +262,7 @@ func (m *RVWMO) PermuteAgents(perm []int) {
 		m.agents[p] = old[i]
 	}
 	m.owned = model.PermuteBits(m.owned, perm)
+	m.permutePromises(perm)
 	m.trim()
 }
 
@@ -215,15 +270,31 @@ func (m *RVWMO) Init(addr uint64, size int, val uint64) { m.init.write(addr, siz
 
 // Loads counts the stores the load may read (its uncovered bytes' cut
 // points); a load served entirely by the agent's own buffer has one.
-func (m *RVWMO) Loads(agent int, addr uint64, size int) int {
-	cands, _, _ := m.candidates(agent, addr, size)
+func (m *RVWMO) Loads(agent int, addr uint64, size int) int { return m.LoadsDep(agent, addr, size, 0) }
+
+func (m *RVWMO) Load(agent int, addr uint64, size int, choice int) uint64 {
+	v, _ := m.LoadDep(agent, addr, size, choice, 0)
+	return v
+}
+
+// LoadsDep counts the stores a load whose address has view dep may read.
+func (m *RVWMO) LoadsDep(agent int, addr uint64, size int, dep uint32) int {
+	cands, _, _, _ := m.candidates(agent, addr, size, dep)
 	return max(len(cands), 1)
 }
 
-func (m *RVWMO) Load(agent int, addr uint64, size int, choice int) uint64 {
-	cands, fwd, mask := m.candidates(agent, addr, size)
+// LoadDep performs the load; the value's view is the cut it read at
+// (floored by vrNew and the address's view), or for forwarded bytes the
+// view of the buffered store's registers.
+func (m *RVWMO) LoadDep(agent int, addr uint64, size int, choice int, dep uint32) (uint64, uint32) {
+	cands, fwd, mask, fdep := m.candidates(agent, addr, size, dep)
+	view := max(dep, fdep)
+	if dep > m.peek(agent).vCAP {
+		m.agent(agent).vCAP = dep // Promising's vCAP ⊔= vaddr
+	}
 	if len(cands) == 0 {
-		return fwd
+		m.trim()
+		return fwd, view
 	}
 	cut := cands[choice]
 	v := fwd
@@ -233,11 +304,11 @@ func (m *RVWMO) Load(agent int, addr uint64, size int, choice int) uint64 {
 		}
 	}
 	a := m.agent(agent)
-	post := max(a.vrNew, cut)
+	post := max(a.vrNew, dep, cut)
 	words(addr, size, ^mask, func(w uint64) { a.raiseCoh(w, post) })
 	a.vrOld = max(a.vrOld, post)
 	m.trim()
-	return v
+	return v, max(view, post)
 }
 
 // candidates returns the cut points the load may read memory at (oldest
@@ -245,13 +316,13 @@ func (m *RVWMO) Load(agent int, addr uint64, size int, choice int) uint64 {
 // each byte from the newest visible store to it with timestamp ≤ t. The
 // oldest allowed cut is the newest store to the load's memory bytes at or
 // before the agent's view; every newer store to them is a further cut.
-func (m *RVWMO) candidates(agent int, addr uint64, size int) (cuts []uint32, fwd uint64, mask uint8) {
+func (m *RVWMO) candidates(agent int, addr uint64, size int, dep uint32) (cuts []uint32, fwd uint64, mask uint8, fdep uint32) {
 	a := m.peek(agent)
-	fwd, mask = a.buf.forward(addr, size)
+	fwd, mask, fdep = a.buf.forwardDep(addr, size)
 	if mask == fullMask(size) {
-		return nil, fwd, mask
+		return nil, fwd, mask, fdep
 	}
-	view := a.vrNew
+	view := max(a.vrNew, dep)
 	words(addr, size, ^mask, func(w uint64) { view = max(view, a.cohOf(w)) })
 	touches := func(t uint32) bool {
 		g := m.msgs[t-1]
@@ -275,7 +346,7 @@ func (m *RVWMO) candidates(agent int, addr uint64, size int) (cuts []uint32, fwd
 			cuts = append(cuts, t)
 		}
 	}
-	return cuts, fwd, mask
+	return cuts, fwd, mask, fdep
 }
 
 // byteAt is the byte at a as of cut t.
@@ -298,8 +369,7 @@ func (m *RVWMO) Latest(addr uint64, size int) uint64 {
 }
 
 func (m *RVWMO) Store(agent int, addr uint64, size int, val uint64) []model.Commit {
-	m.agent(agent).buf.push(addr, size, val)
-	return nil
+	return m.StoreDep(agent, addr, size, val, 0, 0)
 }
 
 // Internal: one step per buffered store that may become visible now.
@@ -337,6 +407,9 @@ func (m *RVWMO) drain(agent, i int) model.Commit {
 	t := uint32(len(m.msgs))
 	words(e.addr, int(e.size), fullMask(int(e.size)), func(w uint64) { a.raiseCoh(w, t) })
 	a.vwOld = t
+	if e.ww { // a fence w,w orders it before the agent's later stores
+		a.vwNew = max(a.vwNew, t)
+	}
 	return e.commit()
 }
 
@@ -353,7 +426,7 @@ func (m *RVWMO) agent(agent int) *rvAgent {
 	a := &m.agents[agent]
 	if m.owned&(1<<agent) == 0 {
 		a.buf = a.buf.clone()
-		a.coh, a.inbox = slices.Clone(a.coh), slices.Clone(a.inbox)
+		a.coh, a.inbox, a.regs, a.saved = slices.Clone(a.coh), slices.Clone(a.inbox), slices.Clone(a.regs), slices.Clone(a.saved)
 		m.owned |= 1 << agent
 	}
 	return a

@@ -11,11 +11,12 @@ type rvFence struct {
 	ww       bool // earlier stores drain before later ones
 	rr       bool // later loads read at or after earlier loads' views
 	wr       bool // later loads read at or after earlier stores
+	rw       bool // later stores fulfil promises after earlier loads' views
 }
 
 func rvFenceOf(k model.FenceKind) rvFence {
 	if k.TSO { // fence.tso: rw,rw without w,r
-		return rvFence{ww: true, rr: true}
+		return rvFence{ww: true, rr: true, rw: true}
 	}
 	pR, pW := k.Pred&model.FenceR != 0, k.Pred&model.FenceW != 0
 	sR, sW := k.Succ&model.FenceR != 0, k.Succ&model.FenceW != 0
@@ -25,6 +26,7 @@ func rvFenceOf(k model.FenceKind) rvFence {
 		ww:       pW && sW,
 		rr:       pR && sR,
 		wr:       pW && sR,
+		rw:       pR && sW,
 	}
 }
 
@@ -39,6 +41,10 @@ func (m *RVWMO) Fence(agent int, k model.FenceKind) []model.Commit {
 	}
 	if f.ww {
 		a.buf.fenceWW()
+		a.vwNew = max(a.vwNew, a.vwOld)
+	}
+	if f.rw {
+		a.vwNew = max(a.vwNew, a.vrOld)
 	}
 	if f.rr {
 		a.vrNew = max(a.vrNew, a.vrOld)
@@ -52,6 +58,9 @@ func (m *RVWMO) Fence(agent int, k model.FenceKind) []model.Commit {
 
 // FenceIsLocal: only a fence that makes buffered stores visible changes
 // what others see; view changes and w,w marks affect this agent alone.
+// (Without promises, fence r,w orders nothing more than in-order
+// execution does; with them it keeps later stores from fulfilling a
+// promise below an earlier load's view.)
 func (m *RVWMO) FenceIsLocal(agent int, k model.FenceKind) bool {
 	return !rvFenceOf(k).drainAll || len(m.peek(agent).buf.entries) == 0
 }

@@ -119,3 +119,6 @@ func (m *SC) write(addr uint64, size int, val uint64) {
 		m.writeByte(addr+uint64(i), byte(val>>(8*i)))
 	}
 }
+
+// Latest is the value of [addr, addr+size).
+func (m *SC) Latest(addr uint64, size int) uint64 { return m.read(addr, size) }

@@ -114,7 +114,7 @@ func (m *TSO) Latest(addr uint64, size int) uint64 { return m.mem.read(addr, siz
 
 // AppendAgentKey encodes agent a's store buffer.
 func (m *TSO) AppendAgentKey(a int, b []byte) []byte {
-	return m.peek(a).appendKey(b)
+	return m.peek(a).appendKey(b, func(v uint32) uint32 { return v })
 }
 
 // PermuteAgents renumbers the harts' buffers; the patcher's stays last.

@@ -242,3 +242,43 @@ type OrderedMemory interface {
 	// StoreOrdered is Store for a store carrying o.
 	StoreOrdered(agent int, addr uint64, size int, val uint64, o Ordering) []Commit
 }
+
+// PromisingMemory is implemented by memory models with promises
+// (memmodel's rvwmo and armv8: Promising-RISC-V and Promising-ARM, Pulte
+// et al., PLDI 2019). Such a model lets a store become visible before a
+// program-order-earlier load of the same agent has read — load→store
+// reordering, which executing each agent in program order cannot give
+// otherwise — by letting the agent promise the store first. The machine
+// chooses what to promise and certifies it (promise.go); the model keeps
+// the views that decide whether a promise may be fulfilled, which is
+// where dependencies come in: every value an agent holds in a register
+// carries a view (a timestamp), and a store may fulfil a promise only
+// if the promise's timestamp is above the views of the registers it used
+// and of every earlier access that orders it.
+type PromisingMemory interface {
+	// RegView is the view of register reg of agent (0 for a value that
+	// depends on no load); SetRegView sets it.
+	RegView(agent, reg int) uint32
+	SetRegView(agent, reg int, v uint32)
+	// SaveRegViews keeps a copy of every register view (an interrupt
+	// entry saves the registers); RestoreRegViews puts it back (the
+	// return restores them). Interrupts do not nest.
+	SaveRegViews(agent int)
+	RestoreRegViews(agent int)
+	// LoadsDep is Loads for a load whose address registers have view dep.
+	LoadsDep(agent int, addr uint64, size int, dep uint32) int
+	// LoadDep performs it and returns the value and its view.
+	LoadDep(agent int, addr uint64, size, choice int, dep uint32) (val uint64, view uint32)
+	// StoreDep is Store for a store whose address registers have view
+	// vaddr and whose data has view vdata. It fulfils the agent's oldest
+	// promise of the same bytes and value if the model allows it here,
+	// else buffers the store.
+	StoreDep(agent int, addr uint64, size int, val uint64, vaddr, vdata uint32) []Commit
+	// Control records a control dependency: a branch on registers with
+	// view dep orders every later store after it.
+	Control(agent int, dep uint32)
+	// Promise appends a store the agent will perform to the visible
+	// stores. Promised reports how many of its promises are unfulfilled.
+	Promise(agent int, addr uint64, size int, val uint64)
+	Promised(agent int) int
+}

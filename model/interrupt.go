@@ -86,6 +86,9 @@ func (s *System) takeInterrupt(m *Machine, h, i int, ev *Event, trace bool) {
 	hh := m.MutableHart(h)
 	src := s.Interrupts[i]
 	hh.Intr = &IntrFrame{Source: uint8(i), PC: hh.PC, Regs: hh.Regs, Spec: hh.Spec}
+	if pm, ok := m.Mem.(PromisingMemory); ok {
+		pm.SaveRegViews(h)
+	}
 	hh.Interrupts++
 	hh.PC = src.Handler
 	if cs, ok := m.Fetch.(ContextSync); ok {
@@ -119,6 +122,9 @@ func (s *System) interruptExec(m *Machine, h int, x *Exec, trace bool) {
 		}
 		hh.Intr = nil
 		hh.Regs, hh.Spec = fr.Regs, fr.Spec
+		if pm, ok := m.Mem.(PromisingMemory); ok {
+			pm.RestoreRegViews(h) // the restored values keep their dependencies
+		}
 		x.NextPC, x.Jump = fr.PC, true
 		if cs, ok := m.Fetch.(ContextSync); ok {
 			cs.ContextSync(h) // so is the exception return

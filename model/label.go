@@ -37,9 +37,10 @@ const (
 	ActMemory                  // the memory model's own step (drain, propagate)
 	ActOnline                  // an offline CPU comes online (hotplug.go)
 	ActInterrupt               // a hart takes an interrupt that runs handler code (interrupt.go)
+	ActPromise                 // an agent promises a store it will perform (promise.go)
 )
 
-var actionNames = [...]string{"exec", "ipi", "preempt", "resume", "park", "unpark", "patch", "memory", "online", "interrupt"}
+var actionNames = [...]string{"exec", "ipi", "preempt", "resume", "park", "unpark", "patch", "memory", "online", "interrupt", "promise"}
 
 func (a Action) String() string {
 	if int(a) < len(actionNames) {

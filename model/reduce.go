@@ -29,6 +29,11 @@ type footprint struct {
 	// patched are the fetches of units the patcher had written
 	// (Versions > 1), for coverage (coverage.go).
 	patched []Fetched
+	// stored are the step's stores and ordersRW says it ran a fence
+	// ordering earlier loads before later stores: what finding promise
+	// candidates needs (promise.go; only under a PromisingMemory).
+	stored   []Commit
+	ordersRW bool
 }
 
 // ample returns the steps of the first actor (harts in order, then the

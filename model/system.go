@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Config is everything about a configuration that does not change during
@@ -83,6 +84,13 @@ type System struct {
 	// asymmetric: hart numbers are named by mask bits (hotplug.go), so
 	// no symmetry reduction.
 	asymmetric bool
+	// patchPromises[pc]: from step pc on, a patcher load comes before a
+	// data store (the patcher may have something to promise; promise.go).
+	patchPromises []bool
+	// certCache and candCache remember certification verdicts and
+	// promise candidates by state key and agent (promise.go): both are
+	// functions of the state, asked again for every transition into it.
+	certCache, candCache *sync.Map
 }
 
 // NewSystem validates the configuration.
@@ -105,7 +113,7 @@ func NewSystem(c Config) (*System, error) {
 	if err := c.checkValueSteps(); err != nil {
 		return nil, err
 	}
-	s := &System{Config: c, asymmetric: c.asymmetric()}
+	s := &System{Config: c, asymmetric: c.asymmetric(), certCache: new(sync.Map), candCache: new(sync.Map)}
 	if len(c.Monitors) > 0 {
 		s.Initial = c.Initial.Clone()
 		s.newRecords(s.Initial)
@@ -120,6 +128,13 @@ func NewSystem(c Config) (*System, error) {
 		if patchSteps[op.Kind].stores {
 			s.storesFrom[pc] = append(slices.Clip(s.storesFrom[pc+1]), span{op.Addr, uint64(op.Size)})
 		}
+	}
+	s.patchPromises = make([]bool, len(c.Patch)+1)
+	dataStoreLater := false
+	for pc := len(c.Patch) - 1; pc >= 0; pc-- {
+		op := c.Patch[pc]
+		dataStoreLater = dataStoreLater || op.Kind == PatchStore && !c.Initial.Fetch.Contains(op.Addr)
+		s.patchPromises[pc] = s.patchPromises[pc+1] || op.Kind == PatchLoad && dataStoreLater
 	}
 	s.storedBefore = make([][]span, len(c.Patch)+1)
 	for pc, op := range c.Patch {
@@ -192,9 +207,15 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, sc *scratch, yiel
 				return false
 			}
 		}
-		return len(s.Interrupts) == 0 || s.interruptSteps(m, actor, trace, sc, yield)
+		if len(s.Interrupts) > 0 && !s.interruptSteps(m, actor, trace, sc, yield) {
+			return false
+		}
+		return s.promiseSteps(m, actor, trace, sc, yield)
 	case actor == n:
-		return !s.patchEnabled(m) || s.branch(m, Label{Actor: n, Action: ActPatch}, trace, sc, yield)
+		if s.patchEnabled(m) && !s.branch(m, Label{Actor: n, Action: ActPatch}, trace, sc, yield) {
+			return false
+		}
+		return s.promiseSteps(m, n, trace, sc, yield)
 	}
 	for agent := 0; agent <= n; agent++ {
 		for j, k := 0, m.Mem.InternalOf(agent); j < k; j++ {
@@ -207,8 +228,23 @@ func (s *System) actorSteps(m *Machine, actor int, trace bool, sc *scratch, yiel
 }
 
 // branch runs one action once per combination of nondeterministic
-// choices (fetch versions, load values) it meets.
+// choices (fetch versions, load values) it meets. Under a memory model
+// with promises, an outcome after which the agent it changed can no
+// longer fulfil its promises is no transition (promise.go).
 func (s *System) branch(m *Machine, l Label, trace bool, sc *scratch, yield func(*Transition) bool) bool {
+	if _, ok := s.promising(m); !ok {
+		return s.branchAll(m, l, trace, sc, yield)
+	}
+	return s.branchAll(m, l, trace, sc, func(t *Transition) bool {
+		if a := stepAgent(t.Label, len(m.Harts)); a >= 0 && !s.certified(t.After, a) {
+			return true
+		}
+		return yield(t)
+	})
+}
+
+// branchAll is branch without certification.
+func (s *System) branchAll(m *Machine, l Label, trace bool, sc *scratch, yield func(*Transition) bool) bool {
 	var cpu *cpuCtx
 	for {
 		t := sc.transition()
@@ -315,6 +351,8 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 		desc, cs := m.Mem.DoInternal(memoryStep(index))
 		s.commit(m, cs)
 		return Event{Actor: "memory", Text: desc}
+	case a == ActPromise: // a hart's or the patcher's
+		return s.promise(m, actor, index, trace)
 	case actor == n:
 		return s.performPatch(m, trace, ch)
 	case a == ActOnline:
@@ -329,7 +367,9 @@ func (s *System) perform(m *Machine, actor int, a Action, index int, cpu *cpuCtx
 	case ActExec:
 		cpu.m, cpu.hart, cpu.ch, cpu.fp = m, actor, ch, fp
 		cpu.fetches, cpu.undefined = nil, ""
+		cpu.startDeps()
 		*x = s.ISA.Step(cpu)
+		cpu.endDeps(x)
 		s.afterExec(h, cpu, x)
 		s.interruptExec(m, actor, x, trace)
 		s.trapExec(m, actor, x, trace)
@@ -404,14 +444,23 @@ type cpuCtx struct {
 	undefined string
 	// choices enumerates the step's outcomes (ch points at it).
 	choices chooser
+	// deps tracks the views of registers under a PromisingMemory (nil
+	// pm: none).
+	deps
 }
 
 func (c *cpuCtx) Tracing() bool { return c.trace }
 
-func (c *cpuCtx) Hart() int              { return c.hart }
-func (c *cpuCtx) PC() uint64             { return c.m.Harts[c.hart].PC }
-func (c *cpuCtx) Reg(i int) uint64       { return c.m.Harts[c.hart].Regs[i] }
-func (c *cpuCtx) SetReg(i int, v uint64) { c.m.MutableHart(c.hart).Regs[i] = v }
+func (c *cpuCtx) Hart() int  { return c.hart }
+func (c *cpuCtx) PC() uint64 { return c.m.Harts[c.hart].PC }
+func (c *cpuCtx) Reg(i int) uint64 {
+	c.readReg(i)
+	return c.m.Harts[c.hart].Regs[i]
+}
+func (c *cpuCtx) SetReg(i int, v uint64) {
+	c.writeReg(i)
+	c.m.MutableHart(c.hart).Regs[i] = v
+}
 func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	n := c.m.Fetch.Choices(c.hart, addr)
 	if n == 0 {
@@ -436,8 +485,15 @@ func (c *cpuCtx) FetchWord(addr uint64) (uint32, bool) {
 	return w, true
 }
 func (c *cpuCtx) Load(addr uint64, size int) uint64 {
-	n := c.m.Mem.Loads(c.hart, addr, size)
 	c.fp.loads = append(c.fp.loads, span{addr, uint64(size)})
+	if c.pm != nil {
+		c.access = true
+		n := c.pm.LoadsDep(c.hart, addr, size, c.dep)
+		v, view := c.pm.LoadDep(c.hart, addr, size, c.ch.choose(n), c.dep)
+		c.post = max(c.post, view)
+		return v
+	}
+	n := c.m.Mem.Loads(c.hart, addr, size)
 	return c.m.Mem.Load(c.hart, addr, size, c.ch.choose(n))
 }
 func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
@@ -445,9 +501,19 @@ func (c *cpuCtx) Store(addr uint64, size int, val uint64) {
 		panic("model: a hart stored to memory but the configuration says harts never store (Config.HartsStore); the reduction would be unsound")
 	}
 	c.fp.stores = true
+	if c.pm != nil {
+		c.access = true
+		c.fp.stored = append(c.fp.stored, Commit{Addr: addr, Size: size, Val: val})
+		vaddr, vdata := c.storeViews(size, val)
+		c.sys.commit(c.m, c.pm.StoreDep(c.hart, addr, size, val, vaddr, vdata))
+		return
+	}
 	c.sys.commit(c.m, c.m.Mem.Store(c.hart, addr, size, val))
 }
 func (c *cpuCtx) Fence(k FenceKind) {
+	if k.Pred&FenceR != 0 && k.Succ&FenceW != 0 || k.TSO {
+		c.fp.ordersRW = true
+	}
 	if !c.m.Mem.FenceIsLocal(c.hart, k) {
 		c.fp.fence = true
 	}

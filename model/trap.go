@@ -70,6 +70,9 @@ func (s *System) trapExec(m *Machine, h int, x *Exec, trace bool) {
 		return
 	}
 	hh.Intr = &IntrFrame{Source: uint8(src), PC: x.NextPC, Regs: hh.Regs, Spec: hh.Spec}
+	if pm, ok := m.Mem.(PromisingMemory); ok {
+		pm.SaveRegViews(h)
+	}
 	x.NextPC, x.Jump = s.Interrupts[src].Handler, true
 	if s.InterruptEntrySync {
 		m.Fetch.Sync(h) // exception delivery serialises too (interrupt.go)

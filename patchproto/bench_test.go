@@ -51,14 +51,24 @@ func BenchmarkRISCVJalrCalls2(b *testing.B) {
 	}
 }
 
+// BenchmarkARM64ARMv8 explores arm64 (merged, enable) under armv8, two
+// workers, with 2 and 3 harts: the arm64 side of the promise cost.
+func BenchmarkARM64ARMv8(b *testing.B) {
+	benchProtocolWith(b, "arm64", "armv8", 1, model.Options{Workers: 2}, 2, 3)
+}
+
 func benchRISCVJalr(b *testing.B, memory string, workers int, hartCounts ...int) {
 	benchRISCVJalrWith(b, memory, 1, model.Options{Workers: workers}, hartCounts...)
 }
 
 func benchRISCVJalrWith(b *testing.B, memory string, calls int, opt model.Options, hartCounts ...int) {
+	benchProtocolWith(b, "riscv-jalr", memory, calls, opt, hartCounts...)
+}
+
+func benchProtocolWith(b *testing.B, protocol, memory string, calls int, opt model.Options, hartCounts ...int) {
 	for _, harts := range hartCounts {
 		b.Run(fmt.Sprintf("harts=%d", harts), func(b *testing.B) {
-			p, _ := Lookup("riscv-jalr")
+			p, _ := Lookup(protocol)
 			s, _, err := p.Build(Options{Harts: harts, Calls: calls, Memory: memory})
 			if err != nil {
 				b.Fatal(err)

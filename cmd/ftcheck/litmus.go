@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ftcheck/ftcheck/memmodel"
 	"github.com/ftcheck/ftcheck/memmodel/litmus"
 )
 
@@ -23,7 +24,12 @@ fetch code, use cache maintenance, a fault handler or CacheType= get
 armv8-ifetch, with the test's CTR_EL0.IDC/DIC). --expect compares with a
 verdict file (CSV "path,0|1" or kinds "name Allowed|Forbidden|Required").
 --format herd prints herd7's own log for each test (for mcompare7/msum7);
---json is --format json.
+--json is --format json. --engine machine runs each test on the
+operational machine the protocols run on (one hart per thread, the
+operational memory model of that name, promises included) instead of the
+axiomatic checker; it takes plain loads, stores, ALU operations, branches
+and barriers, and refuses anything else (acquire/release, exclusives,
+AMOs, instruction fetch) at its position; its counts are final states.
 
 Exit status:
   0  every test was decided (and, with --expect, agrees; at least one
@@ -60,6 +66,7 @@ type litmusOutcome struct {
 func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 	fs := newCmdFlags("litmus", commandHelp("litmus", litmusHelp[1:]))
 	model := fs.String("model", "", "memory model: sc, tso, rvwmo, armv8, armv8-ifetch or a herd cat file name (default: per test)")
+	engine := fs.String("engine", "axiomatic", "axiomatic (the exact checker) or machine (the operational machine)")
 	expect := fs.String("expect", "", "verdict file to compare against")
 	timeout := fs.Duration("timeout", 30*time.Second, "time bound per test")
 	asJSON := fs.Bool("json", false, "same as --format json")
@@ -77,6 +84,11 @@ func cmdLitmus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftcheck litmus: unknown --format %q: want text, json or herd\n", *format)
 		return exitUsage
 	}
+	if *engine != "axiomatic" && *engine != "machine" {
+		fmt.Fprintf(stderr, "ftcheck litmus: unknown --engine %q: want axiomatic or machine\n", *engine)
+		return exitUsage
+	}
+	litmusMachine = *engine == "machine"
 	resolved, err := litmus.ResolveModel(*model)
 	if err != nil {
 		fmt.Fprintf(stderr, "ftcheck litmus: %v\n", err)
@@ -176,6 +188,27 @@ func litmusRunAll(files []string, opts litmus.Options, exp map[string]litmus.Exp
 	return out
 }
 
+// litmusMachine: --engine machine (set once, before the workers start).
+var litmusMachine bool
+
+// runOnMachine runs t on the operational machine under the model opts
+// names, or the architecture's default.
+func runOnMachine(t *litmus.Test, opts litmus.Options) litmus.Result {
+	name := opts.Model
+	if name == "" {
+		name = litmus.DefaultModel(t.Arch)
+	}
+	mem, err := memmodel.New(name)
+	if err != nil {
+		return litmus.Result{Test: t.Name, Model: name, Unsupported: "the machine engine has no operational model " + name}
+	}
+	mm, ok := mem.(litmus.MachineMemory)
+	if !ok {
+		return litmus.Result{Test: t.Name, Model: name, Unsupported: "model " + name + " cannot report final values"}
+	}
+	return litmus.RunMachine(t, mm, opts)
+}
+
 func litmusRunOne(file string, opts litmus.Options, exp map[string]litmus.Expectation) litmusOutcome {
 	o := litmusOutcome{File: file}
 	t, err := litmus.ParseFile(file)
@@ -183,7 +216,12 @@ func litmusRunOne(file string, opts litmus.Options, exp map[string]litmus.Expect
 		o.Error = err.Error()
 		return o
 	}
-	r := litmus.Run(t, opts)
+	var r litmus.Result
+	if litmusMachine {
+		r = runOnMachine(t, opts)
+	} else {
+		r = litmus.Run(t, opts)
+	}
 	o.Name, o.Model, o.arch = t.Name, r.Model, t.Arch
 	o.Executions, o.Consistent, o.Seconds = r.Executions, r.Consistent, r.Duration.Seconds()
 	o.Unsupported, o.TimedOut = r.Unsupported, r.TimedOut

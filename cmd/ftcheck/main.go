@@ -40,7 +40,7 @@ func init() {
 		{"replay", []string{"FILE\tre-execute the trace of a report written by explore --json"}, cmdReplay},
 		{"merge", []string{"[--json] SHARD.json...\tcombine the reports of explore --shard K/N (docs/scale.md)"}, cmdMerge},
 		{"test", []string{"DIR|FILE... [--junit FILE]\trun scenario and litmus files against their expectations (docs/ci.md)"}, cmdTest},
-		{"litmus", []string{"[--model M] PATHS...\tcheck herd litmus tests under a memory model (docs/litmus.md)"}, cmdLitmus},
+		{"litmus", []string{"[--model M] [--engine axiomatic|machine] PATHS...\tcheck herd litmus tests under a memory model (docs/litmus.md)"}, cmdLitmus},
 		{"list", []string{"\tprotocols, checks and memory models"}, cmdList},
 		{"help", []string{"[CMD]\tthis text, or a command's help"}, cmdHelp},
 	}

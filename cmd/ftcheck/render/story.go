@@ -33,6 +33,7 @@ const (
 	kindWait        kind = "wait"      // the patcher spins until a location holds a value
 	kindAtomic      kind = "atomic"    // the patcher's locked read-modify-write (cmpxchg, atomic clear)
 	kindCacheMaint  kind = "cache"     // the patcher's cache maintenance (DC CVAU, IC IVAU, DSB ISH)
+	kindPromise     kind = "promise"   // a CPU or the patcher promises a store (rvwmo, armv8)
 )
 
 // lane is one column: a hart, the patcher, or the memory model's own steps.
@@ -163,6 +164,8 @@ func hartKind(a model.Action) kind {
 		return kindInterrupt
 	case model.ActOnline:
 		return kindOnline
+	case model.ActPromise:
+		return kindPromise
 	}
 	return kindPatch
 }
