@@ -26,9 +26,14 @@ func (ISA) RegName(i int) string { return abiNames[i] }
 
 var xreg = regexp.MustCompile(`\bx([0-9]+)\b`)
 
-// Disasm decodes one word with x/arch and renders it in GNU syntax with
-// ABI register names (t0, ra), as kernel sources write them.
+// Disasm decodes the instruction that starts in the low half of word
+// with x/arch and renders it in GNU syntax with ABI register names (t0,
+// ra), as kernel sources write them. A compressed instruction is the low
+// half alone (its 32-bit expansion, as objdump prints it).
 func Disasm(word uint32) (string, error) {
+	if Compressed(uint16(word)) {
+		word &= 0xffff
+	}
 	inst, err := decode(word)
 	if err != nil {
 		return "", err
