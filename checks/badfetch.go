@@ -16,7 +16,8 @@ import (
 // faults (an instruction outside the modelled subset) are torn-pair's.
 type BadFetch struct {
 	Symbols model.Symbols
-	// Insns, for ISAs fetched a byte at a time (x86), are the bytes of
+	// Insns, for ISAs fetched a byte at a time (x86) or whose
+	// instructions can straddle two fetch units (RISC-V), are the bytes of
 	// every instruction of every version of the text by the address it
 	// starts at: an executed instruction (Exec.Bytes) that is none of
 	// those at its PC was assembled from bytes of different versions, or
@@ -28,13 +29,14 @@ type BadFetch struct {
 // the ISA and the fetch model know what is no instruction.
 var BadFetchDef = &Def{
 	Name:    "bad-fetch",
-	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction",
+	Doc:     "executing bytes that are no instruction of any version: an undefined encoding, a fetch of code being modified outside the architecture's CMODX set (arm64), a resume mid-instruction, an instruction assembled from two versions (x86 bytes, the halves of a RISC-V instruction straddling two fetch units)",
 	Subject: model.SubjectText,
 	Parse:   noLines("the ISA and the fetch model say what is no instruction", buildBadFetch),
 }
 
-// buildBadFetch: Insns is nil but for ISAs fetched by the byte, whose
-// instructions are compared with the text's.
+// buildBadFetch: Insns is nil but for ISAs fetched by the byte or with
+// straddling instructions, whose instructions are compared with the
+// text's.
 func buildBadFetch(sc Scenario) (Wiring, error) {
 	return Wiring{Check: BadFetch{Symbols: sc.Symbols(), Insns: sc.Insns()}}, nil
 }

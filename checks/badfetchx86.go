@@ -8,8 +8,9 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// inspectBytes judges an instruction fetched a byte at a time: it must be
-// exactly one of the instructions some version of the text has at its
+// inspectBytes judges an instruction fetched a byte at a time, or from
+// two fetch units (a RISC-V instruction at an address ≡ 2 mod 4): it must
+// be exactly one of the instructions some version of the text has at its
 // PC. A CPU that has not serialised since the text changed may assemble
 // one from the old first byte and the new displacement (Intel SDM Vol. 3A
 // §8.1.3), and a task that resumes where an instruction used to start
@@ -41,8 +42,9 @@ func (c BadFetch) inspectBytes(t *model.Transition) *model.Violation {
 		t.Event.Actor, c.Symbols.Name(pc), x.Bytes, what, why, fetchedVersions(t))}
 }
 
-// fetchedVersions says which version of each byte the step fetched, when
-// some byte had several.
+// fetchedVersions says which version of each byte (or fetch unit: a
+// RISC-V instruction straddling two) the step fetched, when some had
+// several.
 func fetchedVersions(t *model.Transition) string {
 	var parts []string
 	mixed := false
@@ -53,5 +55,9 @@ func fetchedVersions(t *model.Transition) string {
 	if !mixed {
 		return ""
 	}
-	return " (bytes fetched as " + strings.Join(parts, " ") + "; v0 is the boot text)"
+	what := "bytes"
+	if len(t.Event.Fetches) != len(t.Event.Exec.Bytes) {
+		what = "fetch units"
+	}
+	return " (" + what + " fetched as " + strings.Join(parts, " ") + "; v0 is the boot text)"
 }

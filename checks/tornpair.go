@@ -108,8 +108,13 @@ func (c TornPair) Inspect(t *model.Transition) *model.Violation {
 	return nil
 }
 
-// provenance says which version of the jumping word was fetched.
+// provenance says which version of the jumping word was fetched (of
+// each half, for a RISC-V instruction straddling two fetch units).
 func (c TornPair) provenance(t *model.Transition) string {
+	if fs := t.Event.Fetches; len(fs) == 2 && t.Event.Exec != nil && len(t.Event.Exec.Bytes) == 4 && fs[0].Versions*fs[1].Versions > 1 {
+		return fmt.Sprintf(" (its first half was fetched as v%d of the unit at %#x, its second as v%d of the unit at %#x; v0 is the boot text)",
+			fs[0].Version, fs[0].Addr, fs[1].Version, fs[1].Addr)
+	}
 	for _, f := range t.Event.Fetches {
 		if f.Versions > 1 {
 			return fmt.Sprintf(" (the jumping word was fetched as v%d; v0 is the boot text, v%d the newest)", f.Version, f.Versions-1)

@@ -7,7 +7,9 @@
 // fence.i, after a data fence on the writer). Fetch is also not atomic
 // across instructions: RISC-V and arm64 fetch each aligned 4-byte word on
 // its own, so an 8-byte auipc+jalr pair written by one 8-byte store can be
-// fetched half old, half new.
+// fetched half old, half new. With RISC-V's compressed instructions a
+// 4-byte instruction may start at an address ≡ 2 (mod 4): it is then
+// parts of two fetch units, and itself fetched half old, half new.
 //
 // Words is that model for 4-byte fetch units, and for 1-byte units on x86
 // (NewBytes), where each byte of an instruction is fetched on its own. For every unit it keeps the

@@ -38,9 +38,9 @@ func (st Stepper[I]) Step(cpu model.CPU) model.Exec {
 	return s.X
 }
 
-// FetchWord is Stepper.Fetch for an ISA of aligned 4-byte words (RISC-V
-// without compressed instructions, arm64, powerpc): one fetch, one
-// decode. undecodable reports a word the decoder refuses.
+// FetchWord is Stepper.Fetch for an ISA of aligned 4-byte words (arm64,
+// powerpc; RISC-V, with its 2-byte instructions, has its own): one
+// fetch, one decode. undecodable reports a word the decoder refuses.
 func FetchWord[I any](d *WordDecoder[I], undecodable func(cpu model.CPU, word uint32, pc uint64) model.Exec) func(model.CPU, uint64) (I, model.Exec, bool) {
 	return func(cpu model.CPU, pc uint64) (I, model.Exec, bool) {
 		var inst I

@@ -185,9 +185,10 @@ type Exec struct {
 	// registers the entry saved (interrupt.go).
 	IntrReturn bool `json:"intr_return,omitempty"`
 	// Bytes are the instruction's bytes as fetched, for ISAs whose
-	// instructions are fetched a byte at a time (x86): the bad-fetch check
-	// compares them with every version of the text (Word holds only the
-	// first four).
+	// instructions are fetched a byte at a time (x86), and for a RISC-V
+	// instruction fetched from two units (at an address ≡ 2 mod 4): the
+	// bad-fetch check compares them with every version of the text (Word
+	// holds only the first four).
 	Bytes []byte `json:"bytes,omitempty"`
 	// DataAddr is the address of the data access the instruction made, if
 	// DataAccess (x86 subset: at most one memory operand): the

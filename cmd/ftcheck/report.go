@@ -464,6 +464,13 @@ func writeCoverage(w io.Writer, c *model.Coverage) {
 	}
 }
 
+// straddles reports whether the step's instruction was fetched from two
+// fetch units (a RISC-V instruction at an address ≡ 2 mod 4), whose
+// versions the trace shows side by side, first half first.
+func straddles(e model.Event) bool {
+	return e.Exec != nil && len(e.Fetches) == 2 && len(e.Exec.Bytes) == 4
+}
+
 // writeTrace prints the interleaving table: step, CPU, PC, instruction
 // word, which version of the text it was fetched from, its disassembly
 // and its effect.
@@ -487,6 +494,9 @@ func writeTrace(w io.Writer, trace []model.Event, sys *model.System) {
 			} else {
 				ver = "v0 (boot)"
 			}
+		}
+		if straddles(e) {
+			ver = fmt.Sprintf("v%d + v%d", e.Fetches[0].Version, e.Fetches[1].Version)
 		}
 		eff := e.Describe()
 		if e.Why != "" {

@@ -149,7 +149,7 @@ func TestTestErrorsAreBadInput(t *testing.T) {
 	}
 	for _, want := range []string{
 		"ERROR " + filepath.Join(dir, "noexpect.scenario") + ": no expect line",
-		"ERROR " + filepath.Join(dir, "typo.scenario") + ":2:5: riscv-jalr has no parameter opp (known: op, variant)",
+		"ERROR " + filepath.Join(dir, "typo.scenario") + ":2:5: riscv-jalr has no parameter opp (known: op, variant, layout)",
 		"ERROR " + filepath.Join(dir, "check.scenario") + `:2:1: this scenario has no check "torn-pear" (its checks: torn-pair`,
 		"ERROR " + filepath.Join(dir, "herd.scenario") + ":2:1: expect Ok is herd's verdict on a final condition",
 		"ERROR " + filepath.Join(dir, "syntax.scenario") + `:2:8: unknown expectation "sure"`,

@@ -20,8 +20,11 @@ type arch struct {
 	// fetched whole (RISC-V, arm64, powerpc), 1 where they are fetched
 	// byte by byte (x86). Text versions, patcher instruction stores and
 	// the fetch model all count in units.
-	unit  int
-	align int    // instruction alignment in bytes
+	unit int
+	// align is the instruction alignment in bytes: RISC-V's is 2 (the C
+	// extension), less than its fetch unit, so a 4-byte instruction at
+	// an address ≡ 2 (mod 4) straddles two units.
+	align int
 	mem   string // memory model when the file names none
 	// models are the memory models that describe this architecture: its
 	// own, sc (which kernel code correct under the weak model is correct
@@ -52,6 +55,11 @@ type arch struct {
 	// that writes memory; the reduction must know if harts store. An
 	// ISA that cannot tell from one unit answers true.
 	stores func(unit uint32) bool
+	// insnStores, if set, judges the text by instruction (the bytes of
+	// each version of each statement) in place of stores by unit: for
+	// an ISA whose fetch unit can hold parts of two instructions (RISC-V
+	// with compressed ones).
+	insnStores func(code []byte) bool
 	// fetch makes the instruction-fetch model over the boot text, one
 	// value per unit from lo.
 	fetch func(lo uint64, units []uint32, harts int) model.FetchState

@@ -91,8 +91,8 @@ func assembleOne(t *testing.T, a *arch, l line, ts []token, pc uint64) {
 	if n != size {
 		t.Fatalf("%q at %#x: pass 1 sized it %d bytes, it assembles to %d", l.text, pc, size, n)
 	}
-	if a.unit > 1 && n%a.unit != 0 {
-		t.Fatalf("%q: %d bytes, not whole %d-byte units", l.text, n, a.unit)
+	if a.align > 1 && n%a.align != 0 {
+		t.Fatalf("%q: %d bytes, not a multiple of the %d-byte instruction alignment", l.text, n, a.align)
 	}
 }
 

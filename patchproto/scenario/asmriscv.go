@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"encoding/binary"
 	"strings"
 
 	"github.com/ftcheck/ftcheck/ifetch"
@@ -8,21 +9,32 @@ import (
 	"github.com/ftcheck/ftcheck/model"
 )
 
-// RISC-V (RV64, little-endian, 4-byte instructions, no compressed ones):
-// GNU syntax with ABI register names, executed by ifetch/riscv and
-// fetched a word at a time.
+// RISC-V (RV64, little-endian): GNU syntax with ABI register names,
+// executed by ifetch/riscv and fetched a 4-byte word at a time. Besides
+// the 4-byte instructions, the compressed ones of the C extension
+// (c.nop, c.addi, ...: 2 bytes, written with their c. names, as GNU as
+// takes them) and .half; an instruction may start at any even address,
+// so a 4-byte one can straddle two fetch units.
 func init() {
 	registerArch(&arch{
-		header: "RISCV", machine: "riscv64", unit: 4, align: 4, mem: "rvwmo", models: []string{"rvwmo", "tso", "sc"},
+		header: "RISCV", machine: "riscv64", unit: 4, align: 2, mem: "rvwmo", models: []string{"rvwmo", "tso", "sc"},
 		isa:       riscv.ISA{},
 		fixed:     riscvFixed,
 		shapes:    riscvMnemonics,
 		regNumber: riscv.RegNumber,
 		size:      riscvSize,
 		encode: func(in insn, pc uint64, r resolver) ([][]byte, *Error) {
+			if strings.HasPrefix(in.mn.val, "c.") || in.mn.val == ".half" {
+				h, err := in.encodeRVC(pc, r)
+				if err != nil {
+					return nil, err
+				}
+				return [][]byte{binary.LittleEndian.AppendUint16(nil, h)}, nil
+			}
 			return wordBytes(in.encodeRISCV(pc, r))
 		},
-		stores: riscvStores,
+		stores:     riscvStores,
+		insnStores: riscvInsnStores,
 		fetch: func(lo uint64, units []uint32, harts int) model.FetchState {
 			return ifetch.NewWords(lo, units, harts)
 		},
@@ -33,6 +45,16 @@ func init() {
 // harts' code then writes memory, which the reduction must know.
 func riscvStores(w uint32) bool { return w&0x7f == 0x23 || w&0x7f == 0x2f }
 
+// riscvInsnStores is riscvStores for one instruction's bytes, 2 or 4: a
+// fetch unit can hold halves of two instructions, so the text is judged
+// by instruction.
+func riscvInsnStores(code []byte) bool {
+	if len(code) == 2 {
+		return riscv.CStores(binary.LittleEndian.Uint16(code))
+	}
+	return riscvStores(binary.LittleEndian.Uint32(code))
+}
+
 // mnemonics the assembler knows, with their operand shapes (for errors).
 var riscvMnemonics = map[string]string{
 	"nop": "", "ebreak": "", "sret": "", "fence.i": "", "fence.tso": "", "fence": "[pred, succ]",
@@ -41,7 +63,9 @@ var riscvMnemonics = map[string]string{
 	"beqz": "rs, target", "bnez": "rs, target", "addi": "rd, rs, imm", "ori": "rd, rs, imm",
 	"add": "rd, rs1, rs2", "mv": "rd, rs", "li": "rd, imm", "lui": "rd, imm20", "auipc": "rd, imm20",
 	"la": "rd, symbol", "ld": "rd, off(rs)", "lw": "rd, off(rs)", "sd": "rs2, off(rs)", "sw": "rs2, off(rs)",
-	".word": "value",
+	".word": "value", ".half": "value",
+	"c.nop": "", "c.ebreak": "", "c.addi": "rd, imm", "c.li": "rd, imm", "c.mv": "rd, rs", "c.add": "rd, rs",
+	"c.jr": "rs", "c.jalr": "rs", "c.j": "target", "c.ldsp": "rd, off(sp)", "c.sdsp": "rs2, off(sp)",
 }
 
 // size is the statement's length in bytes; li needs its value now, so
@@ -63,8 +87,131 @@ func riscvSize(in insn, consts resolver) (int, *Error) {
 		} else {
 			return 4 * n, nil
 		}
+	case ".half":
+		return 2, nil
+	}
+	if strings.HasPrefix(in.mn.val, "c.") {
+		return 2, nil
 	}
 	return 4, nil
+}
+
+// encodeRVC assembles a compressed instruction or .half at pc. Operands
+// the 16-bit form cannot hold are errors here (the encoders panic on
+// them).
+func (in insn) encodeRVC(pc uint64, r resolver) (uint16, *Error) {
+	mn := in.mn.val
+	nonzero := func(i int) (int, *Error) {
+		rd, err := in.reg(i)
+		if err == nil && rd == riscv.Zero {
+			err = in.errorf(in.ops[i][0], "%s cannot name x0 here", mn)
+		}
+		return rd, err
+	}
+	switch mn {
+	case "c.nop", "c.ebreak":
+		if err := in.arity(0); err != nil {
+			return 0, err
+		}
+		if mn == "c.nop" {
+			return riscv.CNop, nil
+		}
+		return riscv.CEbreak, nil
+	case "c.addi", "c.li":
+		if err := in.arity(2); err != nil {
+			return 0, err
+		}
+		rd, err := nonzero(0)
+		if err != nil {
+			return 0, err
+		}
+		imm, err := in.signed(1, r, 6)
+		if err != nil {
+			return 0, err
+		}
+		if mn == "c.li" {
+			return riscv.CLi(rd, imm), nil
+		}
+		if imm == 0 {
+			return 0, in.errorf(in.ops[1][0], "c.addi needs a nonzero immediate (c.addi rd, 0 is a hint)")
+		}
+		return riscv.CAddi(rd, imm), nil
+	case "c.mv", "c.add":
+		if err := in.arity(2); err != nil {
+			return 0, err
+		}
+		rd, err := nonzero(0)
+		if err != nil {
+			return 0, err
+		}
+		rs, err := nonzero(1)
+		if err != nil {
+			return 0, err
+		}
+		if mn == "c.mv" {
+			return riscv.CMv(rd, rs), nil
+		}
+		return riscv.CAdd(rd, rs), nil
+	case "c.jr", "c.jalr":
+		if err := in.arity(1); err != nil {
+			return 0, err
+		}
+		rs, err := nonzero(0)
+		if err != nil {
+			return 0, err
+		}
+		if mn == "c.jr" {
+			return riscv.CJr(rs), nil
+		}
+		return riscv.CJalr(rs), nil
+	case "c.j":
+		if err := in.arity(1); err != nil {
+			return 0, err
+		}
+		off, err := in.jumpTarget(0, pc, r, 12)
+		if err != nil {
+			return 0, err
+		}
+		return riscv.CJ(off), nil
+	case "c.ldsp", "c.sdsp":
+		if err := in.arity(2); err != nil {
+			return 0, err
+		}
+		var rt int
+		var err *Error
+		if mn == "c.ldsp" {
+			rt, err = nonzero(0)
+		} else {
+			rt, err = in.reg(0)
+		}
+		if err != nil {
+			return 0, err
+		}
+		off, rs, err := in.mem(1, r)
+		if err != nil {
+			return 0, err
+		}
+		if rs != riscv.SP {
+			return 0, in.errorf(in.ops[1][0], "%s addresses sp only: off(sp)", mn)
+		}
+		if off < 0 || off > 504 || off%8 != 0 {
+			return 0, in.errorf(in.ops[1][0], "%s offset %d is not a multiple of 8 in 0..504", mn, off)
+		}
+		if mn == "c.ldsp" {
+			return riscv.CLdsp(rt, off), nil
+		}
+		return riscv.CSdsp(rt, off), nil
+	case ".half":
+		v, err := in.onlyValue(r)
+		if err != nil {
+			return 0, err
+		}
+		if v > 0xffff && !fits(int64(v), 16) {
+			return 0, in.errorf(in.ops[0][0], ".half %#x does not fit in 16 bits", v)
+		}
+		return uint16(v), nil
+	}
+	return 0, in.errorf(in.mn, "unknown instruction %q (known: %s)", mn, in.a.knownMnemonics())
 }
 
 // regFirstOfTwo checks that the instruction has two operands and reads

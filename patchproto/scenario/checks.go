@@ -197,7 +197,10 @@ func (sc checkScenario) Boundaries() map[uint64]bool { return sc.b.text.boundari
 func (sc checkScenario) RegName(i int) string        { return sc.b.arch.isa.RegName(i) }
 
 func (sc checkScenario) Insns() map[uint64][][]byte {
-	if sc.b.arch.unit == 1 { // fetched by the byte: compare instructions with the text's
+	// Fetched by the byte (x86), or an instruction may straddle two fetch
+	// units (RISC-V): compare instructions with the text's. The RISC-V
+	// executor reports the bytes of straddling instructions only.
+	if sc.b.arch.unit == 1 || sc.b.arch.align < sc.b.arch.unit {
 		return sc.b.text.insns
 	}
 	return nil

@@ -88,7 +88,7 @@ func TestErrorsArePositioned(t *testing.T) {
 		{"task:   nop", "task:   fence q,w", "t.scenario:5:15: bad fence set \"q\""},
 		{"task:   nop", "task:   nop <-> la a0, x", "t.scenario:5:17: every version (<->) must have the same length: la is 8 bytes"},
 		{"task:   nop", "task:   nop\n        .org 0x1000\n        nop", "t.scenario:7:9: the word at 0x1000 is already defined at t.scenario:5:9"},
-		{"[text 0x1000]", "[text 0x1002]", "t.scenario:4:7: address 0x1002 is not 4-byte aligned"},
+		{"[text 0x1000]", "[text 0x1001]", "t.scenario:4:7: address 0x1001 is not 2-byte aligned"},
 		{"[text 0x1000]", "[txt 0x1000]", "t.scenario:4:2: unknown section [txt]"},
 		{"[text 0x1000]", "[text 0x1000", "t.scenario:4:13: section header not closed"},
 		{"x:      .dword 0", "x:      .dword 0\nx:      .dword 1", "t.scenario:9:1: x is already defined at t.scenario:8:1"},

@@ -161,8 +161,9 @@ func (b *builder) hartSection(s *section, at uint64) *Error {
 	return b.define(name, p, &symbol{addrs: []uint64{at}})
 }
 
-// extend grows the text region to cover the fetch unit at a.
+// extend grows the text region to cover the fetch unit holding a.
 func (t *textImage) extend(a uint64) {
+	a &^= t.unit - 1
 	if !t.set {
 		t.lo, t.hi, t.set = a, a+t.unit, true
 	}
@@ -265,13 +266,16 @@ func (b *builder) statement(c *cursor, loc *uint64) *Error {
 			size = n
 		}
 	}
-	if align := uint64(b.arch.align); *loc%align != 0 {
+	align := uint64(b.arch.align)
+	if *loc%align != 0 {
 		return c.errorf("instruction at %#x is not %d-byte aligned", *loc, align)
 	}
-	if size%int(b.text.unit) != 0 {
-		return c.errorf("%d bytes of instructions do not fill whole %d-byte fetch units", size, b.text.unit)
+	if size%int(align) != 0 {
+		return c.errorf("%d bytes of instructions do not fill whole %d-byte fetch units", size, align)
 	}
-	for a := *loc; a < *loc+uint64(size); a += b.text.unit {
+	// Ownership is by the instruction alignment, which is the fetch unit
+	// but on RISC-V (2-byte instructions in 4-byte units).
+	for a := *loc; a < *loc+uint64(size); a += align {
 		if p, ok := b.text.owner[a]; ok {
 			return c.errorf("the word at %#x is already defined at %s", a, p)
 		}
@@ -363,6 +367,7 @@ func (b *builder) layoutData(lines []line, loc *uint64) *Error {
 
 // encode is pass 2: every statement with its labels known.
 func (b *builder) encode() *Error {
+	var placed []placedCode
 	for _, st := range b.text.pending {
 		var codes [][]byte
 		for v, in := range st.alts {
@@ -386,17 +391,10 @@ func (b *builder) encode() *Error {
 				}
 			}
 			codes = append(codes, code)
-			for off := 0; off < len(code); off += b.arch.unit {
-				a, w := st.addr+uint64(off), b.arch.unitAt(code[off:])
-				if v == 0 {
-					b.text.words[a] = w
-				}
-				if len(st.alts) > 1 {
-					b.text.versions[a] = append(b.text.versions[a], w)
-				}
-			}
 		}
+		placed = append(placed, placedCode{addr: st.addr, codes: codes})
 	}
+	b.text.unitValues(placed)
 	seen := map[uint64]Pos{}
 	for _, d := range b.data {
 		for a := d.addr; a < d.addr+uint64(d.size); a++ {
@@ -410,6 +408,81 @@ func (b *builder) encode() *Error {
 		}
 	}
 	return nil
+}
+
+// placedCode is a statement's code in every version, the first the boot
+// text's, at addr.
+type placedCode struct {
+	addr  uint64
+	codes [][]byte
+}
+
+// unitValues sets the boot value of every fetch unit the statements
+// cover, and the versions of every unit a statement with versions
+// covers. Most units belong to one statement: their versions are that
+// statement's, each version that reaches the unit (x86: a version may
+// be shorter than the first) in order. A RISC-V unit can hold the end of
+// one instruction and the start of the next (2-byte instructions): its
+// versions are every combination of the versions of the statements in
+// it.
+func (t *textImage) unitValues(placed []placedCode) {
+	type part struct {
+		st    int
+		vers  []int    // the versions that reach the unit, in order
+		bytes [][]byte // their bytes in the unit (zero where the statement has none)
+		multi bool
+	}
+	parts := map[uint64][]*part{}
+	var units []uint64
+	for i, pc := range placed {
+		for v, code := range pc.codes {
+			for off, x := range code {
+				a := pc.addr + uint64(off)
+				u := a &^ (t.unit - 1)
+				ps := parts[u]
+				if len(ps) == 0 {
+					units = append(units, u)
+				}
+				if len(ps) == 0 || ps[len(ps)-1].st != i {
+					ps = append(ps, &part{st: i, multi: len(pc.codes) > 1})
+					parts[u] = ps
+				}
+				p := ps[len(ps)-1]
+				if n := len(p.vers); n == 0 || p.vers[n-1] != v {
+					p.vers = append(p.vers, v)
+					p.bytes = append(p.bytes, make([]byte, t.unit))
+				}
+				p.bytes[len(p.bytes)-1][a-u] = x
+			}
+		}
+	}
+	for _, u := range units {
+		vals := []uint32{0}
+		multi := false
+		for _, p := range parts[u] {
+			multi = multi || p.multi
+			var next []uint32
+			for _, w := range vals {
+				for _, b := range p.bytes {
+					next = append(next, w|t.word(b))
+				}
+			}
+			vals = next
+		}
+		t.words[u] = vals[0]
+		if multi {
+			t.versions[u] = vals
+		}
+	}
+}
+
+// word reads one unit's bytes, little-endian.
+func (t *textImage) word(b []byte) uint32 {
+	var w uint32
+	for i := uint64(0); i < t.unit; i++ {
+		w |= uint32(b[i]) << (8 * i)
+	}
+	return w
 }
 
 // describeVersions renders a unit's declared versions for an error.

@@ -94,14 +94,22 @@ func (b *builder) build() (model.Config, *Error) {
 	for a, w := range b.text.words {
 		img[(a-b.text.lo)/unit] = w
 	}
-	for _, w := range img {
-		if w != 0 {
-			stores = stores || b.arch.stores(w)
+	if b.arch.insnStores != nil {
+		for _, codes := range b.text.insns {
+			for _, code := range codes {
+				stores = stores || b.arch.insnStores(code)
+			}
 		}
-	}
-	for _, vs := range b.text.versions {
-		for _, w := range vs {
-			stores = stores || b.arch.stores(w)
+	} else {
+		for _, w := range img {
+			if w != 0 {
+				stores = stores || b.arch.stores(w)
+			}
+		}
+		for _, vs := range b.text.versions {
+			for _, w := range vs {
+				stores = stores || b.arch.stores(w)
+			}
 		}
 	}
 	for _, op := range ops {

@@ -360,15 +360,38 @@ func (b *builder) textCode(c *cursor, addr uint64) ([]byte, int, *Error) {
 // checkTextStore checks that every unit of code stored at op.Addr is a
 // version the text declares there, and sets op.Val.
 func (b *builder) checkTextStore(c *cursor, op model.PatchOp, code []byte, open int) (model.PatchOp, *Error) {
-	unit := b.arch.unit
-	if op.Addr%uint64(unit) != 0 {
-		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a %d-byte aligned address", unit)
+	if align := b.arch.align; op.Addr%uint64(align) != 0 {
+		return op, errorf(c.l.pos(c.ts[open].off), "instructions must be stored at a %d-byte aligned address", align)
 	}
-	for off := 0; off < len(code); off += unit {
-		a, w := op.Addr+uint64(off), b.arch.unitAt(code[off:])
-		if vs, ok := b.text.versions[a]; ok && !containsWord(vs, w) {
-			return op, errorf(c.l.pos(c.ts[open].off), "the %s stored at %#x (%s) is none of the versions the text declares there (%s)",
-				b.arch.unitName(), a, b.arch.formatUnit(w), describeVersions(b.arch, vs))
+	unit := uint64(b.arch.unit)
+	end := op.Addr + uint64(len(code))
+	for a := op.Addr &^ (unit - 1); a < end; a += unit {
+		vs, ok := b.text.versions[a]
+		if !ok {
+			continue
+		}
+		if a >= op.Addr && a+unit <= end {
+			if w := b.arch.unitAt(code[a-op.Addr:]); !containsWord(vs, w) {
+				return op, errorf(c.l.pos(c.ts[open].off), "the %s stored at %#x (%s) is none of the versions the text declares there (%s)",
+					b.arch.unitName(), a, b.arch.formatUnit(w), describeVersions(b.arch, vs))
+			}
+			continue
+		}
+		// Part of a unit (a RISC-V store16 of half a straddling
+		// instruction): its bytes must be those of some version.
+		var mask, val uint32
+		lo, hi := max(a, op.Addr), min(a+unit, end)
+		for x := lo; x < hi; x++ {
+			mask |= 0xff << (8 * (x - a))
+			val |= uint32(code[x-op.Addr]) << (8 * (x - a))
+		}
+		found := false
+		for _, v := range vs {
+			found = found || v&mask == val
+		}
+		if !found {
+			return op, errorf(c.l.pos(c.ts[open].off), "the bytes stored at %#x..%#x (% x) are part of none of the versions the text declares for the %s at %#x (%s)",
+				lo, hi, code[lo-op.Addr:hi-op.Addr], b.arch.unitName(), a, describeVersions(b.arch, vs))
 		}
 	}
 	for i, x := range code {
