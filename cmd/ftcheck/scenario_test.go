@@ -155,3 +155,17 @@ func TestScenarioJSONReplays(t *testing.T) {
 		t.Fatalf("replay: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// check says when a file has more configurations than it assembles.
+func TestCheckSaysWhenItStopsShort(t *testing.T) {
+	src := "RISCV many\nparam a = a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8\nparam b = b1 | b2 | b3 | b4 | b5 | b6 | b7 | b8\n" +
+		"param c = c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8\n[text 0x1000]\ntask:   nop\n        ret\n[data 0x8000]\nx: .dword 0\n[init]\npc = task\n~exists (x=1)\n"
+	file := filepath.Join(t.TempDir(), "many.scenario")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := ftcheck("check", file)
+	if code != exitSafe || !strings.Contains(out, "256 of its 512 configurations assembled") {
+		t.Errorf("exit %d: %q", code, out)
+	}
+}

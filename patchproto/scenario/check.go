@@ -33,6 +33,19 @@ func (f *File) Combinations() []map[string]string {
 	return combos
 }
 
+// AllCombinations is how many assignments of values the parameters
+// have, whether or not Combinations lists them all.
+func (f *File) AllCombinations() int {
+	n := 1
+	for _, p := range f.Params {
+		n *= max(len(p.Values), 1)
+		if n > 1<<30 {
+			return n // enough to say it is over the bound
+		}
+	}
+	return n
+}
+
 // CheckAll builds the scenario for every combination of parameter
 // values, so that every .if branch is assembled and checked. It returns
 // each distinct problem once, with the parameters that show it.
