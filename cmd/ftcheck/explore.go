@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -32,11 +31,9 @@ func (p paramFlags) Set(s string) error {
 // exploreFlags are explore's options. A scenario's own values (its
 // bounds, its parameters' first values) hold unless a flag is given.
 type exploreFlags struct {
-	fs       *cmdFlags
-	proto    *string
-	opt      patchproto.Options
-	params   paramFlags
-	bounds   model.Bounds
+	fs    *cmdFlags
+	proto *string
+	configFlags
 	asJSON   *bool
 	noReduce *bool
 	noSym    *bool
@@ -64,7 +61,7 @@ shard), 4 vacuous (nothing of the patch was exercised: not a proof)
 
 func newExploreFlags() *exploreFlags {
 	fs := newCmdFlags("explore", commandHelp("explore", exploreHelp[1:]))
-	f := &exploreFlags{fs: fs, params: paramFlags{}}
+	f := &exploreFlags{fs: fs, configFlags: configFlags{params: paramFlags{}}}
 	f.proto = fs.String("protocol", "", "built-in protocol to explore (see ftcheck list)")
 	f.asJSON = fs.Bool("json", false, "write the result and its trace as JSON on stdout")
 	f.noReduce = fs.Bool("no-reduce", false, "explore every interleaving (no partial-order reduction)")
@@ -87,13 +84,6 @@ func newExploreFlags() *exploreFlags {
 	return f
 }
 
-// set reports which flags the user gave.
-func (f *exploreFlags) set() map[string]bool {
-	given := map[string]bool{}
-	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	return given
-}
-
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	f := newExploreFlags()
 	files, err := f.fs.parse(args, stdout, stderr)
@@ -109,13 +99,9 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	if hint := builtinHint(files); hint != "" {
 		return f.fs.usageError(stderr, "%s", hint)
 	}
-	given := f.set()
-	if (given["harts"] && f.opt.Harts < 1) || (given["calls"] && f.opt.Calls < 1) {
-		fmt.Fprintln(stderr, "ftcheck explore: --harts and --calls must be at least 1")
-		return exitUsage
-	}
-	if f.bounds.MaxStates < 0 || f.bounds.MaxDepth < 0 || f.bounds.Timeout < 0 {
-		fmt.Fprintln(stderr, "ftcheck explore: bounds must not be negative")
+	given := flagsGiven(f.fs.FlagSet)
+	if err := f.check(given); err != nil {
+		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage
 	}
 	if err := f.views.check(*f.asJSON); err != nil {
@@ -174,30 +160,6 @@ func worse(a, b int) int {
 	return a
 }
 
-// options are the flags given; an option left zero means the scenario's
-// own value. The preemption bound, where 0 is a value, is filled in from
-// the scenario when not given.
-func (f *exploreFlags) options(p *patchproto.Protocol, given map[string]bool) (patchproto.Options, error) {
-	o := f.opt
-	o.Params = f.params
-	for name, zero := range map[string]func(){
-		"harts": func() { o.Harts = 0 }, "calls": func() { o.Calls = 0 }, "memory": func() { o.Memory = "" },
-		"op": func() { o.Op = "" }, "variant": func() { o.Variant = "" },
-	} {
-		if !given[name] {
-			zero()
-		}
-	}
-	if !given["preempt"] {
-		d, err := p.FileDefaults()
-		if err != nil {
-			return o, err
-		}
-		o.Preempt = d.Preempt
-	}
-	return o, nil
-}
-
 func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, file string, given map[string]bool, stdout, stderr io.Writer) int {
 	name := p.Name
 	if file != "" {
@@ -225,16 +187,8 @@ func (f *exploreFlags) exploreOne(ctx context.Context, p *patchproto.Protocol, f
 		}
 	}
 	sys := c.System
-	over := patchproto.Overrides{Engine: model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym}, EveryCheck: !*f.first}
-	if given["max-states"] {
-		over.MaxStates = &f.bounds.MaxStates
-	}
-	if given["max-depth"] {
-		over.MaxDepth = &f.bounds.MaxDepth
-	}
-	if given["timeout"] {
-		over.Timeout = &f.bounds.Timeout
-	}
+	over := f.overrides(given, model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym})
+	over.EveryCheck = !*f.first
 	if err := f.search.apply(&over.Engine); err != nil {
 		fmt.Fprintf(stderr, "ftcheck explore: %v\n", err)
 		return exitUsage

@@ -36,11 +36,9 @@ vacuous (nothing of the patch was exercised: nothing to fix)
 `
 
 type fixFlags struct {
-	fs                  *cmdFlags
-	proto, checks       *string
-	opt                 patchproto.Options
-	params              paramFlags
-	bounds              model.Bounds
+	fs            *cmdFlags
+	proto, checks *string
+	configFlags
 	noReduce, noSym     *bool
 	progress, all       *bool
 	maxEdits, jobs      *int
@@ -54,7 +52,7 @@ type fixFlags struct {
 
 func newFixFlags() *fixFlags {
 	fs := newCmdFlags("fix", commandHelp("fix", fixHelp[1:]))
-	f := &fixFlags{fs: fs, params: paramFlags{}}
+	f := &fixFlags{fs: fs, configFlags: configFlags{params: paramFlags{}}}
 	f.proto = fs.String("protocol", "", "built-in protocol to fix (see ftcheck list)")
 	f.checks = fs.String("check", "", "only these: `NAME[,NAME...]` of the scenario's checks (default: all)")
 	f.maxEdits = fs.Int("max-edits", 2, "the largest fix searched, in edits")
@@ -102,13 +100,9 @@ func cmdFix(args []string, stdout, stderr io.Writer) int {
 	if hint := builtinHint(files); hint != "" {
 		return f.fs.usageError(stderr, "%s", hint)
 	}
-	given := map[string]bool{}
-	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	if (given["harts"] && f.opt.Harts < 1) || (given["calls"] && f.opt.Calls < 1) {
-		return f.fs.usageError(stderr, "--harts and --calls must be at least 1")
-	}
-	if f.bounds.MaxStates < 0 || f.bounds.MaxDepth < 0 || f.bounds.Timeout < 0 {
-		return f.fs.usageError(stderr, "bounds must not be negative")
+	given := flagsGiven(f.fs.FlagSet)
+	if err := f.check(given); err != nil {
+		return f.fs.usageError(stderr, "%v", err)
 	}
 	var p *patchproto.Protocol
 	file := ""
@@ -139,16 +133,7 @@ func cmdFix(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fixInputError(stderr, p, err)
 	}
-	over := patchproto.Overrides{Engine: model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym, Workers: *f.workers}}
-	if given["max-states"] {
-		over.MaxStates = &f.bounds.MaxStates
-	}
-	if given["max-depth"] {
-		over.MaxDepth = &f.bounds.MaxDepth
-	}
-	if given["timeout"] {
-		over.Timeout = &f.bounds.Timeout
-	}
+	over := f.overrides(given, model.Options{NoReduce: *f.noReduce, NoSymmetry: *f.noSym, Workers: *f.workers})
 	if *f.maxMemory != "" && *f.maxMemory != "none" {
 		n, err := parseBytes(*f.maxMemory)
 		if err != nil {
@@ -206,11 +191,6 @@ func fixInputError(stderr io.Writer, p *patchproto.Protocol, err error) int {
 
 // options are explore's: the flags given, the scenario's own values for
 // the rest.
-func (f *fixFlags) options(p *patchproto.Protocol, given map[string]bool) (patchproto.Options, error) {
-	e := &exploreFlags{opt: f.opt, params: f.params}
-	return e.options(p, given)
-}
-
 // cmdline is the command that reproduces the input's configuration,
 // for the email's first line.
 func (f *fixFlags) cmdline(p *patchproto.Protocol, file string, given map[string]bool) string {
