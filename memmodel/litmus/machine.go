@@ -97,23 +97,7 @@ func RunMachine(t *Test, mem MachineMemory, opts Options) (res Result) {
 			res.Positive++
 		}
 	}
-	res.Reachable = res.Positive > 0
-	switch {
-	case res.Positive == 0:
-		res.Kind = Forbidden
-	case res.Positive == res.Consistent:
-		res.Kind = Required
-	default:
-		res.Kind = Allowed
-	}
-	switch t.Cond.Quant {
-	case Exists:
-		res.Verdict = verdict(res.Positive > 0)
-	case NotExists:
-		res.Verdict = verdict(res.Positive == 0)
-	case Forall:
-		res.Verdict = verdict(res.Positive == res.Consistent)
-	}
+	res.judge(t.Cond.Quant)
 	return res
 }
 

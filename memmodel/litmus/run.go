@@ -171,6 +171,13 @@ func Run(t *Test, opts Options) (res Result) {
 		return res
 	}
 	res.States = sortStates(e.states)
+	res.judge(t.Cond.Quant)
+	return res
+}
+
+// judge sets Reachable, Kind and Verdict from the counts of consistent
+// executions and of those satisfying the condition's proposition.
+func (res *Result) judge(q Quantifier) {
 	res.Reachable = res.Positive > 0
 	switch {
 	case res.Positive == 0:
@@ -180,7 +187,7 @@ func Run(t *Test, opts Options) (res Result) {
 	default:
 		res.Kind = Allowed
 	}
-	switch t.Cond.Quant {
+	switch q {
 	case Exists:
 		res.Verdict = verdict(res.Positive > 0)
 	case NotExists:
@@ -188,7 +195,6 @@ func Run(t *Test, opts Options) (res Result) {
 	case Forall:
 		res.Verdict = verdict(res.Positive == res.Consistent)
 	}
-	return res
 }
 
 func verdict(ok bool) Verdict {
