@@ -477,16 +477,6 @@ func (in insn) x86MovNarrow(mn string, r resolver, sizing bool) ([][]byte, *Erro
 	}
 	src, dst := in.x86Kind(0), in.x86Kind(1)
 	switch {
-	case src == 'r' && dst == 'r':
-		a, err := in.x86Reg(0)
-		if err != nil {
-			return nil, err
-		}
-		b, err := in.x86Reg(1)
-		if err != nil {
-			return nil, err
-		}
-		return one(x86.MovReg(a, b)), nil
 	case src == 'm' && dst == 'r':
 		m, err := in.x86Mem(0, r, sizing)
 		if err != nil {
