@@ -76,16 +76,7 @@ func TestEncodersDecode(t *testing.T) {
 		{Dmb(0x1), "dmb oshld"},
 		{DcCvau(1), "dc cvau, x1"},
 	}
-	for _, c := range cases {
-		inst, err := decode(c.word)
-		if err != nil {
-			t.Errorf("%08x (want %q): %v", c.word, c.want, err)
-			continue
-		}
-		if got := syntax(inst); got != c.want {
-			t.Errorf("%08x decodes as %q, want %q", c.word, got, c.want)
-		}
-	}
+	checkDecodes(t, cases)
 }
 
 // syntax prints a backward target only for an instruction whose first
@@ -206,6 +197,20 @@ func TestCallOpsEncodersDecode(t *testing.T) {
 			want string
 		}{w, fmt.Sprintf("and x0, x1, #%#x", m)})
 	}
+	checkDecodes(t, cases)
+	for _, m := range []uint64{0, ^uint64(0), 0x5} {
+		if _, ok := AndImm(0, 1, m); ok {
+			t.Errorf("%#x encoded, but it is no bitmask immediate", m)
+		}
+	}
+}
+
+// checkDecodes decodes each word with x/arch and compares its syntax.
+func checkDecodes(t *testing.T, cases []struct {
+	word uint32
+	want string
+}) {
+	t.Helper()
 	for _, c := range cases {
 		inst, err := decode(c.word)
 		if err != nil {
@@ -214,11 +219,6 @@ func TestCallOpsEncodersDecode(t *testing.T) {
 		}
 		if got := syntax(inst); got != c.want {
 			t.Errorf("%08x decodes as %q, want %q", c.word, got, c.want)
-		}
-	}
-	for _, m := range []uint64{0, ^uint64(0), 0x5} {
-		if _, ok := AndImm(0, 1, m); ok {
-			t.Errorf("%#x encoded, but it is no bitmask immediate", m)
 		}
 	}
 }
