@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ftcheck/ftcheck/ifetch"
 	"github.com/ftcheck/ftcheck/ifetch/riscv"
 	"github.com/ftcheck/ftcheck/memmodel/litmus"
 	"github.com/ftcheck/ftcheck/model"
@@ -106,29 +105,11 @@ func (p *program) words(th int) []uint32 {
 
 // system builds the machine: one hart per thread, a patcher with no steps.
 func (p *program) system(mem model.DataMemory) *model.System {
-	n := len(p.threads)
-	text := make([]uint32, n*codeStride/4)
-	for i := range text {
-		text[i] = riscv.Ebreak
+	code := make([][]uint32, len(p.threads))
+	for h := range code {
+		code[h] = p.words(h)
 	}
-	m := &model.Machine{Mem: mem}
-	for h := range p.threads {
-		copy(text[h*codeStride/4:], p.words(h))
-		hart := model.Hart{PC: codeBase + uint64(h)*codeStride}
-		for i := range locNames {
-			hart.Regs[10+i] = locAddr(i)
-		}
-		for v := 1; v <= 4; v++ {
-			hart.Regs[19+v] = uint64(v)
-		}
-		m.Harts = append(m.Harts, &hart)
-	}
-	m.Fetch = ifetch.NewWords(codeBase, text, n)
-	s, err := model.NewSystem(model.Config{Name: p.name, ISA: riscv.ISA{}, Initial: m, HartsStore: true})
-	if err != nil {
-		panic(err)
-	}
-	return s
+	return wordsSystem(p.name, mem, code)
 }
 
 // An outcome is the final value of every load register and location,

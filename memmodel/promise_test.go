@@ -11,10 +11,11 @@ import (
 	"pgregory.net/rapid"
 )
 
-// wordsSystem is program.system for hand-written RV64 code: hart h runs
-// code[h] with x10, x11 holding x's and y's addresses and x20.. the
-// values 1..4.
-func wordsSystem(mem model.DataMemory, code [][]uint32) *model.System {
+// wordsSystem builds a machine for RV64 code (program.system, and
+// hand-written code): hart h runs code[h], then ebreak, with x10, x11
+// holding x's and y's addresses and x20.. the values 1..4; a patcher with
+// no steps.
+func wordsSystem(name string, mem model.DataMemory, code [][]uint32) *model.System {
 	n := len(code)
 	text := make([]uint32, n*codeStride/4)
 	for i := range text {
@@ -33,7 +34,7 @@ func wordsSystem(mem model.DataMemory, code [][]uint32) *model.System {
 		m.Harts = append(m.Harts, &hart)
 	}
 	m.Fetch = ifetch.NewWords(codeBase, text, n)
-	s, err := model.NewSystem(model.Config{Name: "deps", ISA: riscv.ISA{}, Initial: m, HartsStore: true})
+	s, err := model.NewSystem(model.Config{Name: name, ISA: riscv.ISA{}, Initial: m, HartsStore: true})
 	if err != nil {
 		panic(err)
 	}
@@ -95,7 +96,7 @@ func TestPromisesRespectDependencies(t *testing.T) {
 	}
 	for _, name := range []string{"rvwmo", "armv8"} {
 		for _, c := range cases {
-			got := loadPairs(t, wordsSystem(newMemory(name), c.code))
+			got := loadPairs(t, wordsSystem("deps", newMemory(name), c.code))
 			if got["1,1"] != c.allowed || !got["0,0"] {
 				t.Errorf("%s %s: outcomes %v; 1,1 allowed: %v", name, c.name, got, c.allowed)
 			}
@@ -108,7 +109,7 @@ func TestPromisesRespectDependencies(t *testing.T) {
 			if !dep {
 				ld2 = riscv.Lw(6, x, 0)
 			}
-			s := wordsSystem(newMemory(name), [][]uint32{{one(x), riscv.Fence(w, w), riscv.Sd(x, y, 0)}, {riscv.Ld(5, y, 0), ld2}})
+			s := wordsSystem("deps", newMemory(name), [][]uint32{{one(x), riscv.Fence(w, w), riscv.Sd(x, y, 0)}, {riscv.Ld(5, y, 0), ld2}})
 			fs, err := model.Finals(context.Background(), s, 200000)
 			if err != nil {
 				t.Fatal(err)
